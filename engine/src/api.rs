@@ -1,0 +1,156 @@
+//! The engine's facade: plain data in, plain data out. The CLI, the web app and the tests use
+//! these functions, not the internals.
+
+use crate::exec::{Execution, ExecutionContext, RunConfig, Status};
+use crate::json::{self, Value};
+use crate::mocks::Mocks;
+use crate::model::WorkflowType;
+use crate::validate::{self, Validation};
+use std::rc::Rc;
+
+pub use crate::diagnostic::{Diagnostic, Severity};
+pub use crate::exec::{Visit, MAX_PAYLOAD_BYTES};
+pub use crate::history::Event;
+
+/// Checks a definition: every diagnostic, and the model when the text is a JSON object.
+pub fn validate(definition: &str, workflow_type: WorkflowType) -> Validation {
+    validate::validate(definition, workflow_type)
+}
+
+/// What a run needs besides the definition.
+#[derive(Debug, Clone, Default)]
+pub struct RunOptions {
+    pub workflow_type: WorkflowType,
+    /// Any of the mock shapes `Mocks::from_value` reads.
+    pub mocks: Option<Value>,
+    /// State machine name (chooses inside a MockConfigFile; also `$$.StateMachine.Name`).
+    pub machine_name: Option<String>,
+    pub test_case: Option<String>,
+    /// A conformance case's `context` object (values for `$$.Execution` and `$$.StateMachine`).
+    pub context: Option<Value>,
+    /// Where the virtual clock starts (epoch ms).
+    pub start_time_ms: Option<i64>,
+    pub seed: u64,
+    pub max_transitions: Option<u64>,
+    pub record_inspection: bool,
+}
+
+/// Why a run could not start.
+#[derive(Debug, Clone, PartialEq)]
+pub enum StartError {
+    /// The definition has errors (all of them are here).
+    Invalid(Vec<Diagnostic>),
+    /// The mocks could not be read.
+    Mocks(String),
+}
+
+impl std::fmt::Display for StartError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StartError::Invalid(d) => {
+                write!(f, "the definition is invalid: ")?;
+                let texts: Vec<String> = d.iter().filter(|d| d.severity == Severity::Error).map(|d| d.aws_text()).collect();
+                write!(f, "{}", texts.join("; "))
+            }
+            StartError::Mocks(m) => write!(f, "the mocks are invalid: {m}"),
+        }
+    }
+}
+
+fn context_from(v: Option<&Value>, machine_name: Option<&str>) -> ExecutionContext {
+    let mut c = ExecutionContext::default();
+    if let Some(name) = machine_name {
+        c.state_machine_name = Value::from(name);
+        c.state_machine_id = Value::from(format!("arn:aws:states:us-east-1:123456789012:stateMachine:{name}"));
+    }
+    let Some(v) = v else { return c };
+    let pick = |section: &str, key: &str| v.get(section).and_then(|s| s.get(key)).filter(|x| !x.is_null()).cloned();
+    if let Some(x) = pick("Execution", "Id") {
+        c.execution_id = x;
+    }
+    if let Some(x) = pick("Execution", "Name") {
+        c.execution_name = x;
+    }
+    if let Some(x) = pick("Execution", "RoleArn") {
+        c.role_arn = x;
+    }
+    if let Some(x) = pick("StateMachine", "Id") {
+        c.state_machine_id = x;
+    }
+    if let Some(x) = pick("StateMachine", "Name") {
+        c.state_machine_name = x;
+    }
+    c
+}
+
+/// Validates, reads the mocks and starts an execution (nothing runs until it is advanced).
+pub fn start(definition: &str, input: Value, options: &RunOptions) -> Result<Execution, StartError> {
+    let v = validate(definition, options.workflow_type);
+    let machine = match (&v.machine, v.is_valid()) {
+        (Some(m), true) => m.clone(),
+        _ => return Err(StartError::Invalid(v.diagnostics)),
+    };
+    start_machine(machine, input, options)
+}
+
+/// Starts an execution of an already validated machine.
+pub fn start_machine(machine: Rc<crate::model::StateMachine>, input: Value, options: &RunOptions) -> Result<Execution, StartError> {
+    let mocks = match &options.mocks {
+        Some(m) => Mocks::from_value(m, options.machine_name.as_deref(), options.test_case.as_deref()).map_err(StartError::Mocks)?,
+        None => Mocks::none(),
+    };
+    let defaults = RunConfig::default();
+    let cfg = RunConfig {
+        workflow_type: options.workflow_type,
+        mocks,
+        start_time_ms: options.start_time_ms.unwrap_or(defaults.start_time_ms),
+        seed: options.seed,
+        context: context_from(options.context.as_ref(), options.machine_name.as_deref()),
+        max_transitions: options.max_transitions.unwrap_or(defaults.max_transitions),
+        max_history_events: None,
+        record_inspection: options.record_inspection,
+    };
+    Ok(Execution::start(machine, input, cfg))
+}
+
+/// `{status, output, error, cause, transitions, statesEntered, durationMs, events}`, the CLI's
+/// answer for a run.
+pub fn summary(ex: &Execution) -> Value {
+    let (output, error, cause) = match ex.status() {
+        Status::Succeeded { output } => (output.clone(), Value::Null, Value::Null),
+        Status::Failed { error, cause } | Status::TimedOut { error, cause } => (
+            Value::Null,
+            error.clone().map_or(Value::Null, Value::String),
+            cause.clone().map_or(Value::Null, Value::String),
+        ),
+        _ => (Value::Null, Value::Null, Value::Null),
+    };
+    let mut v = crate::obj! {
+        "status" => ex.status().name(),
+        "output" => output,
+        "error" => error,
+        "cause" => cause,
+        "transitions" => ex.transitions() as i64,
+        "statesEntered" => ex.states_entered() as i64,
+        "durationMs" => ex.duration_ms(),
+        "events" => ex.history().len() as i64,
+    };
+    if let (Status::WaitingForCallback { token, state }, Value::Object(m)) = (ex.status(), &mut v) {
+        let m = Rc::make_mut(m);
+        m.insert(Rc::from("waitingForCallback"), crate::obj! { "taskToken" => Value::String(token.clone()), "state" => Value::String(state.clone()) });
+    }
+    v
+}
+
+/// The revealed history as AWS's GetExecutionHistory `events` array.
+pub fn history_value(ex: &Execution) -> Value {
+    Value::from(ex.history().iter().map(|e| e.to_value()).collect::<Vec<_>>())
+}
+
+/// Parses JSON data (inputs, mocks): a located error message on failure.
+pub fn parse_json(text: &str) -> Result<Value, String> {
+    json::parse(text).map_err(|e| {
+        let (line, col) = json::line_col(text, e.offset);
+        format!("{} at line {line}, column {col}", e.message)
+    })
+}

@@ -1,0 +1,195 @@
+//! `asl`: the engine on the command line (validate, run, conformance).
+//! Bad input gets one clear line on stderr and exit code 2; never a panic.
+
+use engine::api::{self, RunOptions};
+use engine::conformance;
+use engine::json::Value;
+use engine::model::WorkflowType;
+use std::process::ExitCode;
+
+const USAGE: &str = "usage:
+  asl validate DEF [--type STANDARD|EXPRESS]
+  asl run DEF [--input FILE] [--mocks FILE] [--test-case NAME] [--machine-name NAME]
+              [--context FILE] [--start-time RFC3339] [--type STANDARD|EXPRESS]
+              [--seed N] [--max-transitions N] [--history FILE]
+  asl conformance CASES.jsonl [--exclude-tags a,b] [--only-tags a,b] [--failures FILE] [--verbose]";
+
+struct Args {
+    positional: Vec<String>,
+    flags: Vec<(String, Option<String>)>,
+}
+
+fn parse_args(raw: &[String], value_flags: &[&str], bool_flags: &[&str]) -> Result<Args, String> {
+    let mut positional = Vec::new();
+    let mut flags = Vec::new();
+    let mut i = 0;
+    while i < raw.len() {
+        let a = &raw[i];
+        if let Some(name) = a.strip_prefix("--") {
+            let (name, inline) = match name.split_once('=') {
+                Some((n, v)) => (n, Some(v.to_string())),
+                None => (name, None),
+            };
+            if value_flags.contains(&name) {
+                let v = match inline {
+                    Some(v) => v,
+                    None => {
+                        i += 1;
+                        raw.get(i).cloned().ok_or_else(|| format!("--{name} needs a value"))?
+                    }
+                };
+                flags.push((name.to_string(), Some(v)));
+            } else if bool_flags.contains(&name) {
+                flags.push((name.to_string(), None));
+            } else {
+                return Err(format!("unknown flag --{name}"));
+            }
+        } else {
+            positional.push(a.clone());
+        }
+        i += 1;
+    }
+    Ok(Args { positional, flags })
+}
+
+impl Args {
+    fn get(&self, name: &str) -> Option<&str> {
+        self.flags.iter().rev().find(|(n, _)| n == name).and_then(|(_, v)| v.as_deref())
+    }
+    fn has(&self, name: &str) -> bool {
+        self.flags.iter().any(|(n, _)| n == name)
+    }
+}
+
+fn read(path: &str) -> Result<String, String> {
+    std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))
+}
+
+fn read_json(path: &str) -> Result<Value, String> {
+    api::parse_json(&read(path)?).map_err(|e| format!("{path}: {e}"))
+}
+
+fn workflow_type(args: &Args) -> Result<WorkflowType, String> {
+    match args.get("type") {
+        None => Ok(WorkflowType::Standard),
+        Some(t) => WorkflowType::parse(t).ok_or_else(|| format!("--type must be STANDARD or EXPRESS, not '{t}'")),
+    }
+}
+
+fn cmd_validate(raw: &[String]) -> Result<ExitCode, String> {
+    let args = parse_args(raw, &["type"], &[])?;
+    let [def] = args.positional.as_slice() else {
+        return Err("validate takes one definition file".into());
+    };
+    let text = read(def)?;
+    let v = api::validate(&text, workflow_type(&args)?);
+    let diagnostics: Vec<Value> = v.diagnostics.iter().map(|d| d.to_value()).collect();
+    let ok = v.is_valid();
+    let out = engine::obj! {
+        "result" => if ok { "OK" } else { "FAIL" },
+        "diagnostics" => diagnostics,
+        "truncated" => false,
+    };
+    println!("{}", out.to_json_pretty());
+    Ok(if ok { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+fn cmd_run(raw: &[String]) -> Result<ExitCode, String> {
+    let args = parse_args(raw, &["input", "mocks", "test-case", "machine-name", "context", "start-time", "type", "seed", "max-transitions", "history"], &[])?;
+    let [def] = args.positional.as_slice() else {
+        return Err("run takes one definition file".into());
+    };
+    let text = read(def)?;
+    let input = match args.get("input") {
+        Some(p) => read_json(p)?,
+        None => Value::object(),
+    };
+    let start_time_ms = match args.get("start-time") {
+        Some(t) => Some(engine::time::parse_rfc3339(t).ok_or_else(|| format!("--start-time must be an RFC 3339 timestamp such as 2024-02-07T13:49:36Z, not '{t}'"))?),
+        None => None,
+    };
+    let number = |name: &str| -> Result<Option<u64>, String> {
+        args.get(name).map(|v| v.parse::<u64>().map_err(|_| format!("--{name} must be a whole number, not '{v}'"))).transpose()
+    };
+    let options = RunOptions {
+        workflow_type: workflow_type(&args)?,
+        mocks: args.get("mocks").map(read_json).transpose()?,
+        machine_name: args.get("machine-name").map(str::to_string),
+        test_case: args.get("test-case").map(str::to_string),
+        context: args.get("context").map(read_json).transpose()?,
+        start_time_ms,
+        seed: number("seed")?.unwrap_or(0),
+        max_transitions: number("max-transitions")?,
+        record_inspection: false,
+    };
+    let mut ex = match api::start(&text, input, &options) {
+        Ok(ex) => ex,
+        Err(api::StartError::Invalid(diags)) => {
+            let diagnostics: Vec<Value> = diags.iter().map(|d| d.to_value()).collect();
+            println!("{}", engine::obj! { "status" => "INVALID", "diagnostics" => diagnostics }.to_json_pretty());
+            return Ok(ExitCode::from(1));
+        }
+        Err(e @ api::StartError::Mocks(_)) => return Err(e.to_string()),
+    };
+    ex.run();
+    if let Some(path) = args.get("history") {
+        std::fs::write(path, api::history_value(&ex).to_json_pretty()).map_err(|e| format!("cannot write {path}: {e}"))?;
+    }
+    println!("{}", api::summary(&ex).to_json_pretty());
+    Ok(if ex.status().name() == "SUCCEEDED" { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+fn tag_list(s: Option<&str>) -> Vec<String> {
+    s.map(|s| s.split(',').map(|t| t.trim().to_string()).filter(|t| !t.is_empty()).collect()).unwrap_or_default()
+}
+
+fn cmd_conformance(raw: &[String]) -> Result<ExitCode, String> {
+    let args = parse_args(raw, &["exclude-tags", "only-tags", "failures"], &["verbose"])?;
+    let [file] = args.positional.as_slice() else {
+        return Err("conformance takes one cases file".into());
+    };
+    let exclude = tag_list(args.get("exclude-tags"));
+    let only = tag_list(args.get("only-tags"));
+    let include = |tags: &[String]| !tags.iter().any(|t| exclude.contains(t)) && (only.is_empty() || tags.iter().any(|t| only.contains(t)));
+    let report = conformance::run_file(&read(file)?, &include)?;
+    if args.has("verbose") {
+        for r in report.results.iter().filter(|r| !r.passed) {
+            println!("FAIL {}\n     {}", r.id, r.reason);
+        }
+    }
+    if let Some(path) = args.get("failures") {
+        let mut text = String::from("# Conformance cases still failing, with the reason.\n# Written by `asl conformance --failures`.\n\n");
+        for r in report.results.iter().filter(|r| !r.passed) {
+            text.push_str(&format!("- `{}`\n  {}\n", r.id, r.reason.replace('\n', " ")));
+        }
+        std::fs::write(path, text).map_err(|e| format!("cannot write {path}: {e}"))?;
+    }
+    print!("{}", report.table());
+    Ok(ExitCode::SUCCESS)
+}
+
+fn main() -> ExitCode {
+    let raw: Vec<String> = std::env::args().skip(1).collect();
+    let result = match raw.first().map(String::as_str) {
+        Some("validate") => cmd_validate(&raw[1..]),
+        Some("run") => cmd_run(&raw[1..]),
+        Some("conformance") => cmd_conformance(&raw[1..]),
+        Some("--help" | "-h" | "help") => {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        Some("--version") => {
+            println!("asl {}", engine::VERSION);
+            return ExitCode::SUCCESS;
+        }
+        Some(other) => Err(format!("unknown command '{other}'")),
+        None => Err("no command given".into()),
+    };
+    match result {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("asl: {message}\n{USAGE}");
+            ExitCode::from(2)
+        }
+    }
+}

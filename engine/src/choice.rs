@@ -1,0 +1,247 @@
+//! Choice rules: every comparison operator (and its `*Path` form), the `Is*` tests,
+//! `StringMatches`, and `And`/`Or`/`Not`.
+
+use crate::env::{Env, Failure};
+use crate::json::Value;
+use crate::path::JsonPath;
+use crate::time::parse_rfc3339;
+use std::cmp::Ordering;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    String,
+    Numeric,
+    Boolean,
+    Timestamp,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Cmp {
+    Equals,
+    LessThan,
+    GreaterThan,
+    LessThanEquals,
+    GreaterThanEquals,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TypeTest {
+    IsNull,
+    IsPresent,
+    IsNumeric,
+    IsString,
+    IsBoolean,
+    IsTimestamp,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Operand {
+    Literal(Value),
+    Path(JsonPath),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Condition {
+    Compare { variable: JsonPath, kind: Kind, cmp: Cmp, operand: Operand },
+    Matches { variable: JsonPath, pattern: Vec<PatternPart> },
+    Test { variable: JsonPath, test: TypeTest, expected: bool },
+    And(Vec<Condition>),
+    Or(Vec<Condition>),
+    Not(Box<Condition>),
+    /// A JSONata `Condition` expression (its own query language; evaluated by the JSONata
+    /// layer).
+    Jsonata(std::rc::Rc<str>),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum PatternPart {
+    Literal(String),
+    Star,
+}
+
+/// All comparison operator names with what they compare and how.
+pub const COMPARISONS: &[(&str, Kind, Cmp)] = &[
+    ("StringEquals", Kind::String, Cmp::Equals),
+    ("StringLessThan", Kind::String, Cmp::LessThan),
+    ("StringGreaterThan", Kind::String, Cmp::GreaterThan),
+    ("StringLessThanEquals", Kind::String, Cmp::LessThanEquals),
+    ("StringGreaterThanEquals", Kind::String, Cmp::GreaterThanEquals),
+    ("NumericEquals", Kind::Numeric, Cmp::Equals),
+    ("NumericLessThan", Kind::Numeric, Cmp::LessThan),
+    ("NumericGreaterThan", Kind::Numeric, Cmp::GreaterThan),
+    ("NumericLessThanEquals", Kind::Numeric, Cmp::LessThanEquals),
+    ("NumericGreaterThanEquals", Kind::Numeric, Cmp::GreaterThanEquals),
+    ("BooleanEquals", Kind::Boolean, Cmp::Equals),
+    ("TimestampEquals", Kind::Timestamp, Cmp::Equals),
+    ("TimestampLessThan", Kind::Timestamp, Cmp::LessThan),
+    ("TimestampGreaterThan", Kind::Timestamp, Cmp::GreaterThan),
+    ("TimestampLessThanEquals", Kind::Timestamp, Cmp::LessThanEquals),
+    ("TimestampGreaterThanEquals", Kind::Timestamp, Cmp::GreaterThanEquals),
+];
+
+pub const TYPE_TESTS: &[(&str, TypeTest)] = &[
+    ("IsNull", TypeTest::IsNull),
+    ("IsPresent", TypeTest::IsPresent),
+    ("IsNumeric", TypeTest::IsNumeric),
+    ("IsString", TypeTest::IsString),
+    ("IsBoolean", TypeTest::IsBoolean),
+    ("IsTimestamp", TypeTest::IsTimestamp),
+];
+
+/// Every operator field a rule may carry.
+pub fn operator_names() -> impl Iterator<Item = String> {
+    COMPARISONS
+        .iter()
+        .flat_map(|(n, _, _)| [n.to_string(), format!("{n}Path")])
+        .chain(TYPE_TESTS.iter().map(|(n, _)| n.to_string()))
+        .chain(["StringMatches".to_string()])
+}
+
+/// Splits a `StringMatches` pattern: `*` matches any run; `\*` and `\\` are literal.
+pub fn compile_pattern(p: &str) -> Vec<PatternPart> {
+    let mut parts = Vec::new();
+    let mut lit = String::new();
+    let mut chars = p.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => match chars.next() {
+                Some(n) => lit.push(n),
+                None => lit.push('\\'),
+            },
+            '*' => {
+                if !lit.is_empty() {
+                    parts.push(PatternPart::Literal(std::mem::take(&mut lit)));
+                }
+                parts.push(PatternPart::Star);
+            }
+            c => lit.push(c),
+        }
+    }
+    if !lit.is_empty() {
+        parts.push(PatternPart::Literal(lit));
+    }
+    parts
+}
+
+fn pattern_matches(parts: &[PatternPart], s: &str) -> bool {
+    match parts.split_first() {
+        None => s.is_empty(),
+        Some((PatternPart::Literal(l), rest)) => s.strip_prefix(l.as_str()).is_some_and(|r| pattern_matches(rest, r)),
+        Some((PatternPart::Star, rest)) => {
+            if rest.is_empty() {
+                return true;
+            }
+            s.char_indices().map(|(i, _)| i).chain([s.len()]).any(|i| pattern_matches(rest, &s[i..]))
+        }
+    }
+}
+
+fn variable_value(env: &Env, variable: &JsonPath) -> Result<Value, Failure> {
+    env.eval_path(variable)
+        .map_err(|e| Failure::runtime(format!("Invalid path '{}' : {}", variable.source, e.jayway_message())))
+}
+
+fn ordering_ok(cmp: Cmp, ord: Ordering) -> bool {
+    match cmp {
+        Cmp::Equals => ord == Ordering::Equal,
+        Cmp::LessThan => ord == Ordering::Less,
+        Cmp::GreaterThan => ord == Ordering::Greater,
+        Cmp::LessThanEquals => ord != Ordering::Greater,
+        Cmp::GreaterThanEquals => ord != Ordering::Less,
+    }
+}
+
+/// Java's `String.compareTo` orders by UTF-16 code units.
+fn utf16_cmp(a: &str, b: &str) -> Ordering {
+    a.encode_utf16().cmp(b.encode_utf16())
+}
+
+fn compare(kind: Kind, cmp: Cmp, a: &Value, b: &Value) -> bool {
+    match kind {
+        Kind::String => match (a, b) {
+            (Value::String(x), Value::String(y)) => ordering_ok(cmp, utf16_cmp(x, y)),
+            _ => false,
+        },
+        Kind::Numeric => match (a, b) {
+            (Value::Number(x), Value::Number(y)) => {
+                x.as_f64().partial_cmp(&y.as_f64()).is_some_and(|o| ordering_ok(cmp, o))
+            }
+            _ => false,
+        },
+        Kind::Boolean => match (a, b) {
+            (Value::Bool(x), Value::Bool(y)) => ordering_ok(cmp, x.cmp(y)),
+            _ => false,
+        },
+        Kind::Timestamp => match (a.as_str().and_then(parse_rfc3339), b.as_str().and_then(parse_rfc3339)) {
+            (Some(x), Some(y)) => ordering_ok(cmp, x.cmp(&y)),
+            _ => false,
+        },
+    }
+}
+
+impl Condition {
+    /// Evaluates a JSONPath rule. `Jsonata` conditions are answered by `jsonata` (the caller
+    /// passes it in), so this module stays free of the JSONata library.
+    pub fn eval(&self, env: &Env, jsonata: &mut dyn FnMut(&str) -> Result<bool, Failure>) -> Result<bool, Failure> {
+        match self {
+            Condition::And(cs) => {
+                for c in cs {
+                    if !c.eval(env, jsonata)? {
+                        return Ok(false);
+                    }
+                }
+                Ok(true)
+            }
+            Condition::Or(cs) => {
+                for c in cs {
+                    if c.eval(env, jsonata)? {
+                        return Ok(true);
+                    }
+                }
+                Ok(false)
+            }
+            Condition::Not(c) => Ok(!c.eval(env, jsonata)?),
+            Condition::Jsonata(expr) => jsonata(expr),
+            Condition::Test { variable, test, expected } => {
+                let found = env.eval_path(variable).ok();
+                let actual = match (test, &found) {
+                    (TypeTest::IsPresent, f) => f.is_some(),
+                    (_, None) => false,
+                    (TypeTest::IsNull, Some(v)) => v.is_null(),
+                    (TypeTest::IsNumeric, Some(v)) => matches!(v, Value::Number(_)),
+                    (TypeTest::IsString, Some(v)) => matches!(v, Value::String(_)),
+                    (TypeTest::IsBoolean, Some(v)) => matches!(v, Value::Bool(_)),
+                    (TypeTest::IsTimestamp, Some(v)) => v.as_str().and_then(parse_rfc3339).is_some(),
+                };
+                Ok(actual == *expected)
+            }
+            Condition::Matches { variable, pattern } => {
+                let v = variable_value(env, variable)?;
+                Ok(v.as_str().is_some_and(|s| pattern_matches(pattern, s)))
+            }
+            Condition::Compare { variable, kind, cmp, operand } => {
+                let v = variable_value(env, variable)?;
+                let other = match operand {
+                    Operand::Literal(l) => l.clone(),
+                    Operand::Path(p) => variable_value(env, p)?,
+                };
+                Ok(compare(*kind, *cmp, &v, &other))
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn patterns() {
+        let p = compile_pattern("log-*.txt");
+        assert!(pattern_matches(&p, "log-2024.txt"));
+        assert!(!pattern_matches(&p, "log-2024.txtx"));
+        assert!(pattern_matches(&compile_pattern("a\\*b"), "a*b"));
+        assert!(!pattern_matches(&compile_pattern("a\\*b"), "axb"));
+        assert!(pattern_matches(&compile_pattern("*"), ""));
+    }
+}

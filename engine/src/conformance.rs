@@ -1,0 +1,178 @@
+//! Replays AWS-recorded executions (`../shared/conformance/cases.jsonl`) and compares the
+//! outcome: status, then output (or error and cause), object keys in any order; a pointer in
+//! `expected.loose` must exist but its value is not compared.
+
+use crate::api::{self, RunOptions};
+use crate::exec::Status;
+use crate::json::{self, Value};
+use crate::model::WorkflowType;
+use crate::time::parse_rfc3339;
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+#[derive(Debug, Clone)]
+pub struct CaseResult {
+    pub id: String,
+    pub tags: Vec<String>,
+    pub passed: bool,
+    /// Why it failed.
+    pub reason: String,
+}
+
+/// Runs one case given as a JSON object.
+pub fn run_case(case: &Value) -> CaseResult {
+    let id = case.get("id").and_then(Value::as_str).unwrap_or("?").to_string();
+    let tags: Vec<String> = case.get("tags").and_then(Value::as_array).map(|a| a.iter().filter_map(|t| t.as_str().map(str::to_string)).collect()).unwrap_or_default();
+    let result = |passed: bool, reason: String| CaseResult { id: id.clone(), tags: tags.clone(), passed, reason };
+    let Some(definition) = case.get("definition") else {
+        return result(false, "the case has no definition".into());
+    };
+    let workflow_type = case
+        .pointer("/provenance/state_machine_type")
+        .and_then(Value::as_str)
+        .and_then(WorkflowType::parse)
+        .unwrap_or_default();
+    let machine_name = case.pointer("/context/StateMachine/Name").and_then(Value::as_str).map(str::to_string);
+    let options = RunOptions {
+        workflow_type,
+        mocks: case.get("mocks").cloned(),
+        machine_name,
+        test_case: None,
+        context: case.get("context").cloned(),
+        start_time_ms: case.get("now").and_then(Value::as_str).and_then(parse_rfc3339),
+        seed: 0,
+        max_transitions: Some(100_000),
+        record_inspection: false,
+    };
+    let input = case.get("input").cloned().unwrap_or_default();
+    let mut ex = match api::start(&definition.to_json(), input, &options) {
+        Ok(ex) => ex,
+        Err(e) => return result(false, format!("did not start: {e}")),
+    };
+    ex.run();
+    let expected = case.get("expected").cloned().unwrap_or_default();
+    let want_status = expected.get("status").and_then(Value::as_str).unwrap_or("");
+    let got_status = ex.status().name();
+    if want_status != got_status {
+        let detail = match ex.status() {
+            Status::Failed { error, cause } => format!(" ({}: {})", error.as_deref().unwrap_or("-"), cause.as_deref().unwrap_or("-")),
+            Status::WaitingForCallback { state, .. } => format!(" (waiting for a callback in '{state}')"),
+            _ => String::new(),
+        };
+        return result(false, format!("status {got_status}{detail}, expected {want_status}"));
+    }
+    match ex.status() {
+        Status::Succeeded { output } => {
+            let want = expected.get("output").cloned().unwrap_or_default();
+            let loose: Vec<String> = expected.get("loose").and_then(Value::as_array).map(|a| a.iter().filter_map(|p| p.as_str().map(str::to_string)).collect()).unwrap_or_default();
+            let mut got = output.clone();
+            let mut want = want;
+            for pointer in &loose {
+                let Some(inner) = pointer.strip_prefix("/output") else { continue };
+                if got.pointer(inner).is_none() {
+                    return result(false, format!("output lacks {inner} (loose, but it must exist)"));
+                }
+                blank(&mut got, inner);
+                blank(&mut want, inner);
+            }
+            if got == want {
+                result(true, String::new())
+            } else {
+                result(false, format!("output {} != expected {}", clip(&got.to_json()), clip(&want.to_json())))
+            }
+        }
+        Status::Failed { error, cause } | Status::TimedOut { error, cause } => {
+            let want_error = expected.get("error").and_then(Value::as_str);
+            let want_cause = expected.get("cause").and_then(Value::as_str);
+            if error.as_deref() != want_error {
+                return result(false, format!("error {:?} != expected {:?}", error.as_deref(), want_error));
+            }
+            if cause.as_deref() != want_cause {
+                return result(false, format!("cause {:?} != expected {:?}", cause.as_deref().map(clip), want_cause.map(clip)));
+            }
+            result(true, String::new())
+        }
+        other => result(false, format!("ended {}", other.name())),
+    }
+}
+
+fn clip(s: &str) -> String {
+    if s.len() > 300 {
+        format!("{}…", &s[..json::floor_char_boundary(s, 300)])
+    } else {
+        s.to_string()
+    }
+}
+
+/// Replaces the value at a pointer with null (used for loose fields).
+fn blank(v: &mut Value, pointer: &str) {
+    let Some(rest) = pointer.strip_prefix('/') else {
+        *v = Value::Null;
+        return;
+    };
+    let (head, tail) = match rest.split_once('/') {
+        Some((h, t)) => (h.replace("~1", "/").replace("~0", "~"), Some(t)),
+        None => (rest.replace("~1", "/").replace("~0", "~"), None),
+    };
+    let child = match v {
+        Value::Object(m) => Rc::make_mut(m).get_mut(head.as_str()),
+        Value::Array(a) => head.parse::<usize>().ok().and_then(|i| Rc::make_mut(a).get_mut(i)),
+        _ => None,
+    };
+    if let Some(c) = child {
+        match tail {
+            Some(t) => blank(c, &format!("/{t}")),
+            None => *c = Value::Null,
+        }
+    }
+}
+
+/// Results of a whole file, with a per-tag table.
+pub struct Report {
+    pub results: Vec<CaseResult>,
+}
+
+impl Report {
+    pub fn passed(&self) -> usize {
+        self.results.iter().filter(|r| r.passed).count()
+    }
+    pub fn failed(&self) -> usize {
+        self.results.len() - self.passed()
+    }
+
+    /// `tag  passed/total` lines, then `N passed, N failed`.
+    pub fn table(&self) -> String {
+        let mut by_tag: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+        for r in &self.results {
+            for t in &r.tags {
+                let e = by_tag.entry(t.as_str()).or_default();
+                e.1 += 1;
+                if r.passed {
+                    e.0 += 1;
+                }
+            }
+        }
+        let mut out = format!("{:<22} {:>7} {:>7} {:>8}\n", "tag", "passed", "total", "rate");
+        for (tag, (p, t)) in by_tag {
+            out.push_str(&format!("{:<22} {:>7} {:>7} {:>7.1}%\n", tag, p, t, 100.0 * p as f64 / t.max(1) as f64));
+        }
+        out.push_str(&format!("{} passed, {} failed\n", self.passed(), self.failed()));
+        out
+    }
+}
+
+/// Parses a JSONL file's text and runs every case whose tags pass the filter.
+pub fn run_file(text: &str, include: &dyn Fn(&[String]) -> bool) -> Result<Report, String> {
+    let mut results = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let case = json::parse(line).map_err(|e| format!("line {}: {}", i + 1, e.message))?;
+        let tags: Vec<String> = case.get("tags").and_then(Value::as_array).map(|a| a.iter().filter_map(|t| t.as_str().map(str::to_string)).collect()).unwrap_or_default();
+        if include(&tags) {
+            results.push(run_case(&case));
+        }
+    }
+    Ok(Report { results })
+}

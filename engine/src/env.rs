@@ -1,0 +1,159 @@
+//! What a path, an intrinsic function or a payload template is evaluated against: the
+//! document (`$`), the context object (`$$`), the workflow variables (`$name`), and the seeded
+//! random source. Also the errors an evaluation can raise, named as AWS names them.
+
+use crate::json::{Map, Value};
+use crate::path::{JsonPath, PathError, Root};
+use std::cell::Cell;
+use std::rc::Rc;
+
+/// Workflow variables: one scope per top level, Parallel branch or Map iteration, each able to
+/// read the scopes around it.
+#[derive(Debug, Default, Clone)]
+pub struct VarScope {
+    pub vars: Map,
+    pub parent: Option<Rc<VarScope>>,
+}
+
+impl VarScope {
+    pub fn get(&self, name: &str) -> Option<&Value> {
+        match self.vars.get(name) {
+            Some(v) => Some(v),
+            None => self.parent.as_deref().and_then(|p| p.get(name)),
+        }
+    }
+}
+
+/// A deterministic random source (SplitMix64): the engine never reads OS randomness; the host
+/// gives the seed, so every run can be repeated.
+#[derive(Debug, Clone)]
+pub struct Rng {
+    state: Cell<u64>,
+}
+
+impl Rng {
+    pub fn new(seed: u64) -> Rng {
+        Rng { state: Cell::new(seed) }
+    }
+    pub fn next_u64(&self) -> u64 {
+        let s = self.state.get().wrapping_add(0x9E37_79B9_7F4A_7C15);
+        self.state.set(s);
+        let mut z = s;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    /// Uniform in `[0, 1)`.
+    pub fn next_f64(&self) -> f64 {
+        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
+    }
+    /// A version-4 UUID.
+    pub fn uuid(&self) -> String {
+        let a = self.next_u64();
+        let b = self.next_u64();
+        let mut bytes = [0u8; 16];
+        bytes[..8].copy_from_slice(&a.to_be_bytes());
+        bytes[8..].copy_from_slice(&b.to_be_bytes());
+        bytes[6] = (bytes[6] & 0x0f) | 0x40;
+        bytes[8] = (bytes[8] & 0x3f) | 0x80;
+        let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+        format!("{}-{}-{}-{}-{}", &hex[0..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..32])
+    }
+}
+
+/// A value built on first use (the context object is only assembled when a state reads `$$`).
+pub struct Lazy<'a> {
+    cell: std::cell::OnceCell<Value>,
+    make: &'a dyn Fn() -> Value,
+}
+
+impl<'a> Lazy<'a> {
+    pub fn new(make: &'a dyn Fn() -> Value) -> Lazy<'a> {
+        Lazy { cell: std::cell::OnceCell::new(), make }
+    }
+    pub fn get(&self) -> &Value {
+        self.cell.get_or_init(|| (self.make)())
+    }
+}
+
+pub struct Env<'a> {
+    pub input: &'a Value,
+    pub context: &'a Lazy<'a>,
+    pub vars: Option<&'a VarScope>,
+    pub rng: &'a Rng,
+}
+
+impl Env<'_> {
+    /// Evaluates a path against the root it names.
+    pub fn eval_path(&self, path: &JsonPath) -> Result<Value, PathError> {
+        match &path.root {
+            Root::Input => path.eval_on(self.input),
+            Root::Context => path.eval_on(self.context.get()),
+            Root::Variable(name) => match self.vars.and_then(|v| v.get(name)) {
+                Some(v) => path.eval_on(v),
+                None => Err(PathError::UndefinedVariable(name.clone())),
+            },
+        }
+    }
+}
+
+/// An error raised while running a state, before it becomes an ASL error name + cause.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Failure {
+    pub error: Rc<str>,
+    pub cause: Option<String>,
+}
+
+impl Failure {
+    pub fn new(error: &str, cause: impl Into<String>) -> Failure {
+        Failure { error: Rc::from(error), cause: Some(cause.into()) }
+    }
+    pub fn runtime(cause: impl Into<String>) -> Failure {
+        Failure::new(errors::RUNTIME, cause)
+    }
+}
+
+/// The predefined error names.
+pub mod errors {
+    pub const ALL: &str = "States.ALL";
+    pub const RUNTIME: &str = "States.Runtime";
+    pub const TIMEOUT: &str = "States.Timeout";
+    pub const HEARTBEAT_TIMEOUT: &str = "States.HeartbeatTimeout";
+    pub const TASK_FAILED: &str = "States.TaskFailed";
+    pub const DATA_LIMIT_EXCEEDED: &str = "States.DataLimitExceeded";
+    pub const RESULT_PATH_MATCH_FAILURE: &str = "States.ResultPathMatchFailure";
+    pub const PARAMETER_PATH_FAILURE: &str = "States.ParameterPathFailure";
+    pub const BRANCH_FAILED: &str = "States.BranchFailed";
+    pub const NO_CHOICE_MATCHED: &str = "States.NoChoiceMatched";
+    pub const INTRINSIC_FAILURE: &str = "States.IntrinsicFailure";
+    pub const QUERY_EVALUATION_ERROR: &str = "States.QueryEvaluationError";
+    pub const EXCEED_TOLERATED_FAILURE_THRESHOLD: &str = "States.ExceedToleratedFailureThreshold";
+    pub const ITEM_READER_FAILED: &str = "States.ItemReaderFailed";
+    pub const RESULT_WRITER_FAILED: &str = "States.ResultWriterFailed";
+    pub const PERMISSIONS: &str = "States.Permissions";
+    /// This project's: a Task invocation that no mock answers.
+    pub const NO_MOCK: &str = "Playground.NoMock";
+    /// This project's: the host's transition budget ran out (an endless loop, most likely).
+    pub const TRANSITION_BUDGET: &str = "Playground.TransitionBudgetExceeded";
+
+    /// Every name `States.` may start, for validation and completion.
+    pub const PREDEFINED: &[&str] = &[
+        ALL,
+        RUNTIME,
+        TIMEOUT,
+        HEARTBEAT_TIMEOUT,
+        TASK_FAILED,
+        DATA_LIMIT_EXCEEDED,
+        RESULT_PATH_MATCH_FAILURE,
+        PARAMETER_PATH_FAILURE,
+        BRANCH_FAILED,
+        NO_CHOICE_MATCHED,
+        INTRINSIC_FAILURE,
+        QUERY_EVALUATION_ERROR,
+        EXCEED_TOLERATED_FAILURE_THRESHOLD,
+        ITEM_READER_FAILED,
+        RESULT_WRITER_FAILED,
+        PERMISSIONS,
+        "States.Http.Socket",
+    ];
+}

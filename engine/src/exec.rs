@@ -1,0 +1,1258 @@
+//! The interpreter. An execution is an explicit stack of frames (the machine, a Parallel
+//! branch, a Map iteration), so it can stop after any step: `advance` performs one action and
+//! appends its history events; run-to-end, the UI's Step button, callbacks and the tests all go
+//! through it.
+//!
+//! Time is virtual: each frame has its own clock (epoch ms). Parallel branches start together
+//! and Map iterations fill at most `MaxConcurrency` slots (40 for inline Maps), so the
+//! execution's duration is the makespan; but events come out in one deterministic order,
+//! iteration by iteration and branch by branch (the order the conformance mocks assume).
+
+use crate::env::{errors, Env, Failure, Lazy, Rng, VarScope};
+use crate::history::{Event, EventKind, TaskFamily};
+use crate::json::{Map, Value};
+use crate::mocks::{Mocks, Outcome};
+use crate::model::*;
+use crate::path::{set_at, JsonPath};
+use crate::time::format_rfc3339_millis;
+use rustc_hash::FxHashMap;
+use std::rc::Rc;
+
+/// AWS's payload quota (256 KiB), for inputs, outputs and task results.
+pub const MAX_PAYLOAD_BYTES: usize = 256 * 1024;
+/// Standard workflows: at most 25,000 history events.
+pub const STANDARD_HISTORY_LIMIT: usize = 25_000;
+/// Express workflows run for at most 5 minutes.
+pub const EXPRESS_MAX_DURATION_MS: i64 = 5 * 60 * 1000;
+/// Inline Map runs at most 40 iterations at once.
+pub const INLINE_MAP_MAX_CONCURRENCY: usize = 40;
+
+/// Values for the context object (`$$.Execution`, `$$.StateMachine`).
+#[derive(Debug, Clone)]
+pub struct ExecutionContext {
+    pub execution_id: Value,
+    pub execution_name: Value,
+    pub role_arn: Value,
+    pub state_machine_id: Value,
+    pub state_machine_name: Value,
+}
+
+impl Default for ExecutionContext {
+    fn default() -> Self {
+        ExecutionContext {
+            execution_id: Value::from("arn:aws:states:us-east-1:123456789012:execution:playground:run-1"),
+            execution_name: Value::from("run-1"),
+            role_arn: Value::from("arn:aws:iam::123456789012:role/playground"),
+            state_machine_id: Value::from("arn:aws:states:us-east-1:123456789012:stateMachine:playground"),
+            state_machine_name: Value::from("playground"),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct RunConfig {
+    pub workflow_type: WorkflowType,
+    pub mocks: Mocks,
+    /// Where the virtual clock starts (epoch ms).
+    pub start_time_ms: i64,
+    /// Seeds `States.MathRandom`, `States.UUID`, jitter and task tokens.
+    pub seed: u64,
+    pub context: ExecutionContext,
+    /// The host's budget of state transitions: an endless loop stops here with a clear error.
+    pub max_transitions: u64,
+    /// `None`: AWS's quota for the workflow type (25,000 for Standard, none for Express).
+    pub max_history_events: Option<usize>,
+    /// Keep per-visit inspection data (the data-flow stages). On for the UI; benchmarks may
+    /// turn it off.
+    pub record_inspection: bool,
+}
+
+impl Default for RunConfig {
+    fn default() -> Self {
+        RunConfig {
+            workflow_type: WorkflowType::Standard,
+            mocks: Mocks::none(),
+            start_time_ms: 1_700_000_000_000,
+            seed: 0,
+            context: ExecutionContext::default(),
+            max_transitions: 1_000_000,
+            max_history_events: None,
+            record_inspection: true,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Status {
+    Running,
+    /// A `.waitForTaskToken` Task waits for the host to send success, failure or heartbeat.
+    WaitingForCallback { token: Rc<str>, state: Rc<str> },
+    Succeeded { output: Value },
+    Failed { error: Option<Rc<str>>, cause: Option<Rc<str>> },
+    TimedOut { error: Option<Rc<str>>, cause: Option<Rc<str>> },
+    Aborted,
+}
+
+impl Status {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Status::Running => "RUNNING",
+            Status::WaitingForCallback { .. } => "RUNNING",
+            Status::Succeeded { .. } => "SUCCEEDED",
+            Status::Failed { .. } => "FAILED",
+            Status::TimedOut { .. } => "TIMED_OUT",
+            Status::Aborted => "ABORTED",
+        }
+    }
+    pub fn is_finished(&self) -> bool {
+        !matches!(self, Status::Running | Status::WaitingForCallback { .. })
+    }
+}
+
+/// One visit of one state, with the data at each stage (the TestState API's
+/// `inspectionData` names).
+#[derive(Debug, Clone, Default)]
+pub struct Visit {
+    pub state: Rc<str>,
+    pub state_type: &'static str,
+    /// 0 for the machine's own states, deeper inside Parallel branches and Map iterations.
+    pub depth: usize,
+    /// Map iteration index or Parallel branch index of the enclosing frame, if any.
+    pub iteration: Option<usize>,
+    pub entered_event: u64,
+    pub exited_event: Option<u64>,
+    pub input: Value,
+    pub after_input_path: Option<Value>,
+    pub after_parameters: Option<Value>,
+    pub result: Option<Value>,
+    pub after_result_selector: Option<Value>,
+    pub after_result_path: Option<Value>,
+    pub output: Option<Value>,
+    pub error: Option<(Rc<str>, Option<Rc<str>>)>,
+    pub retries: u64,
+    /// Name of the state taken next.
+    pub next: Option<Rc<str>>,
+}
+
+#[derive(Debug, Clone)]
+enum Origin {
+    Root,
+    Branch(usize),
+    Iteration(usize),
+}
+
+#[derive(Debug, Clone)]
+struct TaskCall {
+    family: TaskFamily,
+    resource_type: Rc<str>,
+    resource: Rc<str>,
+    timeout: Option<u64>,
+    heartbeat: Option<u64>,
+    is_callback: bool,
+}
+
+#[derive(Debug)]
+struct ContainerRun {
+    is_map: bool,
+    /// Input of each child (branch input or item after ItemSelector) is built as it starts.
+    effective: Value,
+    items: Option<Rc<Vec<Value>>>,
+    count: usize,
+    results: Vec<Value>,
+    next_child: usize,
+    /// Virtual times at which each concurrency slot frees up.
+    slots: Vec<i64>,
+    start_time: i64,
+    end_time: i64,
+    started_event: u64,
+}
+
+#[derive(Debug)]
+enum Phase {
+    Enter,
+    Run,
+    AwaitCallback { call: TaskCall },
+    Container(Box<ContainerRun>),
+}
+
+#[derive(Debug)]
+struct Frame {
+    graph: Rc<Graph>,
+    origin: Origin,
+    state: StateId,
+    /// The current state's raw input.
+    input: Value,
+    phase: Phase,
+    clock: i64,
+    last_event: u64,
+    entered_event: u64,
+    entered_time: i64,
+    retry_counts: Vec<u64>,
+    vars: Rc<VarScope>,
+    visit: Option<usize>,
+    depth: usize,
+}
+
+/// A running (or finished) execution.
+pub struct Execution {
+    machine: Rc<StateMachine>,
+    cfg: RunConfig,
+    input: Value,
+    events: Vec<Event>,
+    revealed: usize,
+    frames: Vec<Frame>,
+    status: Status,
+    rng: Rng,
+    invocations: FxHashMap<Rc<str>, u64>,
+    keyed_counts: FxHashMap<(Rc<str>, String), u64>,
+    transitions: u64,
+    states_entered: u64,
+    visits: Vec<Visit>,
+    end_time: i64,
+    deadline: Option<i64>,
+    history_limit: Option<usize>,
+    /// Results of finished child frames, handed to their container.
+    pending_child: Option<(usize, Result<Value, Failure>, i64, u64)>,
+}
+
+fn io_failure(path: &JsonPath, e: &crate::path::PathError) -> Failure {
+    Failure::runtime(format!("Invalid path '{}' : {}", path.source, e.jayway_message()))
+}
+
+/// Does `ErrorEquals` match this error? `States.ALL` matches everything but `States.Runtime`;
+/// `States.TaskFailed` everything but `States.Timeout` (and `States.Runtime`).
+pub fn error_matches(names: &[Rc<str>], error: &str) -> bool {
+    if error == errors::RUNTIME || error == errors::TRANSITION_BUDGET {
+        // AWS-recorded: even an explicit `["States.Runtime"]` catcher does not catch it.
+        return false;
+    }
+    names.iter().any(|n| {
+        &**n == error || &**n == errors::ALL || (&**n == errors::TASK_FAILED && error != errors::TIMEOUT)
+    })
+}
+
+fn error_output(f: &Failure) -> Value {
+    let mut m = Map::default();
+    m.insert(Rc::from("Error"), Value::String(f.error.clone()));
+    if let Some(c) = &f.cause {
+        m.insert(Rc::from("Cause"), Value::from(c.as_str()));
+    }
+    Value::from(m)
+}
+
+impl Execution {
+    pub fn start(machine: Rc<StateMachine>, input: Value, cfg: RunConfig) -> Execution {
+        let start = cfg.start_time_ms;
+        let deadline = match (cfg.workflow_type, machine.timeout_seconds) {
+            (WorkflowType::Express, t) => Some(start + t.map_or(EXPRESS_MAX_DURATION_MS, |t| (t as i64 * 1000).min(EXPRESS_MAX_DURATION_MS))),
+            (WorkflowType::Standard, Some(t)) => Some(start + t as i64 * 1000),
+            (WorkflowType::Standard, None) => None,
+        };
+        let history_limit = cfg.max_history_events.or(match cfg.workflow_type {
+            WorkflowType::Standard => Some(STANDARD_HISTORY_LIMIT),
+            WorkflowType::Express => None,
+        });
+        let mut ex = Execution {
+            rng: Rng::new(cfg.seed),
+            machine: machine.clone(),
+            input: input.clone(),
+            events: Vec::new(),
+            revealed: 0,
+            frames: Vec::new(),
+            status: Status::Running,
+            invocations: FxHashMap::default(),
+            keyed_counts: FxHashMap::default(),
+            transitions: 0,
+            states_entered: 0,
+            visits: Vec::new(),
+            end_time: start,
+            deadline,
+            history_limit,
+            pending_child: None,
+            cfg,
+        };
+        let role = Rc::from(ex.cfg.context.role_arn.as_str().unwrap_or(""));
+        let id = ex.push_event(0, start, EventKind::ExecutionStarted { input: input.clone(), role_arn: role });
+        let graph = machine.graph.clone();
+        match graph.start {
+            Some(start_id) => ex.frames.push(Frame {
+                retry_counts: vec![0; graph.states[start_id].retry.len()],
+                graph,
+                origin: Origin::Root,
+                state: start_id,
+                input,
+                phase: Phase::Enter,
+                clock: start,
+                last_event: id,
+                entered_event: 0,
+                entered_time: start,
+                vars: Rc::new(VarScope::default()),
+                visit: None,
+                depth: 0,
+            }),
+            None => ex.finish(Err(Failure::runtime("The state machine has no start state")), start, id),
+        }
+        ex
+    }
+
+    pub fn machine(&self) -> &Rc<StateMachine> {
+        &self.machine
+    }
+    pub fn input(&self) -> &Value {
+        &self.input
+    }
+    /// The status as far as the revealed history goes (stepping shows a finished run as
+    /// still running until its last event is revealed).
+    pub fn status(&self) -> &Status {
+        if self.revealed < self.events.len() && self.status.is_finished() {
+            &Status::Running
+        } else {
+            &self.status
+        }
+    }
+    /// The events revealed so far.
+    pub fn history(&self) -> &[Event] {
+        &self.events[..self.revealed]
+    }
+    pub fn visits(&self) -> &[Visit] {
+        &self.visits
+    }
+    /// Billable state transitions so far: states entered plus retries.
+    pub fn transitions(&self) -> u64 {
+        self.transitions
+    }
+    pub fn states_entered(&self) -> u64 {
+        self.states_entered
+    }
+    /// Simulated duration (the makespan) in ms.
+    pub fn duration_ms(&self) -> i64 {
+        self.end_time - self.cfg.start_time_ms
+    }
+    pub fn config(&self) -> &RunConfig {
+        &self.cfg
+    }
+
+    /// Runs to the end (or to a callback wait), revealing every event.
+    pub fn run(&mut self) -> &Status {
+        while self.status == Status::Running {
+            self.advance();
+        }
+        self.revealed = self.events.len();
+        &self.status
+    }
+
+    /// Performs at most `actions` actions; for hosts that must yield (a browser frame).
+    /// Returns whether the execution can still advance without outside input.
+    pub fn run_for(&mut self, actions: usize) -> bool {
+        for _ in 0..actions {
+            if self.status != Status::Running {
+                break;
+            }
+            self.advance();
+        }
+        self.revealed = self.events.len();
+        self.status == Status::Running
+    }
+
+    /// Reveals the next history event, advancing the execution as needed. Returns it, or
+    /// `None` when the execution is finished or waits for a callback.
+    pub fn step(&mut self) -> Option<&Event> {
+        while self.revealed >= self.events.len() && self.status == Status::Running {
+            self.advance();
+        }
+        if self.revealed < self.events.len() {
+            self.revealed += 1;
+            self.events.get(self.revealed - 1)
+        } else {
+            None
+        }
+    }
+
+    /// Stops the execution (the host's Cancel).
+    pub fn abort(&mut self) {
+        if self.status.is_finished() {
+            return;
+        }
+        let t = self.frames.iter().map(|f| f.clock).max().unwrap_or(self.end_time);
+        let prev = self.events.last().map_or(0, |e| e.id);
+        self.frames.clear();
+        self.push_event(prev, t, EventKind::ExecutionAborted);
+        self.status = Status::Aborted;
+        self.end_time = self.end_time.max(t);
+        self.revealed = self.events.len();
+    }
+
+    /// Answers a waiting `.waitForTaskToken` Task with its result.
+    pub fn send_task_success(&mut self, token: &str, output: Value) -> Result<(), String> {
+        self.resume(token, Outcome::Return(output))
+    }
+
+    pub fn send_task_failure(&mut self, token: &str, error: Option<&str>, cause: Option<&str>) -> Result<(), String> {
+        self.resume(token, Outcome::Throw { error: Rc::from(error.unwrap_or("")), cause: cause.map(Rc::from) })
+    }
+
+    /// A heartbeat keeps a waiting task alive; on the virtual clock no time passes while the
+    /// execution waits, so it only has to name a waiting token.
+    pub fn send_task_heartbeat(&mut self, token: &str) -> Result<(), String> {
+        match &self.status {
+            Status::WaitingForCallback { token: t, .. } if &**t == token => Ok(()),
+            _ => Err(format!("Invalid Token: '{token}' (no task is waiting for it)")),
+        }
+    }
+
+    fn resume(&mut self, token: &str, outcome: Outcome) -> Result<(), String> {
+        match &self.status {
+            Status::WaitingForCallback { token: t, .. } if &**t == token => {}
+            _ => return Err(format!("Invalid Token: '{token}' (no task is waiting for it)")),
+        }
+        let Some(mut frame) = self.frames.pop() else {
+            return Err("no task is waiting".into());
+        };
+        let Phase::AwaitCallback { call } = std::mem::replace(&mut frame.phase, Phase::Run) else {
+            self.frames.push(frame);
+            return Err("no task is waiting".into());
+        };
+        self.status = Status::Running;
+        self.complete_task(frame, &call, outcome, 0);
+        self.revealed = self.events.len();
+        Ok(())
+    }
+
+    fn push_event(&mut self, prev: u64, t: i64, kind: EventKind) -> u64 {
+        let id = self.events.len() as u64 + 1;
+        self.events.push(Event { id, previous_event_id: prev, timestamp_ms: t, kind });
+        self.end_time = self.end_time.max(t);
+        id
+    }
+
+    fn emit(&mut self, frame: &mut Frame, kind: EventKind) -> u64 {
+        let id = self.push_event(frame.last_event, frame.clock, kind);
+        frame.last_event = id;
+        id
+    }
+
+    fn visit_mut(&mut self, frame: &Frame) -> Option<&mut Visit> {
+        frame.visit.and_then(|i| self.visits.get_mut(i))
+    }
+
+    /// Performs one action of the innermost frame.
+    pub fn advance(&mut self) {
+        if self.status != Status::Running {
+            return;
+        }
+        if let Some((index, result, end, last)) = self.pending_child.take() {
+            self.deliver_child(index, result, end, last);
+            return;
+        }
+        let Some(mut frame) = self.frames.pop() else {
+            return;
+        };
+        if let (Some(limit), true) = (self.history_limit, self.events.len() >= self.history_limit.unwrap_or(usize::MAX)) {
+            // AWS's quota; the exact error AWS raises here is not recorded.
+            let f = Failure::runtime(format!("The execution reached the maximum number of history events ({limit})."));
+            let t = frame.clock;
+            let last = frame.last_event;
+            self.frames.clear();
+            return self.finish(Err(f), t, last);
+        }
+        if let Some(deadline) = self.deadline {
+            if frame.clock > deadline {
+                let last = frame.last_event;
+                self.frames.clear();
+                self.status = Status::TimedOut { error: Some(Rc::from(errors::TIMEOUT)), cause: None };
+                self.push_event(last, deadline, EventKind::ExecutionTimedOut { error: Some(Rc::from(errors::TIMEOUT)), cause: None });
+                return;
+            }
+        }
+        match std::mem::replace(&mut frame.phase, Phase::Run) {
+            Phase::Enter => self.enter(frame),
+            Phase::Run => self.run_state(frame),
+            Phase::AwaitCallback { call } => {
+                frame.phase = Phase::AwaitCallback { call };
+                self.frames.push(frame);
+            }
+            Phase::Container(run) => self.container_next(frame, run),
+        }
+    }
+
+    fn enter(&mut self, mut frame: Frame) {
+        let graph = frame.graph.clone();
+        let state = &graph.states[frame.state];
+        self.states_entered += 1;
+        self.transitions += 1;
+        if self.states_entered > self.cfg.max_transitions {
+            let f = Failure::new(
+                errors::TRANSITION_BUDGET,
+                format!(
+                    "The run entered more than {} states (the playground's budget); the state machine probably loops without end. Last state: '{}'.",
+                    self.cfg.max_transitions, state.name
+                ),
+            );
+            let (t, last) = (frame.clock, frame.last_event);
+            self.frames.clear();
+            return self.finish(Err(f), t, last);
+        }
+        frame.retry_counts.clear();
+        frame.retry_counts.resize(state.retry.len(), 0);
+        frame.entered_time = frame.clock;
+        let input = frame.input.clone();
+        let id = self.emit(&mut frame, EventKind::StateEntered { state_type: state.kind.type_name(), name: state.name.clone(), input });
+        frame.entered_event = id;
+        if self.cfg.record_inspection {
+            frame.visit = Some(self.visits.len());
+            self.visits.push(Visit {
+                state: state.name.clone(),
+                state_type: state.kind.type_name(),
+                depth: frame.depth,
+                iteration: match frame.origin {
+                    Origin::Root => None,
+                    Origin::Branch(i) | Origin::Iteration(i) => Some(i),
+                },
+                entered_event: id,
+                input: frame.input.clone(),
+                ..Default::default()
+            });
+        }
+        if state.query_language == QueryLanguage::Jsonata {
+            let f = Failure::new(
+                errors::QUERY_EVALUATION_ERROR,
+                "JSONata states are not supported by this engine yet: the JSONata query language lands with the JSONata issue.",
+            );
+            return self.fail_state(frame, f);
+        }
+        frame.phase = Phase::Run;
+        self.frames.push(frame);
+    }
+
+    /// The context object for the current state.
+    fn context_value(&self, frame: &Frame, token: Option<&Rc<str>>, map_item: Option<(usize, &Value)>) -> Value {
+        let c = &self.cfg.context;
+        let execution = crate::obj! {
+            "Id" => c.execution_id.clone(),
+            "Input" => self.input.clone(),
+            "StartTime" => format_rfc3339_millis(self.cfg.start_time_ms),
+            "Name" => c.execution_name.clone(),
+            "RoleArn" => c.role_arn.clone(),
+            "RedriveCount" => 0i64,
+        };
+        let state = &frame.graph.states[frame.state];
+        let mut st = Map::default();
+        st.insert(Rc::from("EnteredTime"), Value::from(format_rfc3339_millis(frame.entered_time)));
+        st.insert(Rc::from("Name"), Value::String(state.name.clone()));
+        if matches!(state.kind, Kind::Task(_) | Kind::Parallel { .. } | Kind::Map(_)) {
+            st.insert(Rc::from("RetryCount"), Value::from(frame.retry_counts.iter().sum::<u64>() as i64));
+        }
+        let mut m = Map::default();
+        m.insert(Rc::from("Execution"), execution);
+        m.insert(Rc::from("StateMachine"), crate::obj! { "Id" => c.state_machine_id.clone(), "Name" => c.state_machine_name.clone() });
+        m.insert(Rc::from("State"), Value::from(st));
+        if let Some(t) = token {
+            m.insert(Rc::from("Task"), crate::obj! { "Token" => Value::String(t.clone()) });
+        }
+        if let Some((index, value)) = map_item {
+            m.insert(Rc::from("Map"), crate::obj! { "Item" => crate::obj! { "Index" => index as i64, "Value" => value.clone() } });
+        }
+        Value::from(m)
+    }
+
+    fn apply_io(&self, path: &IoPath, doc: &Value, frame: &Frame) -> Result<Value, Failure> {
+        match path {
+            IoPath::Identity => Ok(doc.clone()),
+            IoPath::Null => Ok(Value::object()),
+            IoPath::Path(p) => {
+                let make = || self.context_value(frame, None, None);
+                let ctx = Lazy::new(&make);
+                let env = Env { input: doc, context: &ctx, vars: Some(&frame.vars), rng: &self.rng };
+                env.eval_path(p).map_err(|e| io_failure(p, &e))
+            }
+        }
+    }
+
+    fn eval_template(&self, t: &crate::template::Template, input: &Value, frame: &Frame, token: Option<&Rc<str>>, item: Option<(usize, &Value)>) -> Result<Value, Failure> {
+        let make = || self.context_value(frame, token, item);
+        let ctx = Lazy::new(&make);
+        let env = Env { input, context: &ctx, vars: Some(&frame.vars), rng: &self.rng };
+        t.eval(&env)
+    }
+
+    fn eval_path_on(&self, p: &JsonPath, input: &Value, frame: &Frame) -> Result<Value, crate::path::PathError> {
+        let make = || self.context_value(frame, None, None);
+        let ctx = Lazy::new(&make);
+        let env = Env { input, context: &ctx, vars: Some(&frame.vars), rng: &self.rng };
+        env.eval_path(p)
+    }
+
+    fn apply_result_path(rp: &ResultPath, raw: &Value, result: Value) -> Result<Value, Failure> {
+        match rp {
+            ResultPath::Replace => Ok(result),
+            ResultPath::Discard => Ok(raw.clone()),
+            ResultPath::Path(p) => set_at(raw.clone(), p, result).map_err(|e| Failure::new(errors::RESULT_PATH_MATCH_FAILURE, e.message)),
+        }
+    }
+
+    fn run_state(&mut self, frame: Frame) {
+        let graph = frame.graph.clone();
+        let state = &graph.states[frame.state];
+        let result = match &state.kind {
+            Kind::Pass { result } => self.run_pass(frame, state, result.as_ref()),
+            Kind::Succeed => self.run_succeed(frame, state),
+            Kind::Fail(spec) => self.run_fail(frame, spec),
+            Kind::Choice { rules, default } => self.run_choice(frame, state, rules, default.as_ref()),
+            Kind::Wait(spec) => self.run_wait(frame, state, spec),
+            Kind::Task(spec) => self.run_task(frame, state, spec),
+            Kind::Parallel { .. } | Kind::Map(_) => self.start_container(frame, state),
+        };
+        if let Err((frame, failure)) = result {
+            self.handle_error(frame, failure);
+        }
+    }
+
+    fn run_pass(&mut self, frame: Frame, state: &State, result: Option<&Value>) -> Result<(), (Frame, Failure)> {
+        let effective = match self.apply_io(&state.input_path, &frame.input, &frame) {
+            Ok(v) => v,
+            Err(f) => return Err((frame, f)),
+        };
+        let produced = match (result, &state.parameters) {
+            (Some(r), _) => Ok(r.clone()),
+            (None, Some(p)) => self.eval_template(p, &effective, &frame, None, None),
+            (None, None) => Ok(effective.clone()),
+        };
+        let produced = match produced {
+            Ok(v) => v,
+            Err(f) => return Err((frame, f)),
+        };
+        if produced.json_size() > MAX_PAYLOAD_BYTES {
+            return Err((frame, Failure::new(errors::DATA_LIMIT_EXCEEDED, format!("The state/task '{}' returned a result with a size exceeding the maximum number of bytes service limit.", state.name))));
+        }
+        if let Some(v) = self.visit_mut(&frame) {
+            v.after_input_path = Some(effective);
+            v.after_parameters = state.parameters.as_ref().map(|_| produced.clone());
+            v.result = Some(produced.clone());
+        }
+        self.finish_data_flow(frame, state, produced)
+    }
+
+    /// ResultPath, OutputPath, then leave the state along its transition.
+    fn finish_data_flow(&mut self, frame: Frame, state: &State, result: Value) -> Result<(), (Frame, Failure)> {
+        let after_rp = match Self::apply_result_path(&state.result_path, &frame.input, result) {
+            Ok(v) => v,
+            Err(f) => return Err((frame, f)),
+        };
+        let output = match self.apply_io(&state.output_path, &after_rp, &frame) {
+            Ok(v) => v,
+            Err(f) => return Err((frame, f)),
+        };
+        if let Some(v) = self.visit_mut(&frame) {
+            v.after_result_path = Some(after_rp);
+        }
+        let next = match &state.transition {
+            Transition::Next(Some(id), _) => Some(*id),
+            _ => None,
+        };
+        self.exit_state(frame, state, output, next);
+        Ok(())
+    }
+
+    fn exit_state(&mut self, mut frame: Frame, state: &State, output: Value, next: Option<StateId>) {
+        let id = self.emit(&mut frame, EventKind::StateExited { state_type: state.kind.type_name(), name: state.name.clone(), output: output.clone(), assigned: None });
+        let next_name = next.map(|n| frame.graph.states[n].name.clone());
+        if let Some(v) = self.visit_mut(&frame) {
+            v.exited_event = Some(id);
+            v.output = Some(output.clone());
+            v.next = next_name;
+        }
+        match next {
+            Some(n) => {
+                frame.state = n;
+                frame.input = output;
+                frame.phase = Phase::Enter;
+                frame.visit = None;
+                self.frames.push(frame);
+            }
+            None => self.frame_done(frame, Ok(output)),
+        }
+    }
+
+    fn run_succeed(&mut self, frame: Frame, state: &State) -> Result<(), (Frame, Failure)> {
+        let flow = self.apply_io(&state.input_path, &frame.input, &frame).and_then(|e| self.apply_io(&state.output_path, &e, &frame));
+        match flow {
+            Ok(output) => {
+                self.exit_state(frame, state, output, None);
+                Ok(())
+            }
+            Err(f) => Err((frame, f)),
+        }
+    }
+
+    fn run_fail(&mut self, frame: Frame, spec: &FailSpec) -> Result<(), (Frame, Failure)> {
+        let field = |f: &Option<FailField>, name: &str| -> Result<Option<Rc<str>>, Failure> {
+            match f {
+                None => Ok(None),
+                Some(FailField::Const(s)) => Ok(Some(s.clone())),
+                Some(FailField::Jsonata(_)) => Err(Failure::new(errors::QUERY_EVALUATION_ERROR, "JSONata is not supported yet")),
+                Some(FailField::Dynamic(t)) => {
+                    let v = match t {
+                        crate::template::Template::Path { path, .. } => self.eval_path_on(path, &frame.input, &frame).map_err(|_| {
+                            Failure::runtime(format!(
+                                "The JSONPath '{}' specified for the field '{name}Path' could not be found in the input '{}'",
+                                path.source,
+                                frame.input.to_json()
+                            ))
+                        })?,
+                        other => self.eval_template(other, &frame.input, &frame, None, None)?,
+                    };
+                    Ok(Some(match v {
+                        Value::String(s) => s,
+                        other => Rc::from(other.to_json()),
+                    }))
+                }
+            }
+        };
+        let error = field(&spec.error, "Error");
+        let cause = error.clone().and_then(|_| field(&spec.cause, "Cause"));
+        match (error, cause) {
+            (Ok(error), Ok(cause)) => {
+                // A Fail state raises its error; it has no Retry or Catch.
+                let f = Failure { error: error.unwrap_or_else(|| Rc::from("")), cause: cause.map(|c| c.to_string()) };
+                self.fail_state(frame, f);
+                Ok(())
+            }
+            (Err(f), _) | (_, Err(f)) => Err((frame, f)),
+        }
+    }
+
+    fn run_choice(&mut self, frame: Frame, state: &State, rules: &[ChoiceRule], default: Option<&(Option<StateId>, Rc<str>)>) -> Result<(), (Frame, Failure)> {
+        let effective = match self.apply_io(&state.input_path, &frame.input, &frame) {
+            Ok(v) => v,
+            Err(f) => return Err((frame, f)),
+        };
+        let mut chosen = None;
+        {
+            let make = || self.context_value(&frame, None, None);
+            let ctx = Lazy::new(&make);
+            let env = Env { input: &effective, context: &ctx, vars: Some(&frame.vars), rng: &self.rng };
+            let mut no_jsonata = |_: &str| Err(Failure::new(errors::QUERY_EVALUATION_ERROR, "JSONata is not supported yet"));
+            for rule in rules {
+                match rule.condition.eval(&env, &mut no_jsonata) {
+                    Ok(true) => {
+                        chosen = Some(rule.next);
+                        break;
+                    }
+                    Ok(false) => {}
+                    Err(f) => return Err((frame, f)),
+                }
+            }
+        }
+        let next = match (chosen, default) {
+            (Some(n), _) => n,
+            (None, Some((n, _))) => *n,
+            (None, None) => {
+                return Err((frame, Failure::new(errors::NO_CHOICE_MATCHED, format!("No Choice Rules matched and no Default was specified in state '{}'", state.name))))
+            }
+        };
+        let output = match self.apply_io(&state.output_path, &effective, &frame) {
+            Ok(v) => v,
+            Err(f) => return Err((frame, f)),
+        };
+        if let Some(v) = self.visit_mut(&frame) {
+            v.after_input_path = Some(effective);
+        }
+        self.exit_state(frame, state, output, next);
+        Ok(())
+    }
+
+    fn run_wait(&mut self, mut frame: Frame, state: &State, spec: &WaitSpec) -> Result<(), (Frame, Failure)> {
+        let effective = match self.apply_io(&state.input_path, &frame.input, &frame) {
+            Ok(v) => v,
+            Err(f) => return Err((frame, f)),
+        };
+        let target = match self.wait_target(&frame, spec, &effective) {
+            Ok(t) => t,
+            Err(f) => return Err((frame, f)),
+        };
+        if target - frame.clock > i32::MAX as i64 * 1000 {
+            return Err((frame, Failure::runtime("Wait state delay is too long.")));
+        }
+        frame.clock = frame.clock.max(target);
+        let output = match self.apply_io(&state.output_path, &effective, &frame) {
+            Ok(v) => v,
+            Err(f) => return Err((frame, f)),
+        };
+        if let Some(v) = self.visit_mut(&frame) {
+            v.after_input_path = Some(effective);
+        }
+        let next = match &state.transition {
+            Transition::Next(Some(id), _) => Some(*id),
+            _ => None,
+        };
+        self.exit_state(frame, state, output, next);
+        Ok(())
+    }
+
+    /// When a Wait state ends (epoch ms). Errors are worded as AWS words them.
+    fn wait_target(&self, frame: &Frame, spec: &WaitSpec, effective: &Value) -> Result<i64, Failure> {
+        match spec {
+            WaitSpec::Seconds(Dyn::Const(s)) => Ok(frame.clock + s * 1000),
+            WaitSpec::Timestamp(Dyn::Const(t)) => Ok(*t / 1000 * 1000),
+            WaitSpec::Seconds(Dyn::Path(p)) => {
+                let v = self
+                    .eval_path_on(p, effective, frame)
+                    .map_err(|_| Failure::runtime(format!("The SecondsPath parameter does not reference an input value: {}", p.source)))?;
+                match v.as_number() {
+                    Some(n) if n.is_int() => {
+                        let s = n.as_i64().unwrap_or(0);
+                        if s < 0 {
+                            return Err(Failure::runtime(format!("The SecondsPath parameter references a negative value: {} == {}", p.source, v.to_json())));
+                        }
+                        Ok(frame.clock + s.saturating_mul(1000))
+                    }
+                    _ => Err(Failure::runtime(format!("The SecondsPath parameter cannot be parsed as a long value: {} == {}", p.source, v.to_json()))),
+                }
+            }
+            WaitSpec::Timestamp(Dyn::Path(p)) => {
+                let v = self
+                    .eval_path_on(p, effective, frame)
+                    .map_err(|_| Failure::runtime(format!("The TimestampPath parameter does not reference an input value: {}", p.source)))?;
+                match v.as_str().and_then(crate::time::parse_rfc3339) {
+                    // AWS counts whole seconds and drops the milliseconds.
+                    Some(t) => Ok(t.div_euclid(1000) * 1000),
+                    None => Err(Failure::runtime(format!(
+                        "The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: {} == {}",
+                        p.source,
+                        v.as_str().map_or_else(|| v.to_json(), str::to_string)
+                    ))),
+                }
+            }
+            WaitSpec::Seconds(Dyn::Jsonata(_)) | WaitSpec::Timestamp(Dyn::Jsonata(_)) => {
+                Err(Failure::new(errors::QUERY_EVALUATION_ERROR, "JSONata is not supported yet"))
+            }
+        }
+    }
+
+    fn resolve_seconds(&self, d: &Option<Dyn<u64>>, effective: &Value, frame: &Frame) -> Result<Option<u64>, Failure> {
+        match d {
+            None => Ok(None),
+            Some(Dyn::Const(v)) => Ok(Some(*v)),
+            Some(Dyn::Path(p)) => {
+                let v = self.eval_path_on(p, effective, frame).map_err(|e| io_failure(p, &e))?;
+                match v.as_number().and_then(|n| n.as_i64()) {
+                    Some(n) if n > 0 => Ok(Some(n as u64)),
+                    _ => Err(Failure::runtime(format!("The value of '{}' must be a positive integer: {} == {}", p.source, p.source, v.to_json()))),
+                }
+            }
+            Some(Dyn::Jsonata(_)) => Err(Failure::new(errors::QUERY_EVALUATION_ERROR, "JSONata is not supported yet")),
+        }
+    }
+
+    fn run_task(&mut self, mut frame: Frame, state: &State, spec: &TaskSpec) -> Result<(), (Frame, Failure)> {
+        let effective = match self.apply_io(&state.input_path, &frame.input, &frame) {
+            Ok(v) => v,
+            Err(f) => return Err((frame, f)),
+        };
+        let is_callback = matches!(spec.resource, Resource::Service { pattern: Pattern::WaitForTaskToken, .. });
+        let token: Option<Rc<str>> = is_callback.then(|| Rc::from(format!("{}:{}", self.rng.uuid(), state.name).as_str()));
+        let params = match &state.parameters {
+            Some(p) => self.eval_template(p, &effective, &frame, token.as_ref(), None),
+            None => Ok(effective.clone()),
+        };
+        let params = match params {
+            Ok(v) => v,
+            Err(f) => return Err((frame, f)),
+        };
+        let (timeout, heartbeat) = match (self.resolve_seconds(&spec.timeout, &effective, &frame), self.resolve_seconds(&spec.heartbeat, &effective, &frame)) {
+            (Ok(t), Ok(h)) => (t, h),
+            (Err(f), _) | (_, Err(f)) => return Err((frame, f)),
+        };
+        if let Some(v) = self.visit_mut(&frame) {
+            v.after_input_path = Some(effective);
+            v.after_parameters = Some(params.clone());
+        }
+        let (family, (resource_type, resource)) = match &spec.resource {
+            Resource::LambdaFunction(_) => (TaskFamily::Lambda, spec.resource.event_names()),
+            Resource::Activity(_) => (TaskFamily::Activity, spec.resource.event_names()),
+            _ => (TaskFamily::Service, spec.resource.event_names()),
+        };
+        let call = TaskCall { family, resource_type: Rc::from(resource_type), resource: Rc::from(resource), timeout, heartbeat, is_callback: is_callback || family == TaskFamily::Activity };
+        self.emit(&mut frame, EventKind::TaskScheduled {
+            family,
+            resource_type: call.resource_type.clone(),
+            resource: call.resource.clone(),
+            parameters: params.clone(),
+            timeout,
+            heartbeat,
+        });
+        self.emit(&mut frame, EventKind::TaskStarted { family, resource_type: call.resource_type.clone(), resource: call.resource.clone() });
+        let invocation = {
+            let n = self.invocations.entry(state.name.clone()).or_insert(0);
+            *n += 1;
+            *n - 1
+        };
+        let response = self.cfg.mocks.response(&state.name, invocation, &params, &mut self.keyed_counts);
+        if is_callback {
+            self.emit(&mut frame, EventKind::TaskSubmitted { resource_type: call.resource_type.clone(), resource: call.resource.clone(), output: Value::object() });
+        }
+        match response {
+            Some(r) => self.complete_task(frame, &call, r.outcome, r.duration_ms),
+            None if is_callback => {
+                let token = token.unwrap_or_else(|| Rc::from(""));
+                self.status = Status::WaitingForCallback { token, state: state.name.clone() };
+                frame.phase = Phase::AwaitCallback { call };
+                self.frames.push(frame);
+            }
+            None => {
+                let cause = format!(
+                    "No mock answers invocation #{invocation} (0-based) of Task state '{}'. Add a mocked response for it (MockConfigFile: a test case mapping '{}' to a MockedResponse with key \"{invocation}\").",
+                    state.name, state.name
+                );
+                self.complete_task(frame, &call, Outcome::Throw { error: Rc::from(errors::NO_MOCK), cause: Some(Rc::from(cause)) }, 0)
+            }
+        }
+        Ok(())
+    }
+
+    fn complete_task(&mut self, mut frame: Frame, call: &TaskCall, outcome: Outcome, duration_ms: u64) {
+        let graph = frame.graph.clone();
+        let state = &graph.states[frame.state];
+        let duration = duration_ms as i64;
+        let timeout_ms = call.timeout.map(|t| t as i64 * 1000);
+        let heartbeat_ms = call.heartbeat.filter(|_| call.is_callback).map(|h| h as i64 * 1000);
+        let limit = [timeout_ms, heartbeat_ms].into_iter().flatten().min();
+        let outcome = match limit {
+            Some(l) if duration > l => {
+                frame.clock += l;
+                Outcome::Throw { error: Rc::from(errors::TIMEOUT), cause: None }
+            }
+            _ => {
+                frame.clock += duration;
+                outcome
+            }
+        };
+        let (rt, res) = (call.resource_type.clone(), call.resource.clone());
+        match outcome {
+            Outcome::Throw { error, cause } => {
+                let kind = if &*error == errors::TIMEOUT {
+                    EventKind::TaskTimedOut { family: call.family, resource_type: rt, resource: res, error: Some(error.clone()), cause: cause.clone() }
+                } else {
+                    EventKind::TaskFailed { family: call.family, resource_type: rt, resource: res, error: Some(error.clone()), cause: cause.clone() }
+                };
+                self.emit(&mut frame, kind);
+                self.handle_error(frame, Failure { error, cause: cause.map(|c| c.to_string()) });
+            }
+            Outcome::Return(value) => {
+                if value.json_size() > MAX_PAYLOAD_BYTES {
+                    let f = Failure::new(errors::DATA_LIMIT_EXCEEDED, format!("The state/task '{}' returned a result with a size exceeding the maximum number of bytes service limit.", call.resource));
+                    self.emit(&mut frame, EventKind::TaskFailed { family: call.family, resource_type: rt, resource: res, error: Some(f.error.clone()), cause: f.cause.as_deref().map(Rc::from) });
+                    return self.handle_error(frame, f);
+                }
+                self.emit(&mut frame, EventKind::TaskSucceeded { family: call.family, resource_type: rt, resource: res, output: value.clone() });
+                if let Err((frame, f)) = self.after_result(frame, state, value) {
+                    self.handle_error(frame, f);
+                }
+            }
+        }
+    }
+
+    /// ResultSelector, then the common tail.
+    fn after_result(&mut self, frame: Frame, state: &State, result: Value) -> Result<(), (Frame, Failure)> {
+        let selected = match &state.result_selector {
+            Some(t) => match self.eval_template(t, &result, &frame, None, None) {
+                Ok(v) => v,
+                Err(f) => return Err((frame, f)),
+            },
+            None => result.clone(),
+        };
+        if let Some(v) = self.visit_mut(&frame) {
+            v.result = Some(result);
+            if state.result_selector.is_some() {
+                v.after_result_selector = Some(selected.clone());
+            }
+        }
+        self.finish_data_flow(frame, state, selected)
+    }
+
+    fn start_container(&mut self, mut frame: Frame, state: &State) -> Result<(), (Frame, Failure)> {
+        let effective = match self.apply_io(&state.input_path, &frame.input, &frame) {
+            Ok(v) => v,
+            Err(f) => return Err((frame, f)),
+        };
+        if let Some(v) = self.visit_mut(&frame) {
+            v.after_input_path = Some(effective.clone());
+        }
+        match &state.kind {
+            Kind::Parallel { branches } => {
+                let branch_input = match &state.parameters {
+                    Some(p) => match self.eval_template(p, &effective, &frame, None, None) {
+                        Ok(v) => v,
+                        Err(f) => return Err((frame, f)),
+                    },
+                    None => effective,
+                };
+                if let Some(v) = self.visit_mut(&frame) {
+                    v.after_parameters = state.parameters.as_ref().map(|_| branch_input.clone());
+                }
+                let id = self.emit(&mut frame, EventKind::ParallelStateStarted);
+                let count = branches.len();
+                let run = ContainerRun {
+                    is_map: false,
+                    effective: branch_input,
+                    items: None,
+                    count,
+                    results: Vec::with_capacity(count),
+                    next_child: 0,
+                    slots: vec![frame.clock; count.max(1)],
+                    start_time: frame.clock,
+                    end_time: frame.clock,
+                    started_event: id,
+                };
+                frame.phase = Phase::Container(Box::new(run));
+                self.frames.push(frame);
+                Ok(())
+            }
+            Kind::Map(spec) => {
+                let items = match &spec.items_path {
+                    Some(p) => match self.eval_path_on(p, &effective, &frame) {
+                        Ok(v) => v,
+                        Err(e) => return Err((frame, io_failure(p, &e))),
+                    },
+                    None => effective.clone(),
+                };
+                let Value::Array(items) = items else {
+                    let f = Failure::runtime(format!(
+                        "Map state input must be an array, but was: {}",
+                        items.type_name()
+                    ));
+                    return Err((frame, f));
+                };
+                let max_concurrency = match &spec.max_concurrency {
+                    Dyn::Const(c) => *c,
+                    Dyn::Path(p) => match self.eval_path_on(p, &effective, &frame) {
+                        Ok(v) => match v.as_number().and_then(|n| n.as_i64()).filter(|n| *n >= 0) {
+                            Some(n) => n as u64,
+                            None => {
+                                return Err((frame, Failure::runtime(format!("The MaxConcurrencyPath field refers to value {} which is not a valid integer: {}", v.to_json(), p.source))))
+                            }
+                        },
+                        Err(e) => return Err((frame, io_failure(p, &e))),
+                    },
+                    Dyn::Jsonata(_) => return Err((frame, Failure::new(errors::QUERY_EVALUATION_ERROR, "JSONata is not supported yet"))),
+                };
+                let count = items.len();
+                let width = match (spec.mode, max_concurrency) {
+                    (MapMode::Inline, 0) => INLINE_MAP_MAX_CONCURRENCY,
+                    (MapMode::Inline, c) => (c as usize).min(INLINE_MAP_MAX_CONCURRENCY),
+                    (MapMode::Distributed, 0) => 10_000,
+                    (MapMode::Distributed, c) => c as usize,
+                };
+                let id = self.emit(&mut frame, EventKind::MapStateStarted { length: count });
+                let run = ContainerRun {
+                    is_map: true,
+                    effective,
+                    items: Some(items),
+                    count,
+                    results: Vec::with_capacity(count),
+                    next_child: 0,
+                    slots: vec![frame.clock; width.clamp(1, count.max(1))],
+                    start_time: frame.clock,
+                    end_time: frame.clock,
+                    started_event: id,
+                };
+                frame.phase = Phase::Container(Box::new(run));
+                self.frames.push(frame);
+                Ok(())
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Starts the next child of a container, or finishes the container.
+    fn container_next(&mut self, mut frame: Frame, mut run: Box<ContainerRun>) {
+        let graph = frame.graph.clone();
+        let state = &graph.states[frame.state];
+        if run.next_child >= run.count {
+            frame.clock = run.end_time.max(run.start_time);
+            let results = Value::from(std::mem::take(&mut run.results));
+            self.emit(&mut frame, if run.is_map { EventKind::MapStateSucceeded } else { EventKind::ParallelStateSucceeded });
+            if let Err((frame, f)) = self.after_result(frame, state, results) {
+                self.handle_error(frame, f);
+            }
+            return;
+        }
+        let index = run.next_child;
+        run.next_child += 1;
+        // The earliest free slot decides when this child starts.
+        let start = run.slots.iter().copied().min().unwrap_or(run.start_time);
+        let (child_graph, child_input) = match &state.kind {
+            Kind::Parallel { branches } => (branches[index].clone(), Ok(run.effective.clone())),
+            Kind::Map(spec) => {
+                let item = run.items.as_ref().and_then(|i| i.get(index)).cloned().unwrap_or_default();
+                let input = match &spec.item_selector {
+                    Some(sel) => self.eval_template(sel, &run.effective, &frame, None, Some((index, &item))),
+                    None => Ok(item),
+                };
+                (spec.processor.clone(), input)
+            }
+            _ => return,
+        };
+        let child_input = match child_input {
+            Ok(v) => v,
+            Err(f) => {
+                self.emit(&mut frame, EventKind::MapStateFailed);
+                return self.handle_error(frame, f);
+            }
+        };
+        let mut last = run.started_event.max(frame.last_event);
+        if run.is_map {
+            let name = state.name.clone();
+            let t = frame.clock;
+            frame.clock = start;
+            last = self.emit(&mut frame, EventKind::MapIterationStarted { name, index });
+            frame.clock = t;
+        }
+        let Some(start_id) = child_graph.start else {
+            frame.phase = Phase::Container(run);
+            self.frames.push(frame);
+            self.pending_child = Some((index, Err(Failure::runtime("The branch has no start state")), start, last));
+            return;
+        };
+        let vars = Rc::new(VarScope { vars: Map::default(), parent: Some(frame.vars.clone()) });
+        let depth = frame.depth + 1;
+        frame.phase = Phase::Container(run);
+        self.frames.push(frame);
+        self.frames.push(Frame {
+            retry_counts: vec![0; child_graph.states[start_id].retry.len()],
+            graph: child_graph,
+            origin: if depth > 0 && matches!(state.kind, Kind::Map(_)) { Origin::Iteration(index) } else { Origin::Branch(index) },
+            state: start_id,
+            input: child_input,
+            phase: Phase::Enter,
+            clock: start,
+            last_event: last,
+            entered_event: 0,
+            entered_time: start,
+            vars,
+            visit: None,
+            depth,
+        });
+    }
+
+    /// A child frame (branch or iteration) finished: record its result in the container.
+    fn deliver_child(&mut self, index: usize, result: Result<Value, Failure>, end: i64, last: u64) {
+        let Some(mut frame) = self.frames.pop() else { return };
+        let Phase::Container(mut run) = std::mem::replace(&mut frame.phase, Phase::Run) else {
+            self.frames.push(frame);
+            return;
+        };
+        let name = frame.graph.states[frame.state].name.clone();
+        // The slot this child held frees at its end.
+        if let Some(slot) = run.slots.iter_mut().min_by_key(|t| **t) {
+            *slot = end;
+        }
+        run.end_time = run.end_time.max(end);
+        frame.last_event = frame.last_event.max(last);
+        match result {
+            Ok(output) => {
+                if run.is_map {
+                    let t = frame.clock;
+                    frame.clock = end;
+                    self.emit(&mut frame, EventKind::MapIterationSucceeded { name, index });
+                    frame.clock = t;
+                }
+                run.results.push(output);
+                frame.phase = Phase::Container(run);
+                self.frames.push(frame);
+            }
+            Err(f) => {
+                frame.clock = end.max(frame.clock);
+                if run.is_map {
+                    self.emit(&mut frame, EventKind::MapIterationFailed { name, index });
+                    self.emit(&mut frame, EventKind::MapStateFailed);
+                } else {
+                    self.emit(&mut frame, EventKind::ParallelStateFailed);
+                }
+                self.handle_error(frame, f);
+            }
+        }
+    }
+
+    /// A frame reached its end: hand the result to the container, or end the execution.
+    fn frame_done(&mut self, frame: Frame, result: Result<Value, Failure>) {
+        match frame.origin {
+            Origin::Root => self.finish(result, frame.clock, frame.last_event),
+            Origin::Branch(i) | Origin::Iteration(i) => {
+                self.pending_child = Some((i, result, frame.clock, frame.last_event));
+            }
+        }
+    }
+
+    fn finish(&mut self, result: Result<Value, Failure>, t: i64, last: u64) {
+        match result {
+            Ok(output) => {
+                self.push_event(last, t, EventKind::ExecutionSucceeded { output: output.clone() });
+                self.status = Status::Succeeded { output };
+            }
+            Err(f) => {
+                let error = Some(f.error.clone()).filter(|e| !e.is_empty());
+                let cause = f.cause.as_deref().map(Rc::from);
+                self.push_event(last, t, EventKind::ExecutionFailed { error: error.clone(), cause: cause.clone() });
+                self.status = Status::Failed { error, cause };
+            }
+        }
+    }
+
+    /// The state fails for good (no retrier or catcher applies).
+    fn fail_state(&mut self, frame: Frame, failure: Failure) {
+        if let Some(v) = self.visit_mut(&frame) {
+            v.error = Some((failure.error.clone(), failure.cause.as_deref().map(Rc::from)));
+        }
+        self.frame_done(frame, Err(failure));
+    }
+
+    /// Retry, then Catch, then fail.
+    fn handle_error(&mut self, mut frame: Frame, failure: Failure) {
+        let graph = frame.graph.clone();
+        let state = &graph.states[frame.state];
+        if let Some(v) = self.visit_mut(&frame) {
+            v.error = Some((failure.error.clone(), failure.cause.as_deref().map(Rc::from)));
+        }
+        for (i, r) in state.retry.iter().enumerate() {
+            if !error_matches(&r.error_equals, &failure.error) {
+                continue;
+            }
+            let attempt = frame.retry_counts.get(i).copied().unwrap_or(0);
+            if attempt < r.max_attempts {
+                let mut delay = r.interval_seconds * r.backoff_rate.powi(attempt.min(1000) as i32);
+                if let Some(max) = r.max_delay_seconds {
+                    delay = delay.min(max);
+                }
+                if r.jitter_full {
+                    delay *= self.rng.next_f64();
+                }
+                if let Some(c) = frame.retry_counts.get_mut(i) {
+                    *c += 1;
+                }
+                self.transitions += 1;
+                if let Some(v) = self.visit_mut(&frame) {
+                    v.retries += 1;
+                    v.error = None;
+                }
+                frame.clock += (delay.min(1e12) * 1000.0) as i64;
+                frame.phase = Phase::Run;
+                self.frames.push(frame);
+                return;
+            }
+            // The first matching retrier decides; when it is spent, go to the catchers.
+            break;
+        }
+        for c in &state.catch {
+            if !error_matches(&c.error_equals, &failure.error) {
+                continue;
+            }
+            let output = match Self::apply_result_path(&c.result_path, &frame.input, error_output(&failure)) {
+                Ok(v) => v,
+                Err(f) => return self.fail_state(frame, f),
+            };
+            return self.exit_state(frame, state, output, c.next);
+        }
+        self.fail_state(frame, failure);
+    }
+}

@@ -1,0 +1,28 @@
+//! ASL Playground's engine: an Amazon States Language interpreter that behaves like AWS Step
+//! Functions. Pure: no I/O, no wall clock, no OS randomness; time and seeds come in through
+//! the API, so every run is reproducible.
+//!
+//! Pipeline: `json` (values, spans) → `validate` (builds `model`, reports diagnostics) →
+//! `exec` (runs on a virtual clock, records `history`). `path`, `intrinsics`, `template` and
+//! `choice` evaluate the JSONPath query language. `api` is the plain-data facade the CLI, the
+//! web app and the tests use.
+
+#![forbid(unsafe_code)]
+
+pub mod api;
+pub mod choice;
+pub mod conformance;
+pub mod diagnostic;
+pub mod env;
+pub mod exec;
+pub mod history;
+pub mod intrinsics;
+pub mod json;
+pub mod mocks;
+pub mod model;
+pub mod path;
+pub mod template;
+pub mod time;
+pub mod validate;
+
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
