@@ -233,6 +233,12 @@ pub fn error_matches(names: &[Rc<str>], error: &str) -> bool {
 
 fn error_output(f: &Failure) -> Value {
     let mut m = Map::default();
+    if f.error.is_empty() {
+        // AWS-recorded: a callback failed with neither error nor cause gives both as null.
+        m.insert(Rc::from("Error"), Value::Null);
+        m.insert(Rc::from("Cause"), f.cause.as_deref().map_or(Value::Null, Value::from));
+        return Value::from(m);
+    }
     m.insert(Rc::from("Error"), Value::String(f.error.clone()));
     if let Some(c) = &f.cause {
         m.insert(Rc::from("Cause"), Value::from(c.as_str()));
@@ -1208,9 +1214,18 @@ impl Execution {
     }
 
     /// Retry, then Catch, then fail.
-    fn handle_error(&mut self, mut frame: Frame, failure: Failure) {
+    fn handle_error(&mut self, mut frame: Frame, mut failure: Failure) {
         let graph = frame.graph.clone();
         let state = &graph.states[frame.state];
+        if &*failure.error == errors::RUNTIME {
+            // AWS-recorded: runtime errors name the state and its StateEntered event id.
+            let cause = failure.cause.take().unwrap_or_default();
+            failure.cause = Some(if cause.starts_with("An error occurred while executing the state") {
+                cause
+            } else {
+                format!("An error occurred while executing the state '{}' (entered at the event id #{}). {cause}", state.name, frame.entered_event)
+            });
+        }
         if let Some(v) = self.visit_mut(&frame) {
             v.error = Some((failure.error.clone(), failure.cause.as_deref().map(Rc::from)));
         }

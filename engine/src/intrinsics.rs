@@ -285,6 +285,16 @@ fn int_arg(call: &Call, v: &Value, what: &str) -> Result<i64, Failure> {
     }
 }
 
+/// A number rounded as Java's `Math.round` does (`floor(x + 0.5)`): AWS-recorded,
+/// `States.MathAdd(1.49, 1.5)` is 3 and `States.MathAdd(-2.5, 0)` is -2.
+fn rounded_int_arg(call: &Call, v: &Value, what: &str) -> Result<i64, Failure> {
+    match v {
+        Value::Number(Number::Int(i)) => Ok(*i),
+        Value::Number(Number::Float(f)) if f.is_finite() && f.abs() < 9.0e15 => Ok((f + 0.5).floor() as i64),
+        _ => Err(fail(call, format!("{what} must be a number, got {}", v.to_json()))),
+    }
+}
+
 fn str_arg<'v>(call: &Call, v: &'v Value, what: &str) -> Result<&'v str, Failure> {
     v.as_str().ok_or_else(|| fail(call, format!("{what} must be a string, got {}", v.to_json())))
 }
@@ -401,8 +411,8 @@ pub fn eval(call: &Call, env: &Env) -> Result<Value, Failure> {
             Ok(Value::from(merged))
         }
         MathRandom => {
-            let start = int_arg(call, arg(0), "the start")?;
-            let end = int_arg(call, arg(1), "the end")?;
+            let start = rounded_int_arg(call, arg(0), "the start")?;
+            let end = rounded_int_arg(call, arg(1), "the end")?;
             if end <= start {
                 return Err(fail(call, "the end must be greater than the start"));
             }
@@ -416,8 +426,8 @@ pub fn eval(call: &Call, env: &Env) -> Result<Value, Failure> {
             Ok(Value::from(start + ((end - start) as f64 * r) as i64))
         }
         MathAdd => {
-            let a = int_arg(call, arg(0), "the first number")?;
-            let b = int_arg(call, arg(1), "the second number")?;
+            let a = rounded_int_arg(call, arg(0), "the first number")?;
+            let b = rounded_int_arg(call, arg(1), "the second number")?;
             let in_range = |x: i64| (-2_147_483_648..=2_147_483_647).contains(&x);
             if !in_range(a) || !in_range(b) {
                 return Err(fail(call, "the numbers must be 32-bit integers"));
@@ -455,11 +465,7 @@ fn format(call: &Call, template: &str, args: &[Value]) -> Result<Value, Failure>
                     return Err(fail(call, "the template has more placeholders than there are arguments"));
                 };
                 next += 1;
-                match v {
-                    Value::String(s) => out.push_str(s),
-                    Value::Number(Number::Float(f)) => out.push_str(&f.to_string()),
-                    other => out.push_str(&other.to_json()),
-                }
+                java_to_string(&mut out, v);
             }
             c => out.push(c),
         }
@@ -468,6 +474,38 @@ fn format(call: &Call, template: &str, args: &[Value]) -> Result<Value, Failure>
         return Err(fail(call, "the template has fewer placeholders than there are arguments"));
     }
     Ok(Value::String(Rc::from(out)))
+}
+
+/// How AWS (Java) renders a value inside `States.Format`: strings bare, objects as
+/// `{k=v, k2=v2}`, arrays as `[a, b]` (AWS-recorded: `{Arg1=1, Arg2=[]}`).
+fn java_to_string(out: &mut String, v: &Value) {
+    match v {
+        Value::String(s) => out.push_str(s),
+        Value::Number(Number::Float(f)) => out.push_str(&f.to_string()),
+        Value::Object(m) => {
+            out.push('{');
+            for (i, (k, item)) in m.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                out.push_str(k);
+                out.push('=');
+                java_to_string(out, item);
+            }
+            out.push('}');
+        }
+        Value::Array(a) => {
+            out.push('[');
+            for (i, item) in a.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                java_to_string(out, item);
+            }
+            out.push(']');
+        }
+        other => out.push_str(&other.to_json()),
+    }
 }
 
 pub fn hash(data: &[u8], algorithm: &str) -> Option<String> {

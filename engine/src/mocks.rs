@@ -55,7 +55,12 @@ fn response(v: &Value, at: &str) -> Result<MockResponse, String> {
     match (v.get("Return"), v.get("Throw")) {
         (Some(r), None) => Ok(MockResponse { outcome: Outcome::Return(r.clone()), duration_ms }),
         (None, Some(t)) => {
-            let error = t.get("Error").and_then(Value::as_str).ok_or_else(|| format!("{at}: \"Throw\" needs an \"Error\" string"))?;
+            // AWS Step Functions Local requires Error; recorded callbacks can fail without one.
+            let error = match t.get("Error") {
+                None | Some(Value::Null) => "",
+                Some(Value::String(s)) => s,
+                Some(_) => return Err(format!("{at}: \"Error\" must be a string")),
+            };
             let cause = match t.get("Cause") {
                 None | Some(Value::Null) => None,
                 Some(Value::String(s)) => Some(s.clone()),

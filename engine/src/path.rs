@@ -488,10 +488,10 @@ impl PathParser<'_> {
             if c == quote {
                 return Ok(out);
             }
-            if c == '\\' {
-                let Some(n) = self.peek() else {
-                    return Err(self.err("unterminated quoted name"));
-                };
+            // Jayway: a backslash escapes only the quote (and itself); otherwise it is literal.
+            // AWS-recorded: `$['Test\""Name"']` reads the key `Test\""Name"`.
+            if c == '\\' && matches!(self.peek(), Some(n) if n == quote || n == '\\') {
+                let n = self.peek().unwrap_or(quote);
                 self.pos += n.len_utf8();
                 out.push(n);
             } else {
