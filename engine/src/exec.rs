@@ -211,6 +211,9 @@ pub struct Execution {
     end_time: i64,
     deadline: Option<i64>,
     history_limit: Option<usize>,
+    sizes: crate::json::SizeCache,
+    /// `$$.Execution` and `$$.StateMachine`, the same for the whole run.
+    context_fixed: std::cell::OnceCell<(Value, Value)>,
     /// Results of finished child frames, handed to their container.
     pending_child: Option<(usize, Result<Value, Failure>, i64, u64)>,
 }
@@ -275,6 +278,8 @@ impl Execution {
             deadline,
             history_limit,
             pending_child: None,
+            sizes: Default::default(),
+            context_fixed: std::cell::OnceCell::new(),
             cfg,
         };
         let role = Rc::from(ex.cfg.context.role_arn.as_str().unwrap_or(""));
@@ -532,25 +537,28 @@ impl Execution {
 
     /// The context object for the current state.
     fn context_value(&self, frame: &Frame, token: Option<&Rc<str>>, map_item: Option<(usize, &Value)>) -> Value {
-        let c = &self.cfg.context;
-        let execution = crate::obj! {
-            "Id" => c.execution_id.clone(),
-            "Input" => self.input.clone(),
-            "StartTime" => format_rfc3339_millis(self.cfg.start_time_ms),
-            "Name" => c.execution_name.clone(),
-            "RoleArn" => c.role_arn.clone(),
-            "RedriveCount" => 0i64,
-        };
+        let (execution, state_machine) = self.context_fixed.get_or_init(|| {
+            let c = &self.cfg.context;
+            let execution = crate::obj! {
+                "Id" => c.execution_id.clone(),
+                "Input" => self.input.clone(),
+                "StartTime" => format_rfc3339_millis(self.cfg.start_time_ms),
+                "Name" => c.execution_name.clone(),
+                "RoleArn" => c.role_arn.clone(),
+                "RedriveCount" => 0i64,
+            };
+            (execution, crate::obj! { "Id" => c.state_machine_id.clone(), "Name" => c.state_machine_name.clone() })
+        });
         let state = &frame.graph.states[frame.state];
-        let mut st = Map::default();
+        let mut st = Map::with_capacity_and_hasher(3, Default::default());
         st.insert(Rc::from("EnteredTime"), Value::from(format_rfc3339_millis(frame.entered_time)));
         st.insert(Rc::from("Name"), Value::String(state.name.clone()));
         if matches!(state.kind, Kind::Task(_) | Kind::Parallel { .. } | Kind::Map(_)) {
             st.insert(Rc::from("RetryCount"), Value::from(frame.retry_counts.iter().sum::<u64>() as i64));
         }
-        let mut m = Map::default();
-        m.insert(Rc::from("Execution"), execution);
-        m.insert(Rc::from("StateMachine"), crate::obj! { "Id" => c.state_machine_id.clone(), "Name" => c.state_machine_name.clone() });
+        let mut m = Map::with_capacity_and_hasher(5, Default::default());
+        m.insert(Rc::from("Execution"), execution.clone());
+        m.insert(Rc::from("StateMachine"), state_machine.clone());
         m.insert(Rc::from("State"), Value::from(st));
         if let Some(t) = token {
             m.insert(Rc::from("Task"), crate::obj! { "Token" => Value::String(t.clone()) });
@@ -627,7 +635,7 @@ impl Execution {
             Ok(v) => v,
             Err(f) => return Err((frame, f)),
         };
-        if produced.json_size() > MAX_PAYLOAD_BYTES {
+        if produced.json_size_with(&mut self.sizes) > MAX_PAYLOAD_BYTES {
             return Err((frame, Failure::new(errors::DATA_LIMIT_EXCEEDED, format!("The state/task '{}' returned a result with a size exceeding the maximum number of bytes service limit.", state.name))));
         }
         if let Some(v) = self.visit_mut(&frame) {
@@ -945,7 +953,7 @@ impl Execution {
                 self.handle_error(frame, Failure { error, cause: cause.map(|c| c.to_string()) });
             }
             Outcome::Return(value) => {
-                if value.json_size() > MAX_PAYLOAD_BYTES {
+                if value.json_size_with(&mut self.sizes) > MAX_PAYLOAD_BYTES {
                     let f = Failure::new(errors::DATA_LIMIT_EXCEEDED, format!("The state/task '{}' returned a result with a size exceeding the maximum number of bytes service limit.", call.resource));
                     self.emit(&mut frame, EventKind::TaskFailed { family: call.family, resource_type: rt, resource: res, error: Some(f.error.clone()), cause: f.cause.as_deref().map(Rc::from) });
                     return self.handle_error(frame, f);

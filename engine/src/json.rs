@@ -200,34 +200,81 @@ impl Value {
     }
     /// Size in bytes of the compact JSON text (AWS measures payload quotas in UTF-8 bytes).
     pub fn json_size(&self) -> usize {
+        self.json_size_with(&mut SizeCache::default())
+    }
+
+    /// `json_size`, reusing sizes of large shared arrays and objects already measured (an
+    /// execution hands the same documents from state to state).
+    pub fn json_size_with(&self, cache: &mut SizeCache) -> usize {
         match self {
-            Value::Null => 4,
-            Value::Bool(true) => 4,
+            Value::Null | Value::Bool(true) => 4,
             Value::Bool(false) => 5,
-            Value::Number(n) => {
-                let mut s = String::new();
-                write_number(&mut s, *n);
-                s.len()
-            }
+            Value::Number(n) => number_len(*n),
             Value::String(s) => escaped_len(s),
-            Value::Array(a) => 2 + a.iter().map(Value::json_size).sum::<usize>() + a.len().saturating_sub(1),
+            Value::Array(a) => {
+                let key = Rc::as_ptr(a) as usize;
+                if let Some((_, n)) = cache.0.get(&key) {
+                    return *n;
+                }
+                let n = 2 + a.iter().map(|v| v.json_size_with(cache)).sum::<usize>() + a.len().saturating_sub(1);
+                if a.len() >= SizeCache::MIN_LEN {
+                    cache.0.insert(key, (self.clone(), n));
+                }
+                n
+            }
             Value::Object(m) => {
-                2 + m.iter().map(|(k, v)| escaped_len(k) + 1 + v.json_size()).sum::<usize>()
-                    + m.len().saturating_sub(1)
+                let key = Rc::as_ptr(m) as usize;
+                if let Some((_, n)) = cache.0.get(&key) {
+                    return *n;
+                }
+                let n = 2 + m.iter().map(|(k, v)| escaped_len(k) + 1 + v.json_size_with(cache)).sum::<usize>() + m.len().saturating_sub(1);
+                if m.len() >= SizeCache::MIN_LEN {
+                    cache.0.insert(key, (self.clone(), n));
+                }
+                n
             }
         }
     }
 }
 
+/// Sizes of measured containers by identity. Each entry holds its value, so the address it
+/// is keyed by cannot be freed and reused while the cache lives.
+#[derive(Default, Debug)]
+pub struct SizeCache(FxHashMap<usize, (Value, usize)>);
+
+impl SizeCache {
+    /// Smaller containers are cheaper to measure again than to remember.
+    const MIN_LEN: usize = 16;
+}
+
+fn number_len(n: Number) -> usize {
+    match n {
+        Number::Int(i) => {
+            let mut len = if i < 0 { 2 } else { 1 };
+            let mut x = i.unsigned_abs();
+            while x >= 10 {
+                x /= 10;
+                len += 1;
+            }
+            len
+        }
+        Number::Float(_) => {
+            let mut s = String::new();
+            write_number(&mut s, n);
+            s.len()
+        }
+    }
+}
+
 fn escaped_len(s: &str) -> usize {
-    2 + s
-        .chars()
-        .map(|c| match c {
-            '"' | '\\' | '\n' | '\r' | '\t' | '\u{8}' | '\u{c}' => 2,
-            c if (c as u32) < 0x20 => 6,
-            c => c.len_utf8(),
-        })
-        .sum::<usize>()
+    2 + s.len()
+        + s.bytes()
+            .map(|b| match b {
+                b'"' | b'\\' | b'\n' | b'\r' | b'\t' | 0x08 | 0x0c => 1,
+                0..=0x1f => 5,
+                _ => 0,
+            })
+            .sum::<usize>()
 }
 
 pub fn write_number(out: &mut String, n: Number) {
