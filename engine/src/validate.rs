@@ -78,7 +78,10 @@ pub fn validate(text: &str, workflow_type: WorkflowType) -> Validation {
     }
     let mut b = Builder { sink, workflow_type, all_names: FxHashMap::default(), top_language: QueryLanguage::JsonPath };
     let machine = b.machine(&value, text.len());
-    Validation { machine: Some(Rc::new(machine)), diagnostics: b.sink.items }
+    let mut diagnostics = b.sink.items;
+    // In reading order, as an editor lists them.
+    diagnostics.sort_by_key(|d| (d.span.start, d.span.end));
+    Validation { machine: Some(Rc::new(machine)), diagnostics }
 }
 
 struct Builder<'a> {
