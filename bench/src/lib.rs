@@ -17,22 +17,48 @@ pub struct Workload {
 }
 
 impl Workload {
-    pub fn prepare(definition: &str, input: &str, mocks: Option<&str>, express: bool, record_inspection: bool) -> Result<Workload, String> {
-        let workflow_type = if express { WorkflowType::Express } else { WorkflowType::Standard };
+    pub fn prepare(
+        definition: &str,
+        input: &str,
+        mocks: Option<&str>,
+        express: bool,
+        record_inspection: bool,
+    ) -> Result<Workload, String> {
+        let workflow_type = if express {
+            WorkflowType::Express
+        } else {
+            WorkflowType::Standard
+        };
         let v = api::validate(definition, workflow_type);
         let machine = match (&v.machine, v.is_valid()) {
             (Some(m), true) => m.clone(),
-            _ => return Err(format!("invalid definition: {:?}", v.diagnostics.first().map(|d| d.aws_text()))),
+            _ => {
+                return Err(format!(
+                    "invalid definition: {:?}",
+                    v.diagnostics.first().map(|d| d.aws_text())
+                ))
+            }
         };
         let input = api::parse_json(input)?;
         let mocks = mocks.map(api::parse_json).transpose()?;
-        let options = RunOptions { workflow_type, mocks, record_inspection, max_transitions: Some(10_000_000), ..Default::default() };
-        Ok(Workload { machine, input, options })
+        let options = RunOptions {
+            workflow_type,
+            mocks,
+            record_inspection,
+            max_transitions: Some(10_000_000),
+            ..Default::default()
+        };
+        Ok(Workload {
+            machine,
+            input,
+            options,
+        })
     }
 
     /// One execution, start to end (the timed part).
     pub fn execute(&self) -> Result<engine::exec::Execution, String> {
-        let mut ex = api::start_machine(self.machine.clone(), self.input.clone(), &self.options).map_err(|e| e.to_string())?;
+        let mut ex = api::start_machine(self.machine.clone(), self.input.clone(), &self.options)
+            .map_err(|e| e.to_string())?;
         ex.run();
         Ok(ex)
     }
@@ -49,7 +75,12 @@ fn summarize(ex: &engine::exec::Execution) -> (String, Value, u64, usize) {
         engine::exec::Status::Succeeded { output } => output.clone(),
         _ => Value::Null,
     };
-    (ex.status().name().to_string(), output, ex.states_entered(), ex.history().len())
+    (
+        ex.status().name().to_string(),
+        output,
+        ex.states_entered(),
+        ex.history().len(),
+    )
 }
 
 thread_local! {
@@ -88,7 +119,16 @@ unsafe fn text<'a>(ptr: *const u8, len: usize) -> Option<&'a str> {
 /// # Safety
 /// Each pointer/length pair must describe readable UTF-8 written by the host.
 #[no_mangle]
-pub unsafe extern "C" fn bench_prepare(def: *const u8, def_len: usize, input: *const u8, input_len: usize, mocks: *const u8, mocks_len: usize, express: u32, inspect: u32) -> i32 {
+pub unsafe extern "C" fn bench_prepare(
+    def: *const u8,
+    def_len: usize,
+    input: *const u8,
+    input_len: usize,
+    mocks: *const u8,
+    mocks_len: usize,
+    express: u32,
+    inspect: u32,
+) -> i32 {
     let (Some(d), Some(i)) = (text(def, def_len), text(input, input_len)) else {
         return -1;
     };
@@ -111,7 +151,9 @@ pub unsafe extern "C" fn bench_prepare(def: *const u8, def_len: usize, input: *c
 pub extern "C" fn bench_run(handle: i32) -> i32 {
     SLOTS.with(|s| {
         let s = s.borrow();
-        let Some(Some(w)) = s.get(handle as usize) else { return 0 };
+        let Some(Some(w)) = s.get(handle as usize) else {
+            return 0;
+        };
         match w.execute() {
             Ok(ex) => {
                 // Keep it; the previous one was taken by bench_finish.
@@ -129,7 +171,9 @@ pub extern "C" fn bench_run(handle: i32) -> i32 {
 /// it did not succeed) and frees it. Returns 1 if it succeeded.
 #[no_mangle]
 pub extern "C" fn bench_finish() -> i32 {
-    let Some(ex) = LAST_EXECUTION.with(|l| l.borrow_mut().take()) else { return 0 };
+    let Some(ex) = LAST_EXECUTION.with(|l| l.borrow_mut().take()) else {
+        return 0;
+    };
     let (status, output, entered, events) = summarize(&ex);
     let ok = status == "SUCCEEDED";
     LAST.with(|l| *l.borrow_mut() = (if ok { output.to_json() } else { status }, entered, events));

@@ -4,11 +4,23 @@
 use bench::Workload;
 use std::time::Instant;
 
-const ORDER: [&str; 6] = ["pass-chain", "map-10k", "choice-loop", "retry-heavy", "parallel-fanout", "payload-heavy"];
+const ORDER: [&str; 6] = [
+    "pass-chain",
+    "map-10k",
+    "choice-loop",
+    "retry-heavy",
+    "parallel-fanout",
+    "payload-heavy",
+];
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let flag = |name: &str| args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).cloned();
+    let flag = |name: &str| {
+        args.iter()
+            .position(|a| a == name)
+            .and_then(|i| args.get(i + 1))
+            .cloned()
+    };
     let runs: usize = flag("--runs").and_then(|r| r.parse().ok()).unwrap_or(15);
     let dir = flag("--dir").unwrap_or_else(|| "../shared/bench/workloads".to_string());
     println!("# engine {} native, runs={runs}", engine::VERSION);
@@ -16,13 +28,21 @@ fn main() {
     let mut failed = false;
     for name in ORDER {
         let read = |suffix: &str| std::fs::read_to_string(format!("{dir}/{name}.{suffix}")).ok();
-        let (Some(def), Some(input), Some(expected)) = (read("asl.json"), read("input.json"), read("expected.json")) else {
+        let (Some(def), Some(input), Some(expected)) =
+            (read("asl.json"), read("input.json"), read("expected.json"))
+        else {
             println!("{name:<16} MISSING workload files in {dir}");
             failed = true;
             continue;
         };
         // map-10k exceeds Standard's 25,000-event quota: it runs as EXPRESS.
-        let w = match Workload::prepare(&def, &input, read("mocks.json").as_deref(), name == "map-10k", true) {
+        let w = match Workload::prepare(
+            &def,
+            &input,
+            read("mocks.json").as_deref(),
+            name == "map-10k",
+            true,
+        ) {
             Ok(w) => w,
             Err(e) => {
                 println!("{name:<16} FAILED: {e}");
@@ -38,7 +58,9 @@ fn main() {
             let r = w.run();
             let ms = t0.elapsed().as_secs_f64() * 1000.0;
             match r {
-                Ok((status, output, n, _)) if status == "SUCCEEDED" && output == expected => entered = n,
+                Ok((status, output, n, _)) if status == "SUCCEEDED" && output == expected => {
+                    entered = n
+                }
                 other => {
                     println!("{name:<16} FAILED: {:?}", other.map(|o| o.0));
                     failed = true;
@@ -54,7 +76,11 @@ fn main() {
         }
         times.sort_by(|a, b| a.total_cmp(b));
         let median = times[times.len() / 2];
-        println!("{name:<16} {median:>10.2} {:>9.2} {entered:>7} {:>14.0}", times[0], entered as f64 / (median / 1000.0));
+        println!(
+            "{name:<16} {median:>10.2} {:>9.2} {entered:>7} {:>14.0}",
+            times[0],
+            entered as f64 / (median / 1000.0)
+        );
     }
     std::process::exit(i32::from(failed));
 }

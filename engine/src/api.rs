@@ -49,7 +49,11 @@ impl std::fmt::Display for StartError {
         match self {
             StartError::Invalid(d) => {
                 write!(f, "the definition is invalid: ")?;
-                let texts: Vec<String> = d.iter().filter(|d| d.severity == Severity::Error).map(|d| d.aws_text()).collect();
+                let texts: Vec<String> = d
+                    .iter()
+                    .filter(|d| d.severity == Severity::Error)
+                    .map(|d| d.aws_text())
+                    .collect();
                 write!(f, "{}", texts.join("; "))
             }
             StartError::Mocks(m) => write!(f, "the mocks are invalid: {m}"),
@@ -61,10 +65,17 @@ fn context_from(v: Option<&Value>, machine_name: Option<&str>) -> ExecutionConte
     let mut c = ExecutionContext::default();
     if let Some(name) = machine_name {
         c.state_machine_name = Value::from(name);
-        c.state_machine_id = Value::from(format!("arn:aws:states:us-east-1:123456789012:stateMachine:{name}"));
+        c.state_machine_id = Value::from(format!(
+            "arn:aws:states:us-east-1:123456789012:stateMachine:{name}"
+        ));
     }
     let Some(v) = v else { return c };
-    let pick = |section: &str, key: &str| v.get(section).and_then(|s| s.get(key)).filter(|x| !x.is_null()).cloned();
+    let pick = |section: &str, key: &str| {
+        v.get(section)
+            .and_then(|s| s.get(key))
+            .filter(|x| !x.is_null())
+            .cloned()
+    };
     if let Some(x) = pick("Execution", "Id") {
         c.execution_id = x;
     }
@@ -84,7 +95,11 @@ fn context_from(v: Option<&Value>, machine_name: Option<&str>) -> ExecutionConte
 }
 
 /// Validates, reads the mocks and starts an execution (nothing runs until it is advanced).
-pub fn start(definition: &str, input: Value, options: &RunOptions) -> Result<Execution, StartError> {
+pub fn start(
+    definition: &str,
+    input: Value,
+    options: &RunOptions,
+) -> Result<Execution, StartError> {
     let v = validate(definition, options.workflow_type);
     let machine = match (&v.machine, v.is_valid()) {
         (Some(m), true) => m.clone(),
@@ -94,9 +109,18 @@ pub fn start(definition: &str, input: Value, options: &RunOptions) -> Result<Exe
 }
 
 /// Starts an execution of an already validated machine.
-pub fn start_machine(machine: Rc<crate::model::StateMachine>, input: Value, options: &RunOptions) -> Result<Execution, StartError> {
+pub fn start_machine(
+    machine: Rc<crate::model::StateMachine>,
+    input: Value,
+    options: &RunOptions,
+) -> Result<Execution, StartError> {
     let mocks = match &options.mocks {
-        Some(m) => Mocks::from_value(m, options.machine_name.as_deref(), options.test_case.as_deref()).map_err(StartError::Mocks)?,
+        Some(m) => Mocks::from_value(
+            m,
+            options.machine_name.as_deref(),
+            options.test_case.as_deref(),
+        )
+        .map_err(StartError::Mocks)?,
         None => Mocks::none(),
     };
     let defaults = RunConfig::default();
@@ -144,7 +168,12 @@ pub fn summary(ex: &Execution) -> Value {
 
 /// The revealed history as AWS's GetExecutionHistory `events` array.
 pub fn history_value(ex: &Execution) -> Value {
-    Value::from(ex.history().iter().map(|e| e.to_value()).collect::<Vec<_>>())
+    Value::from(
+        ex.history()
+            .iter()
+            .map(|e| e.to_value())
+            .collect::<Vec<_>>(),
+    )
 }
 
 /// Parses JSON data (inputs, mocks): a located error message on failure.

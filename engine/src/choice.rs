@@ -42,9 +42,21 @@ pub enum Operand {
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Condition {
-    Compare { variable: JsonPath, kind: Kind, cmp: Cmp, operand: Operand },
-    Matches { variable: JsonPath, pattern: Vec<PatternPart> },
-    Test { variable: JsonPath, test: TypeTest, expected: bool },
+    Compare {
+        variable: JsonPath,
+        kind: Kind,
+        cmp: Cmp,
+        operand: Operand,
+    },
+    Matches {
+        variable: JsonPath,
+        pattern: Vec<PatternPart>,
+    },
+    Test {
+        variable: JsonPath,
+        test: TypeTest,
+        expected: bool,
+    },
     And(Vec<Condition>),
     Or(Vec<Condition>),
     Not(Box<Condition>),
@@ -65,18 +77,34 @@ pub const COMPARISONS: &[(&str, Kind, Cmp)] = &[
     ("StringLessThan", Kind::String, Cmp::LessThan),
     ("StringGreaterThan", Kind::String, Cmp::GreaterThan),
     ("StringLessThanEquals", Kind::String, Cmp::LessThanEquals),
-    ("StringGreaterThanEquals", Kind::String, Cmp::GreaterThanEquals),
+    (
+        "StringGreaterThanEquals",
+        Kind::String,
+        Cmp::GreaterThanEquals,
+    ),
     ("NumericEquals", Kind::Numeric, Cmp::Equals),
     ("NumericLessThan", Kind::Numeric, Cmp::LessThan),
     ("NumericGreaterThan", Kind::Numeric, Cmp::GreaterThan),
     ("NumericLessThanEquals", Kind::Numeric, Cmp::LessThanEquals),
-    ("NumericGreaterThanEquals", Kind::Numeric, Cmp::GreaterThanEquals),
+    (
+        "NumericGreaterThanEquals",
+        Kind::Numeric,
+        Cmp::GreaterThanEquals,
+    ),
     ("BooleanEquals", Kind::Boolean, Cmp::Equals),
     ("TimestampEquals", Kind::Timestamp, Cmp::Equals),
     ("TimestampLessThan", Kind::Timestamp, Cmp::LessThan),
     ("TimestampGreaterThan", Kind::Timestamp, Cmp::GreaterThan),
-    ("TimestampLessThanEquals", Kind::Timestamp, Cmp::LessThanEquals),
-    ("TimestampGreaterThanEquals", Kind::Timestamp, Cmp::GreaterThanEquals),
+    (
+        "TimestampLessThanEquals",
+        Kind::Timestamp,
+        Cmp::LessThanEquals,
+    ),
+    (
+        "TimestampGreaterThanEquals",
+        Kind::Timestamp,
+        Cmp::GreaterThanEquals,
+    ),
 ];
 
 pub const TYPE_TESTS: &[(&str, TypeTest)] = &[
@@ -126,19 +154,29 @@ pub fn compile_pattern(p: &str) -> Vec<PatternPart> {
 fn pattern_matches(parts: &[PatternPart], s: &str) -> bool {
     match parts.split_first() {
         None => s.is_empty(),
-        Some((PatternPart::Literal(l), rest)) => s.strip_prefix(l.as_str()).is_some_and(|r| pattern_matches(rest, r)),
+        Some((PatternPart::Literal(l), rest)) => s
+            .strip_prefix(l.as_str())
+            .is_some_and(|r| pattern_matches(rest, r)),
         Some((PatternPart::Star, rest)) => {
             if rest.is_empty() {
                 return true;
             }
-            s.char_indices().map(|(i, _)| i).chain([s.len()]).any(|i| pattern_matches(rest, &s[i..]))
+            s.char_indices()
+                .map(|(i, _)| i)
+                .chain([s.len()])
+                .any(|i| pattern_matches(rest, &s[i..]))
         }
     }
 }
 
 fn variable_value(env: &Env, variable: &JsonPath) -> Result<Value, Failure> {
-    env.eval_path(variable)
-        .map_err(|e| Failure::runtime(format!("Invalid path '{}' : {}", variable.source, e.jayway_message())))
+    env.eval_path(variable).map_err(|e| {
+        Failure::runtime(format!(
+            "Invalid path '{}' : {}",
+            variable.source,
+            e.jayway_message()
+        ))
+    })
 }
 
 fn ordering_ok(cmp: Cmp, ord: Ordering) -> bool {
@@ -163,16 +201,20 @@ fn compare(kind: Kind, cmp: Cmp, a: &Value, b: &Value) -> bool {
             _ => false,
         },
         Kind::Numeric => match (a, b) {
-            (Value::Number(x), Value::Number(y)) => {
-                x.as_f64().partial_cmp(&y.as_f64()).is_some_and(|o| ordering_ok(cmp, o))
-            }
+            (Value::Number(x), Value::Number(y)) => x
+                .as_f64()
+                .partial_cmp(&y.as_f64())
+                .is_some_and(|o| ordering_ok(cmp, o)),
             _ => false,
         },
         Kind::Boolean => match (a, b) {
             (Value::Bool(x), Value::Bool(y)) => ordering_ok(cmp, x.cmp(y)),
             _ => false,
         },
-        Kind::Timestamp => match (a.as_str().and_then(parse_rfc3339), b.as_str().and_then(parse_rfc3339)) {
+        Kind::Timestamp => match (
+            a.as_str().and_then(parse_rfc3339),
+            b.as_str().and_then(parse_rfc3339),
+        ) {
             (Some(x), Some(y)) => ordering_ok(cmp, x.cmp(&y)),
             _ => false,
         },
@@ -182,7 +224,11 @@ fn compare(kind: Kind, cmp: Cmp, a: &Value, b: &Value) -> bool {
 impl Condition {
     /// Evaluates a JSONPath rule. `Jsonata` conditions are answered by `jsonata` (the caller
     /// passes it in), so this module stays free of the JSONata library.
-    pub fn eval(&self, env: &Env, jsonata: &mut dyn FnMut(&str) -> Result<bool, Failure>) -> Result<bool, Failure> {
+    pub fn eval(
+        &self,
+        env: &Env,
+        jsonata: &mut dyn FnMut(&str) -> Result<bool, Failure>,
+    ) -> Result<bool, Failure> {
         match self {
             Condition::And(cs) => {
                 for c in cs {
@@ -202,7 +248,11 @@ impl Condition {
             }
             Condition::Not(c) => Ok(!c.eval(env, jsonata)?),
             Condition::Jsonata(expr) => jsonata(expr),
-            Condition::Test { variable, test, expected } => {
+            Condition::Test {
+                variable,
+                test,
+                expected,
+            } => {
                 let found = env.eval_path(variable).ok();
                 let actual = match (test, &found) {
                     (TypeTest::IsPresent, f) => f.is_some(),
@@ -211,7 +261,9 @@ impl Condition {
                     (TypeTest::IsNumeric, Some(v)) => matches!(v, Value::Number(_)),
                     (TypeTest::IsString, Some(v)) => matches!(v, Value::String(_)),
                     (TypeTest::IsBoolean, Some(v)) => matches!(v, Value::Bool(_)),
-                    (TypeTest::IsTimestamp, Some(v)) => v.as_str().and_then(parse_rfc3339).is_some(),
+                    (TypeTest::IsTimestamp, Some(v)) => {
+                        v.as_str().and_then(parse_rfc3339).is_some()
+                    }
                 };
                 Ok(actual == *expected)
             }
@@ -219,7 +271,12 @@ impl Condition {
                 let v = variable_value(env, variable)?;
                 Ok(v.as_str().is_some_and(|s| pattern_matches(pattern, s)))
             }
-            Condition::Compare { variable, kind, cmp, operand } => {
+            Condition::Compare {
+                variable,
+                kind,
+                cmp,
+                operand,
+            } => {
                 let v = variable_value(env, variable)?;
                 let other = match operand {
                     Operand::Literal(l) => l.clone(),

@@ -21,9 +21,26 @@ pub struct CaseResult {
 
 /// Runs one case given as a JSON object.
 pub fn run_case(case: &Value) -> CaseResult {
-    let id = case.get("id").and_then(Value::as_str).unwrap_or("?").to_string();
-    let tags: Vec<String> = case.get("tags").and_then(Value::as_array).map(|a| a.iter().filter_map(|t| t.as_str().map(str::to_string)).collect()).unwrap_or_default();
-    let result = |passed: bool, reason: String| CaseResult { id: id.clone(), tags: tags.clone(), passed, reason };
+    let id = case
+        .get("id")
+        .and_then(Value::as_str)
+        .unwrap_or("?")
+        .to_string();
+    let tags: Vec<String> = case
+        .get("tags")
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(|t| t.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default();
+    let result = |passed: bool, reason: String| CaseResult {
+        id: id.clone(),
+        tags: tags.clone(),
+        passed,
+        reason,
+    };
     let Some(definition) = case.get("definition") else {
         return result(false, "the case has no definition".into());
     };
@@ -32,14 +49,20 @@ pub fn run_case(case: &Value) -> CaseResult {
         .and_then(Value::as_str)
         .and_then(WorkflowType::parse)
         .unwrap_or_default();
-    let machine_name = case.pointer("/context/StateMachine/Name").and_then(Value::as_str).map(str::to_string);
+    let machine_name = case
+        .pointer("/context/StateMachine/Name")
+        .and_then(Value::as_str)
+        .map(str::to_string);
     let options = RunOptions {
         workflow_type,
         mocks: case.get("mocks").cloned(),
         machine_name,
         test_case: None,
         context: case.get("context").cloned(),
-        start_time_ms: case.get("now").and_then(Value::as_str).and_then(parse_rfc3339),
+        start_time_ms: case
+            .get("now")
+            .and_then(Value::as_str)
+            .and_then(parse_rfc3339),
         seed: 0,
         max_transitions: Some(100_000),
         record_inspection: false,
@@ -55,22 +78,44 @@ pub fn run_case(case: &Value) -> CaseResult {
     let got_status = ex.status().name();
     if want_status != got_status {
         let detail = match ex.status() {
-            Status::Failed { error, cause } => format!(" ({}: {})", error.as_deref().unwrap_or("-"), cause.as_deref().unwrap_or("-")),
-            Status::WaitingForCallback { state, .. } => format!(" (waiting for a callback in '{state}')"),
+            Status::Failed { error, cause } => format!(
+                " ({}: {})",
+                error.as_deref().unwrap_or("-"),
+                cause.as_deref().unwrap_or("-")
+            ),
+            Status::WaitingForCallback { state, .. } => {
+                format!(" (waiting for a callback in '{state}')")
+            }
             _ => String::new(),
         };
-        return result(false, format!("status {got_status}{detail}, expected {want_status}"));
+        return result(
+            false,
+            format!("status {got_status}{detail}, expected {want_status}"),
+        );
     }
     match ex.status() {
         Status::Succeeded { output } => {
             let want = expected.get("output").cloned().unwrap_or_default();
-            let loose: Vec<String> = expected.get("loose").and_then(Value::as_array).map(|a| a.iter().filter_map(|p| p.as_str().map(str::to_string)).collect()).unwrap_or_default();
+            let loose: Vec<String> = expected
+                .get("loose")
+                .and_then(Value::as_array)
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|p| p.as_str().map(str::to_string))
+                        .collect()
+                })
+                .unwrap_or_default();
             let mut got = output.clone();
             let mut want = want;
             for pointer in &loose {
-                let Some(inner) = pointer.strip_prefix("/output") else { continue };
+                let Some(inner) = pointer.strip_prefix("/output") else {
+                    continue;
+                };
                 if got.pointer(inner).is_none() {
-                    return result(false, format!("output lacks {inner} (loose, but it must exist)"));
+                    return result(
+                        false,
+                        format!("output lacks {inner} (loose, but it must exist)"),
+                    );
                 }
                 blank(&mut got, inner);
                 blank(&mut want, inner);
@@ -78,17 +123,34 @@ pub fn run_case(case: &Value) -> CaseResult {
             if got == want {
                 result(true, String::new())
             } else {
-                result(false, format!("output {} != expected {}", clip(&got.to_json()), clip(&want.to_json())))
+                result(
+                    false,
+                    format!(
+                        "output {} != expected {}",
+                        clip(&got.to_json()),
+                        clip(&want.to_json())
+                    ),
+                )
             }
         }
         Status::Failed { error, cause } | Status::TimedOut { error, cause } => {
             let want_error = expected.get("error").and_then(Value::as_str);
             let want_cause = expected.get("cause").and_then(Value::as_str);
             if error.as_deref() != want_error {
-                return result(false, format!("error {:?} != expected {:?}", error.as_deref(), want_error));
+                return result(
+                    false,
+                    format!("error {:?} != expected {:?}", error.as_deref(), want_error),
+                );
             }
             if cause.as_deref() != want_cause {
-                return result(false, format!("cause {:?} != expected {:?}", cause.as_deref().map(clip), want_cause.map(clip)));
+                return result(
+                    false,
+                    format!(
+                        "cause {:?} != expected {:?}",
+                        cause.as_deref().map(clip),
+                        want_cause.map(clip)
+                    ),
+                );
             }
             result(true, String::new())
         }
@@ -116,7 +178,10 @@ fn blank(v: &mut Value, pointer: &str) {
     };
     let child = match v {
         Value::Object(m) => Rc::make_mut(m).get_mut(head.as_str()),
-        Value::Array(a) => head.parse::<usize>().ok().and_then(|i| Rc::make_mut(a).get_mut(i)),
+        Value::Array(a) => head
+            .parse::<usize>()
+            .ok()
+            .and_then(|i| Rc::make_mut(a).get_mut(i)),
         _ => None,
     };
     if let Some(c) = child {
@@ -152,11 +217,24 @@ impl Report {
                 }
             }
         }
-        let mut out = format!("{:<22} {:>7} {:>7} {:>8}\n", "tag", "passed", "total", "rate");
+        let mut out = format!(
+            "{:<22} {:>7} {:>7} {:>8}\n",
+            "tag", "passed", "total", "rate"
+        );
         for (tag, (p, t)) in by_tag {
-            out.push_str(&format!("{:<22} {:>7} {:>7} {:>7.1}%\n", tag, p, t, 100.0 * p as f64 / t.max(1) as f64));
+            out.push_str(&format!(
+                "{:<22} {:>7} {:>7} {:>7.1}%\n",
+                tag,
+                p,
+                t,
+                100.0 * p as f64 / t.max(1) as f64
+            ));
         }
-        out.push_str(&format!("{} passed, {} failed\n", self.passed(), self.failed()));
+        out.push_str(&format!(
+            "{} passed, {} failed\n",
+            self.passed(),
+            self.failed()
+        ));
         out
     }
 }
@@ -169,7 +247,15 @@ pub fn run_file(text: &str, include: &dyn Fn(&[String]) -> bool) -> Result<Repor
             continue;
         }
         let case = json::parse(line).map_err(|e| format!("line {}: {}", i + 1, e.message))?;
-        let tags: Vec<String> = case.get("tags").and_then(Value::as_array).map(|a| a.iter().filter_map(|t| t.as_str().map(str::to_string)).collect()).unwrap_or_default();
+        let tags: Vec<String> = case
+            .get("tags")
+            .and_then(Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .filter_map(|t| t.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default();
         if include(&tags) {
             results.push(run_case(&case));
         }

@@ -76,7 +76,11 @@ pub struct Sink<'a> {
 
 impl<'a> Sink<'a> {
     pub fn new(text: &'a str, spans: &'a SpanMap) -> Self {
-        Sink { text, spans, items: Vec::new() }
+        Sink {
+            text,
+            spans,
+            items: Vec::new(),
+        }
     }
 
     /// The span to underline for a pointer: a scalar's own text, or the key naming an object
@@ -84,13 +88,15 @@ impl<'a> Sink<'a> {
     pub fn span_of(&self, pointer: &str) -> Span {
         let value = self.spans.values.get(pointer).copied();
         let key = self.spans.keys.get(pointer).copied();
-        let is_container = value.is_some_and(|s| {
-            matches!(self.text.as_bytes().get(s.start), Some(b'{' | b'['))
-        });
+        let is_container =
+            value.is_some_and(|s| matches!(self.text.as_bytes().get(s.start), Some(b'{' | b'[')));
         match (value, key) {
             (Some(_), Some(k)) if is_container => k,
             (Some(v), _) if !is_container => v,
-            (Some(v), _) => Span { start: v.start, end: (v.start + 1).min(v.end) },
+            (Some(v), _) => Span {
+                start: v.start,
+                end: (v.start + 1).min(v.end),
+            },
             (None, Some(k)) => k,
             (None, None) => {
                 // A pointer to something absent: fall back to its nearest present parent.
@@ -104,18 +110,38 @@ impl<'a> Sink<'a> {
 
     fn span_of_root(&self) -> Span {
         match self.spans.values.get("") {
-            Some(s) => Span { start: s.start, end: (s.start + 1).min(s.end) },
+            Some(s) => Span {
+                start: s.start,
+                end: (s.start + 1).min(s.end),
+            },
             None => Span::default(),
         }
     }
 
-    pub fn push(&mut self, severity: Severity, code: &'static str, message: impl Into<String>, pointer: &str) {
+    pub fn push(
+        &mut self,
+        severity: Severity,
+        code: &'static str,
+        message: impl Into<String>,
+        pointer: &str,
+    ) {
         let span = self.span_of(pointer);
         self.push_at(severity, code, message, pointer, span);
     }
 
-    pub fn push_at(&mut self, severity: Severity, code: &'static str, message: impl Into<String>, pointer: &str, span: Span) {
-        let location = if pointer.is_empty() { "/".to_string() } else { pointer.to_string() };
+    pub fn push_at(
+        &mut self,
+        severity: Severity,
+        code: &'static str,
+        message: impl Into<String>,
+        pointer: &str,
+        span: Span,
+    ) {
+        let location = if pointer.is_empty() {
+            "/".to_string()
+        } else {
+            pointer.to_string()
+        };
         self.items.push(Diagnostic {
             severity,
             code,
@@ -132,7 +158,12 @@ impl<'a> Sink<'a> {
     }
 
     pub fn schema(&mut self, message: impl Into<String>, pointer: &str) {
-        self.push(Severity::Error, codes::SCHEMA_VALIDATION_FAILED, message, pointer);
+        self.push(
+            Severity::Error,
+            codes::SCHEMA_VALIDATION_FAILED,
+            message,
+            pointer,
+        );
     }
 }
 

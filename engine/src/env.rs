@@ -33,7 +33,9 @@ pub struct Rng {
 
 impl Rng {
     pub fn new(seed: u64) -> Rng {
-        Rng { state: Cell::new(seed) }
+        Rng {
+            state: Cell::new(seed),
+        }
     }
     pub fn next_u64(&self) -> u64 {
         let s = self.state.get().wrapping_add(0x9E37_79B9_7F4A_7C15);
@@ -57,7 +59,14 @@ impl Rng {
         bytes[6] = (bytes[6] & 0x0f) | 0x40;
         bytes[8] = (bytes[8] & 0x3f) | 0x80;
         let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-        format!("{}-{}-{}-{}-{}", &hex[0..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..32])
+        format!(
+            "{}-{}-{}-{}-{}",
+            &hex[0..8],
+            &hex[8..12],
+            &hex[12..16],
+            &hex[16..20],
+            &hex[20..32]
+        )
     }
 }
 
@@ -69,7 +78,10 @@ pub struct Lazy<'a> {
 
 impl<'a> Lazy<'a> {
     pub fn new(make: &'a dyn Fn() -> Value) -> Lazy<'a> {
-        Lazy { cell: std::cell::OnceCell::new(), make }
+        Lazy {
+            cell: std::cell::OnceCell::new(),
+            make,
+        }
     }
     pub fn get(&self) -> &Value {
         self.cell.get_or_init(|| (self.make)())
@@ -106,7 +118,10 @@ pub struct Failure {
 
 impl Failure {
     pub fn new(error: &str, cause: impl Into<String>) -> Failure {
-        Failure { error: Rc::from(error), cause: Some(cause.into()) }
+        Failure {
+            error: Rc::from(error),
+            cause: Some(cause.into()),
+        }
     }
     pub fn runtime(cause: impl Into<String>) -> Failure {
         Failure::new(errors::RUNTIME, cause)

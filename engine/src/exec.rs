@@ -40,10 +40,14 @@ pub struct ExecutionContext {
 impl Default for ExecutionContext {
     fn default() -> Self {
         ExecutionContext {
-            execution_id: Value::from("arn:aws:states:us-east-1:123456789012:execution:playground:run-1"),
+            execution_id: Value::from(
+                "arn:aws:states:us-east-1:123456789012:execution:playground:run-1",
+            ),
             execution_name: Value::from("run-1"),
             role_arn: Value::from("arn:aws:iam::123456789012:role/playground"),
-            state_machine_id: Value::from("arn:aws:states:us-east-1:123456789012:stateMachine:playground"),
+            state_machine_id: Value::from(
+                "arn:aws:states:us-east-1:123456789012:stateMachine:playground",
+            ),
             state_machine_name: Value::from("playground"),
         }
     }
@@ -86,10 +90,21 @@ impl Default for RunConfig {
 pub enum Status {
     Running,
     /// A `.waitForTaskToken` Task waits for the host to send success, failure or heartbeat.
-    WaitingForCallback { token: Rc<str>, state: Rc<str> },
-    Succeeded { output: Value },
-    Failed { error: Option<Rc<str>>, cause: Option<Rc<str>> },
-    TimedOut { error: Option<Rc<str>>, cause: Option<Rc<str>> },
+    WaitingForCallback {
+        token: Rc<str>,
+        state: Rc<str>,
+    },
+    Succeeded {
+        output: Value,
+    },
+    Failed {
+        error: Option<Rc<str>>,
+        cause: Option<Rc<str>>,
+    },
+    TimedOut {
+        error: Option<Rc<str>>,
+        cause: Option<Rc<str>>,
+    },
     Aborted,
 }
 
@@ -218,8 +233,16 @@ pub struct Execution {
     pending_child: Option<(usize, Result<Value, Failure>, i64, u64)>,
 }
 
+/// A state step's outcome: on error, the frame comes back with the failure (boxed: errors are
+/// the rare path, frames are large).
+type Flow = Result<(), Box<(Frame, Failure)>>;
+
 fn io_failure(path: &JsonPath, e: &crate::path::PathError) -> Failure {
-    Failure::runtime(format!("Invalid path '{}' : {}", path.source, e.jayway_message()))
+    Failure::runtime(format!(
+        "Invalid path '{}' : {}",
+        path.source,
+        e.jayway_message()
+    ))
 }
 
 /// Does `ErrorEquals` match this error? `States.ALL` matches everything but `States.Runtime`;
@@ -230,7 +253,9 @@ pub fn error_matches(names: &[Rc<str>], error: &str) -> bool {
         return false;
     }
     names.iter().any(|n| {
-        &**n == error || &**n == errors::ALL || (&**n == errors::TASK_FAILED && error != errors::TIMEOUT)
+        &**n == error
+            || &**n == errors::ALL
+            || (&**n == errors::TASK_FAILED && error != errors::TIMEOUT)
     })
 }
 
@@ -239,7 +264,10 @@ fn error_output(f: &Failure) -> Value {
     if f.error.is_empty() {
         // AWS-recorded: a callback failed with neither error nor cause gives both as null.
         m.insert(Rc::from("Error"), Value::Null);
-        m.insert(Rc::from("Cause"), f.cause.as_deref().map_or(Value::Null, Value::from));
+        m.insert(
+            Rc::from("Cause"),
+            f.cause.as_deref().map_or(Value::Null, Value::from),
+        );
         return Value::from(m);
     }
     m.insert(Rc::from("Error"), Value::String(f.error.clone()));
@@ -253,7 +281,12 @@ impl Execution {
     pub fn start(machine: Rc<StateMachine>, input: Value, cfg: RunConfig) -> Execution {
         let start = cfg.start_time_ms;
         let deadline = match (cfg.workflow_type, machine.timeout_seconds) {
-            (WorkflowType::Express, t) => Some(start + t.map_or(EXPRESS_MAX_DURATION_MS, |t| (t as i64 * 1000).min(EXPRESS_MAX_DURATION_MS))),
+            (WorkflowType::Express, t) => Some(
+                start
+                    + t.map_or(EXPRESS_MAX_DURATION_MS, |t| {
+                        (t as i64 * 1000).min(EXPRESS_MAX_DURATION_MS)
+                    }),
+            ),
             (WorkflowType::Standard, Some(t)) => Some(start + t as i64 * 1000),
             (WorkflowType::Standard, None) => None,
         };
@@ -283,7 +316,14 @@ impl Execution {
             cfg,
         };
         let role = Rc::from(ex.cfg.context.role_arn.as_str().unwrap_or(""));
-        let id = ex.push_event(0, start, EventKind::ExecutionStarted { input: input.clone(), role_arn: role });
+        let id = ex.push_event(
+            0,
+            start,
+            EventKind::ExecutionStarted {
+                input: input.clone(),
+                role_arn: role,
+            },
+        );
         let graph = machine.graph.clone();
         match graph.start {
             Some(start_id) => ex.frames.push(Frame {
@@ -301,7 +341,11 @@ impl Execution {
                 visit: None,
                 depth: 0,
             }),
-            None => ex.finish(Err(Failure::runtime("The state machine has no start state")), start, id),
+            None => ex.finish(
+                Err(Failure::runtime("The state machine has no start state")),
+                start,
+                id,
+            ),
         }
         ex
     }
@@ -384,7 +428,12 @@ impl Execution {
         if self.status.is_finished() {
             return;
         }
-        let t = self.frames.iter().map(|f| f.clock).max().unwrap_or(self.end_time);
+        let t = self
+            .frames
+            .iter()
+            .map(|f| f.clock)
+            .max()
+            .unwrap_or(self.end_time);
         let prev = self.events.last().map_or(0, |e| e.id);
         self.frames.clear();
         self.push_event(prev, t, EventKind::ExecutionAborted);
@@ -398,8 +447,19 @@ impl Execution {
         self.resume(token, Outcome::Return(output))
     }
 
-    pub fn send_task_failure(&mut self, token: &str, error: Option<&str>, cause: Option<&str>) -> Result<(), String> {
-        self.resume(token, Outcome::Throw { error: Rc::from(error.unwrap_or("")), cause: cause.map(Rc::from) })
+    pub fn send_task_failure(
+        &mut self,
+        token: &str,
+        error: Option<&str>,
+        cause: Option<&str>,
+    ) -> Result<(), String> {
+        self.resume(
+            token,
+            Outcome::Throw {
+                error: Rc::from(error.unwrap_or("")),
+                cause: cause.map(Rc::from),
+            },
+        )
     }
 
     /// A heartbeat keeps a waiting task alive; on the virtual clock no time passes while the
@@ -407,14 +467,20 @@ impl Execution {
     pub fn send_task_heartbeat(&mut self, token: &str) -> Result<(), String> {
         match &self.status {
             Status::WaitingForCallback { token: t, .. } if &**t == token => Ok(()),
-            _ => Err(format!("Invalid Token: '{token}' (no task is waiting for it)")),
+            _ => Err(format!(
+                "Invalid Token: '{token}' (no task is waiting for it)"
+            )),
         }
     }
 
     fn resume(&mut self, token: &str, outcome: Outcome) -> Result<(), String> {
         match &self.status {
             Status::WaitingForCallback { token: t, .. } if &**t == token => {}
-            _ => return Err(format!("Invalid Token: '{token}' (no task is waiting for it)")),
+            _ => {
+                return Err(format!(
+                    "Invalid Token: '{token}' (no task is waiting for it)"
+                ))
+            }
         }
         let Some(mut frame) = self.frames.pop() else {
             return Err("no task is waiting".into());
@@ -431,7 +497,12 @@ impl Execution {
 
     fn push_event(&mut self, prev: u64, t: i64, kind: EventKind) -> u64 {
         let id = self.events.len() as u64 + 1;
-        self.events.push(Event { id, previous_event_id: prev, timestamp_ms: t, kind });
+        self.events.push(Event {
+            id,
+            previous_event_id: prev,
+            timestamp_ms: t,
+            kind,
+        });
         self.end_time = self.end_time.max(t);
         id
     }
@@ -458,9 +529,14 @@ impl Execution {
         let Some(mut frame) = self.frames.pop() else {
             return;
         };
-        if let (Some(limit), true) = (self.history_limit, self.events.len() >= self.history_limit.unwrap_or(usize::MAX)) {
+        if let (Some(limit), true) = (
+            self.history_limit,
+            self.events.len() >= self.history_limit.unwrap_or(usize::MAX),
+        ) {
             // AWS's quota; the exact error AWS raises here is not recorded.
-            let f = Failure::runtime(format!("The execution reached the maximum number of history events ({limit})."));
+            let f = Failure::runtime(format!(
+                "The execution reached the maximum number of history events ({limit})."
+            ));
             let t = frame.clock;
             let last = frame.last_event;
             self.frames.clear();
@@ -470,8 +546,18 @@ impl Execution {
             if frame.clock > deadline {
                 let last = frame.last_event;
                 self.frames.clear();
-                self.status = Status::TimedOut { error: Some(Rc::from(errors::TIMEOUT)), cause: None };
-                self.push_event(last, deadline, EventKind::ExecutionTimedOut { error: Some(Rc::from(errors::TIMEOUT)), cause: None });
+                self.status = Status::TimedOut {
+                    error: Some(Rc::from(errors::TIMEOUT)),
+                    cause: None,
+                };
+                self.push_event(
+                    last,
+                    deadline,
+                    EventKind::ExecutionTimedOut {
+                        error: Some(Rc::from(errors::TIMEOUT)),
+                        cause: None,
+                    },
+                );
                 return;
             }
         }
@@ -507,7 +593,14 @@ impl Execution {
         frame.retry_counts.resize(state.retry.len(), 0);
         frame.entered_time = frame.clock;
         let input = frame.input.clone();
-        let id = self.emit(&mut frame, EventKind::StateEntered { state_type: state.kind.type_name(), name: state.name.clone(), input });
+        let id = self.emit(
+            &mut frame,
+            EventKind::StateEntered {
+                state_type: state.kind.type_name(),
+                name: state.name.clone(),
+                input,
+            },
+        );
         frame.entered_event = id;
         if self.cfg.record_inspection {
             frame.visit = Some(self.visits.len());
@@ -536,7 +629,12 @@ impl Execution {
     }
 
     /// The context object for the current state.
-    fn context_value(&self, frame: &Frame, token: Option<&Rc<str>>, map_item: Option<(usize, &Value)>) -> Value {
+    fn context_value(
+        &self,
+        frame: &Frame,
+        token: Option<&Rc<str>>,
+        map_item: Option<(usize, &Value)>,
+    ) -> Value {
         let (execution, state_machine) = self.context_fixed.get_or_init(|| {
             let c = &self.cfg.context;
             let execution = crate::obj! {
@@ -551,17 +649,29 @@ impl Execution {
         });
         let state = &frame.graph.states[frame.state];
         let mut st = Map::with_capacity_and_hasher(3, Default::default());
-        st.insert(Rc::from("EnteredTime"), Value::from(format_rfc3339_millis(frame.entered_time)));
+        st.insert(
+            Rc::from("EnteredTime"),
+            Value::from(format_rfc3339_millis(frame.entered_time)),
+        );
         st.insert(Rc::from("Name"), Value::String(state.name.clone()));
-        if matches!(state.kind, Kind::Task(_) | Kind::Parallel { .. } | Kind::Map(_)) {
-            st.insert(Rc::from("RetryCount"), Value::from(frame.retry_counts.iter().sum::<u64>() as i64));
+        if matches!(
+            state.kind,
+            Kind::Task(_) | Kind::Parallel { .. } | Kind::Map(_)
+        ) {
+            st.insert(
+                Rc::from("RetryCount"),
+                Value::from(frame.retry_counts.iter().sum::<u64>() as i64),
+            );
         }
         let mut m = Map::with_capacity_and_hasher(5, Default::default());
         m.insert(Rc::from("Execution"), execution.clone());
         m.insert(Rc::from("StateMachine"), state_machine.clone());
         m.insert(Rc::from("State"), Value::from(st));
         if let Some(t) = token {
-            m.insert(Rc::from("Task"), crate::obj! { "Token" => Value::String(t.clone()) });
+            m.insert(
+                Rc::from("Task"),
+                crate::obj! { "Token" => Value::String(t.clone()) },
+            );
         }
         if let Some((index, value)) = map_item {
             m.insert(Rc::from("Map"), crate::obj! { "Item" => crate::obj! { "Index" => index as i64, "Value" => value.clone() } });
@@ -576,23 +686,50 @@ impl Execution {
             IoPath::Path(p) => {
                 let make = || self.context_value(frame, None, None);
                 let ctx = Lazy::new(&make);
-                let env = Env { input: doc, context: &ctx, vars: Some(&frame.vars), rng: &self.rng };
+                let env = Env {
+                    input: doc,
+                    context: &ctx,
+                    vars: Some(&frame.vars),
+                    rng: &self.rng,
+                };
                 env.eval_path(p).map_err(|e| io_failure(p, &e))
             }
         }
     }
 
-    fn eval_template(&self, t: &crate::template::Template, input: &Value, frame: &Frame, token: Option<&Rc<str>>, item: Option<(usize, &Value)>) -> Result<Value, Failure> {
+    fn eval_template(
+        &self,
+        t: &crate::template::Template,
+        input: &Value,
+        frame: &Frame,
+        token: Option<&Rc<str>>,
+        item: Option<(usize, &Value)>,
+    ) -> Result<Value, Failure> {
         let make = || self.context_value(frame, token, item);
         let ctx = Lazy::new(&make);
-        let env = Env { input, context: &ctx, vars: Some(&frame.vars), rng: &self.rng };
+        let env = Env {
+            input,
+            context: &ctx,
+            vars: Some(&frame.vars),
+            rng: &self.rng,
+        };
         t.eval(&env)
     }
 
-    fn eval_path_on(&self, p: &JsonPath, input: &Value, frame: &Frame) -> Result<Value, crate::path::PathError> {
+    fn eval_path_on(
+        &self,
+        p: &JsonPath,
+        input: &Value,
+        frame: &Frame,
+    ) -> Result<Value, crate::path::PathError> {
         let make = || self.context_value(frame, None, None);
         let ctx = Lazy::new(&make);
-        let env = Env { input, context: &ctx, vars: Some(&frame.vars), rng: &self.rng };
+        let env = Env {
+            input,
+            context: &ctx,
+            vars: Some(&frame.vars),
+            rng: &self.rng,
+        };
         env.eval_path(p)
     }
 
@@ -600,7 +737,8 @@ impl Execution {
         match rp {
             ResultPath::Replace => Ok(result),
             ResultPath::Discard => Ok(raw.clone()),
-            ResultPath::Path(p) => set_at(raw.clone(), p, result).map_err(|e| Failure::new(errors::RESULT_PATH_MATCH_FAILURE, e.message)),
+            ResultPath::Path(p) => set_at(raw.clone(), p, result)
+                .map_err(|e| Failure::new(errors::RESULT_PATH_MATCH_FAILURE, e.message)),
         }
     }
 
@@ -611,20 +749,23 @@ impl Execution {
             Kind::Pass { result } => self.run_pass(frame, state, result.as_ref()),
             Kind::Succeed => self.run_succeed(frame, state),
             Kind::Fail(spec) => self.run_fail(frame, spec),
-            Kind::Choice { rules, default } => self.run_choice(frame, state, rules, default.as_ref()),
+            Kind::Choice { rules, default } => {
+                self.run_choice(frame, state, rules, default.as_ref())
+            }
             Kind::Wait(spec) => self.run_wait(frame, state, spec),
             Kind::Task(spec) => self.run_task(frame, state, spec),
             Kind::Parallel { .. } | Kind::Map(_) => self.start_container(frame, state),
         };
-        if let Err((frame, failure)) = result {
+        if let Err(e) = result {
+            let (frame, failure) = *e;
             self.handle_error(frame, failure);
         }
     }
 
-    fn run_pass(&mut self, frame: Frame, state: &State, result: Option<&Value>) -> Result<(), (Frame, Failure)> {
+    fn run_pass(&mut self, frame: Frame, state: &State, result: Option<&Value>) -> Flow {
         let effective = match self.apply_io(&state.input_path, &frame.input, &frame) {
             Ok(v) => v,
-            Err(f) => return Err((frame, f)),
+            Err(f) => return Err(Box::new((frame, f))),
         };
         let produced = match (result, &state.parameters) {
             (Some(r), _) => Ok(r.clone()),
@@ -633,10 +774,10 @@ impl Execution {
         };
         let produced = match produced {
             Ok(v) => v,
-            Err(f) => return Err((frame, f)),
+            Err(f) => return Err(Box::new((frame, f))),
         };
         if produced.json_size_with(&mut self.sizes) > MAX_PAYLOAD_BYTES {
-            return Err((frame, Failure::new(errors::DATA_LIMIT_EXCEEDED, format!("The state/task '{}' returned a result with a size exceeding the maximum number of bytes service limit.", state.name))));
+            return Err(Box::new((frame, Failure::new(errors::DATA_LIMIT_EXCEEDED, format!("The state/task '{}' returned a result with a size exceeding the maximum number of bytes service limit.", state.name)))));
         }
         if let Some(v) = self.visit_mut(&frame) {
             v.after_input_path = Some(effective);
@@ -647,14 +788,14 @@ impl Execution {
     }
 
     /// ResultPath, OutputPath, then leave the state along its transition.
-    fn finish_data_flow(&mut self, frame: Frame, state: &State, result: Value) -> Result<(), (Frame, Failure)> {
+    fn finish_data_flow(&mut self, frame: Frame, state: &State, result: Value) -> Flow {
         let after_rp = match Self::apply_result_path(&state.result_path, &frame.input, result) {
             Ok(v) => v,
-            Err(f) => return Err((frame, f)),
+            Err(f) => return Err(Box::new((frame, f))),
         };
         let output = match self.apply_io(&state.output_path, &after_rp, &frame) {
             Ok(v) => v,
-            Err(f) => return Err((frame, f)),
+            Err(f) => return Err(Box::new((frame, f))),
         };
         if let Some(v) = self.visit_mut(&frame) {
             v.after_result_path = Some(after_rp);
@@ -667,8 +808,22 @@ impl Execution {
         Ok(())
     }
 
-    fn exit_state(&mut self, mut frame: Frame, state: &State, output: Value, next: Option<StateId>) {
-        let id = self.emit(&mut frame, EventKind::StateExited { state_type: state.kind.type_name(), name: state.name.clone(), output: output.clone(), assigned: None });
+    fn exit_state(
+        &mut self,
+        mut frame: Frame,
+        state: &State,
+        output: Value,
+        next: Option<StateId>,
+    ) {
+        let id = self.emit(
+            &mut frame,
+            EventKind::StateExited {
+                state_type: state.kind.type_name(),
+                name: state.name.clone(),
+                output: output.clone(),
+                assigned: None,
+            },
+        );
         let next_name = next.map(|n| frame.graph.states[n].name.clone());
         if let Some(v) = self.visit_mut(&frame) {
             v.exited_event = Some(id);
@@ -687,23 +842,28 @@ impl Execution {
         }
     }
 
-    fn run_succeed(&mut self, frame: Frame, state: &State) -> Result<(), (Frame, Failure)> {
-        let flow = self.apply_io(&state.input_path, &frame.input, &frame).and_then(|e| self.apply_io(&state.output_path, &e, &frame));
+    fn run_succeed(&mut self, frame: Frame, state: &State) -> Flow {
+        let flow = self
+            .apply_io(&state.input_path, &frame.input, &frame)
+            .and_then(|e| self.apply_io(&state.output_path, &e, &frame));
         match flow {
             Ok(output) => {
                 self.exit_state(frame, state, output, None);
                 Ok(())
             }
-            Err(f) => Err((frame, f)),
+            Err(f) => Err(Box::new((frame, f))),
         }
     }
 
-    fn run_fail(&mut self, frame: Frame, spec: &FailSpec) -> Result<(), (Frame, Failure)> {
+    fn run_fail(&mut self, frame: Frame, spec: &FailSpec) -> Flow {
         let field = |f: &Option<FailField>, name: &str| -> Result<Option<Rc<str>>, Failure> {
             match f {
                 None => Ok(None),
                 Some(FailField::Const(s)) => Ok(Some(s.clone())),
-                Some(FailField::Jsonata(_)) => Err(Failure::new(errors::QUERY_EVALUATION_ERROR, "JSONata is not supported yet")),
+                Some(FailField::Jsonata(_)) => Err(Failure::new(
+                    errors::QUERY_EVALUATION_ERROR,
+                    "JSONata is not supported yet",
+                )),
                 Some(FailField::Dynamic(t)) => {
                     let v = match t {
                         crate::template::Template::Path { path, .. } => self.eval_path_on(path, &frame.input, &frame).map_err(|_| {
@@ -727,25 +887,44 @@ impl Execution {
         match (error, cause) {
             (Ok(error), Ok(cause)) => {
                 // A Fail state raises its error; it has no Retry or Catch.
-                let f = Failure { error: error.unwrap_or_else(|| Rc::from("")), cause: cause.map(|c| c.to_string()) };
+                let f = Failure {
+                    error: error.unwrap_or_else(|| Rc::from("")),
+                    cause: cause.map(|c| c.to_string()),
+                };
                 self.fail_state(frame, f);
                 Ok(())
             }
-            (Err(f), _) | (_, Err(f)) => Err((frame, f)),
+            (Err(f), _) | (_, Err(f)) => Err(Box::new((frame, f))),
         }
     }
 
-    fn run_choice(&mut self, frame: Frame, state: &State, rules: &[ChoiceRule], default: Option<&(Option<StateId>, Rc<str>)>) -> Result<(), (Frame, Failure)> {
+    fn run_choice(
+        &mut self,
+        frame: Frame,
+        state: &State,
+        rules: &[ChoiceRule],
+        default: Option<&(Option<StateId>, Rc<str>)>,
+    ) -> Flow {
         let effective = match self.apply_io(&state.input_path, &frame.input, &frame) {
             Ok(v) => v,
-            Err(f) => return Err((frame, f)),
+            Err(f) => return Err(Box::new((frame, f))),
         };
         let mut chosen = None;
         {
             let make = || self.context_value(&frame, None, None);
             let ctx = Lazy::new(&make);
-            let env = Env { input: &effective, context: &ctx, vars: Some(&frame.vars), rng: &self.rng };
-            let mut no_jsonata = |_: &str| Err(Failure::new(errors::QUERY_EVALUATION_ERROR, "JSONata is not supported yet"));
+            let env = Env {
+                input: &effective,
+                context: &ctx,
+                vars: Some(&frame.vars),
+                rng: &self.rng,
+            };
+            let mut no_jsonata = |_: &str| {
+                Err(Failure::new(
+                    errors::QUERY_EVALUATION_ERROR,
+                    "JSONata is not supported yet",
+                ))
+            };
             for rule in rules {
                 match rule.condition.eval(&env, &mut no_jsonata) {
                     Ok(true) => {
@@ -753,7 +932,7 @@ impl Execution {
                         break;
                     }
                     Ok(false) => {}
-                    Err(f) => return Err((frame, f)),
+                    Err(f) => return Err(Box::new((frame, f))),
                 }
             }
         }
@@ -761,12 +940,21 @@ impl Execution {
             (Some(n), _) => n,
             (None, Some((n, _))) => *n,
             (None, None) => {
-                return Err((frame, Failure::new(errors::NO_CHOICE_MATCHED, format!("No Choice Rules matched and no Default was specified in state '{}'", state.name))))
+                return Err(Box::new((
+                    frame,
+                    Failure::new(
+                        errors::NO_CHOICE_MATCHED,
+                        format!(
+                            "No Choice Rules matched and no Default was specified in state '{}'",
+                            state.name
+                        ),
+                    ),
+                )))
             }
         };
         let output = match self.apply_io(&state.output_path, &effective, &frame) {
             Ok(v) => v,
-            Err(f) => return Err((frame, f)),
+            Err(f) => return Err(Box::new((frame, f))),
         };
         if let Some(v) = self.visit_mut(&frame) {
             v.after_input_path = Some(effective);
@@ -775,22 +963,25 @@ impl Execution {
         Ok(())
     }
 
-    fn run_wait(&mut self, mut frame: Frame, state: &State, spec: &WaitSpec) -> Result<(), (Frame, Failure)> {
+    fn run_wait(&mut self, mut frame: Frame, state: &State, spec: &WaitSpec) -> Flow {
         let effective = match self.apply_io(&state.input_path, &frame.input, &frame) {
             Ok(v) => v,
-            Err(f) => return Err((frame, f)),
+            Err(f) => return Err(Box::new((frame, f))),
         };
         let target = match self.wait_target(&frame, spec, &effective) {
             Ok(t) => t,
-            Err(f) => return Err((frame, f)),
+            Err(f) => return Err(Box::new((frame, f))),
         };
         if target - frame.clock > i32::MAX as i64 * 1000 {
-            return Err((frame, Failure::runtime("Wait state delay is too long.")));
+            return Err(Box::new((
+                frame,
+                Failure::runtime("Wait state delay is too long."),
+            )));
         }
         frame.clock = frame.clock.max(target);
         let output = match self.apply_io(&state.output_path, &effective, &frame) {
             Ok(v) => v,
-            Err(f) => return Err((frame, f)),
+            Err(f) => return Err(Box::new((frame, f))),
         };
         if let Some(v) = self.visit_mut(&frame) {
             v.after_input_path = Some(effective);
@@ -804,29 +995,48 @@ impl Execution {
     }
 
     /// When a Wait state ends (epoch ms). Errors are worded as AWS words them.
-    fn wait_target(&self, frame: &Frame, spec: &WaitSpec, effective: &Value) -> Result<i64, Failure> {
+    fn wait_target(
+        &self,
+        frame: &Frame,
+        spec: &WaitSpec,
+        effective: &Value,
+    ) -> Result<i64, Failure> {
         match spec {
             WaitSpec::Seconds(Dyn::Const(s)) => Ok(frame.clock + s * 1000),
             WaitSpec::Timestamp(Dyn::Const(t)) => Ok(*t / 1000 * 1000),
             WaitSpec::Seconds(Dyn::Path(p)) => {
-                let v = self
-                    .eval_path_on(p, effective, frame)
-                    .map_err(|_| Failure::runtime(format!("The SecondsPath parameter does not reference an input value: {}", p.source)))?;
+                let v = self.eval_path_on(p, effective, frame).map_err(|_| {
+                    Failure::runtime(format!(
+                        "The SecondsPath parameter does not reference an input value: {}",
+                        p.source
+                    ))
+                })?;
                 match v.as_number() {
                     Some(n) if n.is_int() => {
                         let s = n.as_i64().unwrap_or(0);
                         if s < 0 {
-                            return Err(Failure::runtime(format!("The SecondsPath parameter references a negative value: {} == {}", p.source, v.to_json())));
+                            return Err(Failure::runtime(format!(
+                                "The SecondsPath parameter references a negative value: {} == {}",
+                                p.source,
+                                v.to_json()
+                            )));
                         }
                         Ok(frame.clock + s.saturating_mul(1000))
                     }
-                    _ => Err(Failure::runtime(format!("The SecondsPath parameter cannot be parsed as a long value: {} == {}", p.source, v.to_json()))),
+                    _ => Err(Failure::runtime(format!(
+                        "The SecondsPath parameter cannot be parsed as a long value: {} == {}",
+                        p.source,
+                        v.to_json()
+                    ))),
                 }
             }
             WaitSpec::Timestamp(Dyn::Path(p)) => {
-                let v = self
-                    .eval_path_on(p, effective, frame)
-                    .map_err(|_| Failure::runtime(format!("The TimestampPath parameter does not reference an input value: {}", p.source)))?;
+                let v = self.eval_path_on(p, effective, frame).map_err(|_| {
+                    Failure::runtime(format!(
+                        "The TimestampPath parameter does not reference an input value: {}",
+                        p.source
+                    ))
+                })?;
                 match v.as_str().and_then(crate::time::parse_rfc3339) {
                     // AWS counts whole seconds and drops the milliseconds.
                     Some(t) => Ok(t.div_euclid(1000) * 1000),
@@ -838,44 +1048,72 @@ impl Execution {
                 }
             }
             WaitSpec::Seconds(Dyn::Jsonata(_)) | WaitSpec::Timestamp(Dyn::Jsonata(_)) => {
-                Err(Failure::new(errors::QUERY_EVALUATION_ERROR, "JSONata is not supported yet"))
+                Err(Failure::new(
+                    errors::QUERY_EVALUATION_ERROR,
+                    "JSONata is not supported yet",
+                ))
             }
         }
     }
 
-    fn resolve_seconds(&self, d: &Option<Dyn<u64>>, effective: &Value, frame: &Frame) -> Result<Option<u64>, Failure> {
+    fn resolve_seconds(
+        &self,
+        d: &Option<Dyn<u64>>,
+        effective: &Value,
+        frame: &Frame,
+    ) -> Result<Option<u64>, Failure> {
         match d {
             None => Ok(None),
             Some(Dyn::Const(v)) => Ok(Some(*v)),
             Some(Dyn::Path(p)) => {
-                let v = self.eval_path_on(p, effective, frame).map_err(|e| io_failure(p, &e))?;
+                let v = self
+                    .eval_path_on(p, effective, frame)
+                    .map_err(|e| io_failure(p, &e))?;
                 match v.as_number().and_then(|n| n.as_i64()) {
                     Some(n) if n > 0 => Ok(Some(n as u64)),
-                    _ => Err(Failure::runtime(format!("The value of '{}' must be a positive integer: {} == {}", p.source, p.source, v.to_json()))),
+                    _ => Err(Failure::runtime(format!(
+                        "The value of '{}' must be a positive integer: {} == {}",
+                        p.source,
+                        p.source,
+                        v.to_json()
+                    ))),
                 }
             }
-            Some(Dyn::Jsonata(_)) => Err(Failure::new(errors::QUERY_EVALUATION_ERROR, "JSONata is not supported yet")),
+            Some(Dyn::Jsonata(_)) => Err(Failure::new(
+                errors::QUERY_EVALUATION_ERROR,
+                "JSONata is not supported yet",
+            )),
         }
     }
 
-    fn run_task(&mut self, mut frame: Frame, state: &State, spec: &TaskSpec) -> Result<(), (Frame, Failure)> {
+    fn run_task(&mut self, mut frame: Frame, state: &State, spec: &TaskSpec) -> Flow {
         let effective = match self.apply_io(&state.input_path, &frame.input, &frame) {
             Ok(v) => v,
-            Err(f) => return Err((frame, f)),
+            Err(f) => return Err(Box::new((frame, f))),
         };
-        let is_callback = matches!(spec.resource, Resource::Service { pattern: Pattern::WaitForTaskToken, .. });
-        let token: Option<Rc<str>> = is_callback.then(|| Rc::from(format!("{}:{}", self.rng.uuid(), state.name).as_str()));
+        let is_callback = matches!(
+            spec.resource,
+            Resource::Service {
+                pattern: Pattern::WaitForTaskToken,
+                ..
+            }
+        );
+        let token: Option<Rc<str>> =
+            is_callback.then(|| Rc::from(format!("{}:{}", self.rng.uuid(), state.name).as_str()));
         let params = match &state.parameters {
             Some(p) => self.eval_template(p, &effective, &frame, token.as_ref(), None),
             None => Ok(effective.clone()),
         };
         let params = match params {
             Ok(v) => v,
-            Err(f) => return Err((frame, f)),
+            Err(f) => return Err(Box::new((frame, f))),
         };
-        let (timeout, heartbeat) = match (self.resolve_seconds(&spec.timeout, &effective, &frame), self.resolve_seconds(&spec.heartbeat, &effective, &frame)) {
+        let (timeout, heartbeat) = match (
+            self.resolve_seconds(&spec.timeout, &effective, &frame),
+            self.resolve_seconds(&spec.heartbeat, &effective, &frame),
+        ) {
             (Ok(t), Ok(h)) => (t, h),
-            (Err(f), _) | (_, Err(f)) => return Err((frame, f)),
+            (Err(f), _) | (_, Err(f)) => return Err(Box::new((frame, f))),
         };
         if let Some(v) = self.visit_mut(&frame) {
             v.after_input_path = Some(effective);
@@ -886,30 +1124,60 @@ impl Execution {
             Resource::Activity(_) => (TaskFamily::Activity, spec.resource.event_names()),
             _ => (TaskFamily::Service, spec.resource.event_names()),
         };
-        let call = TaskCall { family, resource_type: Rc::from(resource_type), resource: Rc::from(resource), timeout, heartbeat, is_callback: is_callback || family == TaskFamily::Activity };
-        self.emit(&mut frame, EventKind::TaskScheduled {
+        let call = TaskCall {
             family,
-            resource_type: call.resource_type.clone(),
-            resource: call.resource.clone(),
-            parameters: params.clone(),
+            resource_type: Rc::from(resource_type),
+            resource: Rc::from(resource),
             timeout,
             heartbeat,
-        });
-        self.emit(&mut frame, EventKind::TaskStarted { family, resource_type: call.resource_type.clone(), resource: call.resource.clone() });
+            is_callback: is_callback || family == TaskFamily::Activity,
+        };
+        self.emit(
+            &mut frame,
+            EventKind::TaskScheduled {
+                family,
+                resource_type: call.resource_type.clone(),
+                resource: call.resource.clone(),
+                parameters: params.clone(),
+                timeout,
+                heartbeat,
+            },
+        );
+        self.emit(
+            &mut frame,
+            EventKind::TaskStarted {
+                family,
+                resource_type: call.resource_type.clone(),
+                resource: call.resource.clone(),
+            },
+        );
         let invocation = {
             let n = self.invocations.entry(state.name.clone()).or_insert(0);
             *n += 1;
             *n - 1
         };
-        let response = self.cfg.mocks.response(&state.name, invocation, &params, &mut self.keyed_counts);
+        let response =
+            self.cfg
+                .mocks
+                .response(&state.name, invocation, &params, &mut self.keyed_counts);
         if is_callback {
-            self.emit(&mut frame, EventKind::TaskSubmitted { resource_type: call.resource_type.clone(), resource: call.resource.clone(), output: Value::object() });
+            self.emit(
+                &mut frame,
+                EventKind::TaskSubmitted {
+                    resource_type: call.resource_type.clone(),
+                    resource: call.resource.clone(),
+                    output: Value::object(),
+                },
+            );
         }
         match response {
             Some(r) => self.complete_task(frame, &call, r.outcome, r.duration_ms),
             None if is_callback => {
                 let token = token.unwrap_or_else(|| Rc::from(""));
-                self.status = Status::WaitingForCallback { token, state: state.name.clone() };
+                self.status = Status::WaitingForCallback {
+                    token,
+                    state: state.name.clone(),
+                };
                 frame.phase = Phase::AwaitCallback { call };
                 self.frames.push(frame);
             }
@@ -918,23 +1186,43 @@ impl Execution {
                     "No mock answers invocation #{invocation} (0-based) of Task state '{}'. Add a mocked response for it (MockConfigFile: a test case mapping '{}' to a MockedResponse with key \"{invocation}\").",
                     state.name, state.name
                 );
-                self.complete_task(frame, &call, Outcome::Throw { error: Rc::from(errors::NO_MOCK), cause: Some(Rc::from(cause)) }, 0)
+                self.complete_task(
+                    frame,
+                    &call,
+                    Outcome::Throw {
+                        error: Rc::from(errors::NO_MOCK),
+                        cause: Some(Rc::from(cause)),
+                    },
+                    0,
+                )
             }
         }
         Ok(())
     }
 
-    fn complete_task(&mut self, mut frame: Frame, call: &TaskCall, outcome: Outcome, duration_ms: u64) {
+    fn complete_task(
+        &mut self,
+        mut frame: Frame,
+        call: &TaskCall,
+        outcome: Outcome,
+        duration_ms: u64,
+    ) {
         let graph = frame.graph.clone();
         let state = &graph.states[frame.state];
         let duration = duration_ms as i64;
         let timeout_ms = call.timeout.map(|t| t as i64 * 1000);
-        let heartbeat_ms = call.heartbeat.filter(|_| call.is_callback).map(|h| h as i64 * 1000);
+        let heartbeat_ms = call
+            .heartbeat
+            .filter(|_| call.is_callback)
+            .map(|h| h as i64 * 1000);
         let limit = [timeout_ms, heartbeat_ms].into_iter().flatten().min();
         let outcome = match limit {
             Some(l) if duration > l => {
                 frame.clock += l;
-                Outcome::Throw { error: Rc::from(errors::TIMEOUT), cause: None }
+                Outcome::Throw {
+                    error: Rc::from(errors::TIMEOUT),
+                    cause: None,
+                }
             }
             _ => {
                 frame.clock += duration;
@@ -945,21 +1233,57 @@ impl Execution {
         match outcome {
             Outcome::Throw { error, cause } => {
                 let kind = if &*error == errors::TIMEOUT {
-                    EventKind::TaskTimedOut { family: call.family, resource_type: rt, resource: res, error: Some(error.clone()), cause: cause.clone() }
+                    EventKind::TaskTimedOut {
+                        family: call.family,
+                        resource_type: rt,
+                        resource: res,
+                        error: Some(error.clone()),
+                        cause: cause.clone(),
+                    }
                 } else {
-                    EventKind::TaskFailed { family: call.family, resource_type: rt, resource: res, error: Some(error.clone()), cause: cause.clone() }
+                    EventKind::TaskFailed {
+                        family: call.family,
+                        resource_type: rt,
+                        resource: res,
+                        error: Some(error.clone()),
+                        cause: cause.clone(),
+                    }
                 };
                 self.emit(&mut frame, kind);
-                self.handle_error(frame, Failure { error, cause: cause.map(|c| c.to_string()) });
+                self.handle_error(
+                    frame,
+                    Failure {
+                        error,
+                        cause: cause.map(|c| c.to_string()),
+                    },
+                );
             }
             Outcome::Return(value) => {
                 if value.json_size_with(&mut self.sizes) > MAX_PAYLOAD_BYTES {
                     let f = Failure::new(errors::DATA_LIMIT_EXCEEDED, format!("The state/task '{}' returned a result with a size exceeding the maximum number of bytes service limit.", call.resource));
-                    self.emit(&mut frame, EventKind::TaskFailed { family: call.family, resource_type: rt, resource: res, error: Some(f.error.clone()), cause: f.cause.as_deref().map(Rc::from) });
+                    self.emit(
+                        &mut frame,
+                        EventKind::TaskFailed {
+                            family: call.family,
+                            resource_type: rt,
+                            resource: res,
+                            error: Some(f.error.clone()),
+                            cause: f.cause.as_deref().map(Rc::from),
+                        },
+                    );
                     return self.handle_error(frame, f);
                 }
-                self.emit(&mut frame, EventKind::TaskSucceeded { family: call.family, resource_type: rt, resource: res, output: value.clone() });
-                if let Err((frame, f)) = self.after_result(frame, state, value) {
+                self.emit(
+                    &mut frame,
+                    EventKind::TaskSucceeded {
+                        family: call.family,
+                        resource_type: rt,
+                        resource: res,
+                        output: value.clone(),
+                    },
+                );
+                if let Err(e) = self.after_result(frame, state, value) {
+                    let (frame, f) = *e;
                     self.handle_error(frame, f);
                 }
             }
@@ -967,11 +1291,11 @@ impl Execution {
     }
 
     /// ResultSelector, then the common tail.
-    fn after_result(&mut self, frame: Frame, state: &State, result: Value) -> Result<(), (Frame, Failure)> {
+    fn after_result(&mut self, frame: Frame, state: &State, result: Value) -> Flow {
         let selected = match &state.result_selector {
             Some(t) => match self.eval_template(t, &result, &frame, None, None) {
                 Ok(v) => v,
-                Err(f) => return Err((frame, f)),
+                Err(f) => return Err(Box::new((frame, f))),
             },
             None => result.clone(),
         };
@@ -984,10 +1308,10 @@ impl Execution {
         self.finish_data_flow(frame, state, selected)
     }
 
-    fn start_container(&mut self, mut frame: Frame, state: &State) -> Result<(), (Frame, Failure)> {
+    fn start_container(&mut self, mut frame: Frame, state: &State) -> Flow {
         let effective = match self.apply_io(&state.input_path, &frame.input, &frame) {
             Ok(v) => v,
-            Err(f) => return Err((frame, f)),
+            Err(f) => return Err(Box::new((frame, f))),
         };
         if let Some(v) = self.visit_mut(&frame) {
             v.after_input_path = Some(effective.clone());
@@ -997,7 +1321,7 @@ impl Execution {
                 let branch_input = match &state.parameters {
                     Some(p) => match self.eval_template(p, &effective, &frame, None, None) {
                         Ok(v) => v,
-                        Err(f) => return Err((frame, f)),
+                        Err(f) => return Err(Box::new((frame, f))),
                     },
                     None => effective,
                 };
@@ -1026,7 +1350,7 @@ impl Execution {
                 let items = match &spec.items_path {
                     Some(p) => match self.eval_path_on(p, &effective, &frame) {
                         Ok(v) => v,
-                        Err(e) => return Err((frame, io_failure(p, &e))),
+                        Err(e) => return Err(Box::new((frame, io_failure(p, &e)))),
                     },
                     None => effective.clone(),
                 };
@@ -1035,7 +1359,7 @@ impl Execution {
                         "Map state input must be an array, but was: {}",
                         items.type_name()
                     ));
-                    return Err((frame, f));
+                    return Err(Box::new((frame, f)));
                 };
                 let max_concurrency = match &spec.max_concurrency {
                     Dyn::Const(c) => *c,
@@ -1043,12 +1367,12 @@ impl Execution {
                         Ok(v) => match v.as_number().and_then(|n| n.as_i64()).filter(|n| *n >= 0) {
                             Some(n) => n as u64,
                             None => {
-                                return Err((frame, Failure::runtime(format!("The MaxConcurrencyPath field refers to value {} which is not a valid integer: {}", v.to_json(), p.source))))
+                                return Err(Box::new((frame, Failure::runtime(format!("The MaxConcurrencyPath field refers to value {} which is not a valid integer: {}", v.to_json(), p.source)))))
                             }
                         },
-                        Err(e) => return Err((frame, io_failure(p, &e))),
+                        Err(e) => return Err(Box::new((frame, io_failure(p, &e)))),
                     },
-                    Dyn::Jsonata(_) => return Err((frame, Failure::new(errors::QUERY_EVALUATION_ERROR, "JSONata is not supported yet"))),
+                    Dyn::Jsonata(_) => return Err(Box::new((frame, Failure::new(errors::QUERY_EVALUATION_ERROR, "JSONata is not supported yet")))),
                 };
                 let count = items.len();
                 let width = match (spec.mode, max_concurrency) {
@@ -1085,8 +1409,16 @@ impl Execution {
         if run.next_child >= run.count {
             frame.clock = run.end_time.max(run.start_time);
             let results = Value::from(std::mem::take(&mut run.results));
-            self.emit(&mut frame, if run.is_map { EventKind::MapStateSucceeded } else { EventKind::ParallelStateSucceeded });
-            if let Err((frame, f)) = self.after_result(frame, state, results) {
+            self.emit(
+                &mut frame,
+                if run.is_map {
+                    EventKind::MapStateSucceeded
+                } else {
+                    EventKind::ParallelStateSucceeded
+                },
+            );
+            if let Err(e) = self.after_result(frame, state, results) {
+                let (frame, f) = *e;
                 self.handle_error(frame, f);
             }
             return;
@@ -1098,9 +1430,16 @@ impl Execution {
         let (child_graph, child_input) = match &state.kind {
             Kind::Parallel { branches } => (branches[index].clone(), Ok(run.effective.clone())),
             Kind::Map(spec) => {
-                let item = run.items.as_ref().and_then(|i| i.get(index)).cloned().unwrap_or_default();
+                let item = run
+                    .items
+                    .as_ref()
+                    .and_then(|i| i.get(index))
+                    .cloned()
+                    .unwrap_or_default();
                 let input = match &spec.item_selector {
-                    Some(sel) => self.eval_template(sel, &run.effective, &frame, None, Some((index, &item))),
+                    Some(sel) => {
+                        self.eval_template(sel, &run.effective, &frame, None, Some((index, &item)))
+                    }
                     None => Ok(item),
                 };
                 (spec.processor.clone(), input)
@@ -1125,17 +1464,29 @@ impl Execution {
         let Some(start_id) = child_graph.start else {
             frame.phase = Phase::Container(run);
             self.frames.push(frame);
-            self.pending_child = Some((index, Err(Failure::runtime("The branch has no start state")), start, last));
+            self.pending_child = Some((
+                index,
+                Err(Failure::runtime("The branch has no start state")),
+                start,
+                last,
+            ));
             return;
         };
-        let vars = Rc::new(VarScope { vars: Map::default(), parent: Some(frame.vars.clone()) });
+        let vars = Rc::new(VarScope {
+            vars: Map::default(),
+            parent: Some(frame.vars.clone()),
+        });
         let depth = frame.depth + 1;
         frame.phase = Phase::Container(run);
         self.frames.push(frame);
         self.frames.push(Frame {
             retry_counts: vec![0; child_graph.states[start_id].retry.len()],
             graph: child_graph,
-            origin: if depth > 0 && matches!(state.kind, Kind::Map(_)) { Origin::Iteration(index) } else { Origin::Branch(index) },
+            origin: if depth > 0 && matches!(state.kind, Kind::Map(_)) {
+                Origin::Iteration(index)
+            } else {
+                Origin::Branch(index)
+            },
             state: start_id,
             input: child_input,
             phase: Phase::Enter,
@@ -1151,7 +1502,9 @@ impl Execution {
 
     /// A child frame (branch or iteration) finished: record its result in the container.
     fn deliver_child(&mut self, index: usize, result: Result<Value, Failure>, end: i64, last: u64) {
-        let Some(mut frame) = self.frames.pop() else { return };
+        let Some(mut frame) = self.frames.pop() else {
+            return;
+        };
         let Phase::Container(mut run) = std::mem::replace(&mut frame.phase, Phase::Run) else {
             self.frames.push(frame);
             return;
@@ -1201,13 +1554,26 @@ impl Execution {
     fn finish(&mut self, result: Result<Value, Failure>, t: i64, last: u64) {
         match result {
             Ok(output) => {
-                self.push_event(last, t, EventKind::ExecutionSucceeded { output: output.clone() });
+                self.push_event(
+                    last,
+                    t,
+                    EventKind::ExecutionSucceeded {
+                        output: output.clone(),
+                    },
+                );
                 self.status = Status::Succeeded { output };
             }
             Err(f) => {
                 let error = Some(f.error.clone()).filter(|e| !e.is_empty());
                 let cause = f.cause.as_deref().map(Rc::from);
-                self.push_event(last, t, EventKind::ExecutionFailed { error: error.clone(), cause: cause.clone() });
+                self.push_event(
+                    last,
+                    t,
+                    EventKind::ExecutionFailed {
+                        error: error.clone(),
+                        cause: cause.clone(),
+                    },
+                );
                 self.status = Status::Failed { error, cause };
             }
         }
@@ -1216,7 +1582,10 @@ impl Execution {
     /// The state fails for good (no retrier or catcher applies).
     fn fail_state(&mut self, frame: Frame, failure: Failure) {
         if let Some(v) = self.visit_mut(&frame) {
-            v.error = Some((failure.error.clone(), failure.cause.as_deref().map(Rc::from)));
+            v.error = Some((
+                failure.error.clone(),
+                failure.cause.as_deref().map(Rc::from),
+            ));
         }
         self.frame_done(frame, Err(failure));
     }
@@ -1228,14 +1597,19 @@ impl Execution {
         if &*failure.error == errors::RUNTIME {
             // AWS-recorded: runtime errors name the state and its StateEntered event id.
             let cause = failure.cause.take().unwrap_or_default();
-            failure.cause = Some(if cause.starts_with("An error occurred while executing the state") {
-                cause
-            } else {
-                format!("An error occurred while executing the state '{}' (entered at the event id #{}). {cause}", state.name, frame.entered_event)
-            });
+            failure.cause = Some(
+                if cause.starts_with("An error occurred while executing the state") {
+                    cause
+                } else {
+                    format!("An error occurred while executing the state '{}' (entered at the event id #{}). {cause}", state.name, frame.entered_event)
+                },
+            );
         }
         if let Some(v) = self.visit_mut(&frame) {
-            v.error = Some((failure.error.clone(), failure.cause.as_deref().map(Rc::from)));
+            v.error = Some((
+                failure.error.clone(),
+                failure.cause.as_deref().map(Rc::from),
+            ));
         }
         for (i, r) in state.retry.iter().enumerate() {
             if !error_matches(&r.error_equals, &failure.error) {
@@ -1270,10 +1644,12 @@ impl Execution {
             if !error_matches(&c.error_equals, &failure.error) {
                 continue;
             }
-            let output = match Self::apply_result_path(&c.result_path, &frame.input, error_output(&failure)) {
-                Ok(v) => v,
-                Err(f) => return self.fail_state(frame, f),
-            };
+            let output =
+                match Self::apply_result_path(&c.result_path, &frame.input, error_output(&failure))
+                {
+                    Ok(v) => v,
+                    Err(f) => return self.fail_state(frame, f),
+                };
             return self.exit_state(frame, state, output, c.next);
         }
         self.fail_state(frame, failure);

@@ -29,32 +29,103 @@ pub enum TaskFamily {
 
 #[derive(Debug, Clone)]
 pub enum EventKind {
-    ExecutionStarted { input: Value, role_arn: Rc<str> },
-    ExecutionSucceeded { output: Value },
-    ExecutionFailed { error: Option<Rc<str>>, cause: Option<Rc<str>> },
-    ExecutionTimedOut { error: Option<Rc<str>>, cause: Option<Rc<str>> },
+    ExecutionStarted {
+        input: Value,
+        role_arn: Rc<str>,
+    },
+    ExecutionSucceeded {
+        output: Value,
+    },
+    ExecutionFailed {
+        error: Option<Rc<str>>,
+        cause: Option<Rc<str>>,
+    },
+    ExecutionTimedOut {
+        error: Option<Rc<str>>,
+        cause: Option<Rc<str>>,
+    },
     ExecutionAborted,
-    StateEntered { state_type: &'static str, name: Rc<str>, input: Value },
-    StateExited { state_type: &'static str, name: Rc<str>, output: Value, assigned: Option<Rc<Map>> },
-    TaskScheduled { family: TaskFamily, resource_type: Rc<str>, resource: Rc<str>, parameters: Value, timeout: Option<u64>, heartbeat: Option<u64> },
-    TaskStarted { family: TaskFamily, resource_type: Rc<str>, resource: Rc<str> },
-    TaskSubmitted { resource_type: Rc<str>, resource: Rc<str>, output: Value },
-    TaskSucceeded { family: TaskFamily, resource_type: Rc<str>, resource: Rc<str>, output: Value },
-    TaskFailed { family: TaskFamily, resource_type: Rc<str>, resource: Rc<str>, error: Option<Rc<str>>, cause: Option<Rc<str>> },
-    TaskTimedOut { family: TaskFamily, resource_type: Rc<str>, resource: Rc<str>, error: Option<Rc<str>>, cause: Option<Rc<str>> },
-    MapStateStarted { length: usize },
+    StateEntered {
+        state_type: &'static str,
+        name: Rc<str>,
+        input: Value,
+    },
+    StateExited {
+        state_type: &'static str,
+        name: Rc<str>,
+        output: Value,
+        assigned: Option<Rc<Map>>,
+    },
+    TaskScheduled {
+        family: TaskFamily,
+        resource_type: Rc<str>,
+        resource: Rc<str>,
+        parameters: Value,
+        timeout: Option<u64>,
+        heartbeat: Option<u64>,
+    },
+    TaskStarted {
+        family: TaskFamily,
+        resource_type: Rc<str>,
+        resource: Rc<str>,
+    },
+    TaskSubmitted {
+        resource_type: Rc<str>,
+        resource: Rc<str>,
+        output: Value,
+    },
+    TaskSucceeded {
+        family: TaskFamily,
+        resource_type: Rc<str>,
+        resource: Rc<str>,
+        output: Value,
+    },
+    TaskFailed {
+        family: TaskFamily,
+        resource_type: Rc<str>,
+        resource: Rc<str>,
+        error: Option<Rc<str>>,
+        cause: Option<Rc<str>>,
+    },
+    TaskTimedOut {
+        family: TaskFamily,
+        resource_type: Rc<str>,
+        resource: Rc<str>,
+        error: Option<Rc<str>>,
+        cause: Option<Rc<str>>,
+    },
+    MapStateStarted {
+        length: usize,
+    },
     MapStateSucceeded,
     MapStateFailed,
     MapStateAborted,
-    MapIterationStarted { name: Rc<str>, index: usize },
-    MapIterationSucceeded { name: Rc<str>, index: usize },
-    MapIterationFailed { name: Rc<str>, index: usize },
-    MapIterationAborted { name: Rc<str>, index: usize },
+    MapIterationStarted {
+        name: Rc<str>,
+        index: usize,
+    },
+    MapIterationSucceeded {
+        name: Rc<str>,
+        index: usize,
+    },
+    MapIterationFailed {
+        name: Rc<str>,
+        index: usize,
+    },
+    MapIterationAborted {
+        name: Rc<str>,
+        index: usize,
+    },
     ParallelStateStarted,
     ParallelStateSucceeded,
     ParallelStateFailed,
     ParallelStateAborted,
-    EvaluationFailed { error: Rc<str>, cause: Rc<str>, location: Option<Rc<str>>, state: Rc<str> },
+    EvaluationFailed {
+        error: Rc<str>,
+        cause: Rc<str>,
+        location: Option<Rc<str>>,
+        state: Rc<str>,
+    },
 }
 
 impl EventKind {
@@ -105,7 +176,9 @@ impl EventKind {
     /// The state name this event belongs to, where it names one.
     pub fn state_name(&self) -> Option<&Rc<str>> {
         match self {
-            EventKind::StateEntered { name, .. } | EventKind::StateExited { name, .. } => Some(name),
+            EventKind::StateEntered { name, .. } | EventKind::StateExited { name, .. } => {
+                Some(name)
+            }
             EventKind::EvaluationFailed { state, .. } => Some(state),
             _ => None,
         }
@@ -131,10 +204,18 @@ impl Event {
     pub fn to_value(&self) -> Value {
         use EventKind::*;
         let mut m = Map::default();
-        set(&mut m, "timestamp", Value::from(format_rfc3339_millis(self.timestamp_ms)));
+        set(
+            &mut m,
+            "timestamp",
+            Value::from(format_rfc3339_millis(self.timestamp_ms)),
+        );
         set(&mut m, "type", Value::from(self.kind.type_name()));
         set(&mut m, "id", Value::from(self.id as i64));
-        set(&mut m, "previousEventId", Value::from(self.previous_event_id as i64));
+        set(
+            &mut m,
+            "previousEventId",
+            Value::from(self.previous_event_id as i64),
+        );
         let text = |v: &Value| Value::from(v.to_json());
         let mut d = Map::default();
         let details_key: Option<String> = match &self.kind {
@@ -166,7 +247,12 @@ impl Event {
                 set(&mut d, "inputDetails", truncated());
                 Some("stateEnteredEventDetails".into())
             }
-            StateExited { name, output, assigned, .. } => {
+            StateExited {
+                name,
+                output,
+                assigned,
+                ..
+            } => {
                 set(&mut d, "name", Value::String(name.clone()));
                 set(&mut d, "output", text(output));
                 set(&mut d, "outputDetails", truncated());
@@ -180,7 +266,14 @@ impl Event {
                 }
                 Some("stateExitedEventDetails".into())
             }
-            TaskScheduled { family, resource_type, resource, parameters, timeout, heartbeat } => match family {
+            TaskScheduled {
+                family,
+                resource_type,
+                resource,
+                parameters,
+                timeout,
+                heartbeat,
+            } => match family {
                 TaskFamily::Service => {
                     set(&mut d, "resourceType", Value::String(resource_type.clone()));
                     set(&mut d, "resource", Value::String(resource.clone()));
@@ -204,10 +297,21 @@ impl Event {
                     if let (TaskFamily::Activity, Some(h)) = (family, heartbeat) {
                         set(&mut d, "heartbeatInSeconds", Value::from(*h as i64));
                     }
-                    Some(if *family == TaskFamily::Lambda { "lambdaFunctionScheduledEventDetails" } else { "activityScheduledEventDetails" }.into())
+                    Some(
+                        if *family == TaskFamily::Lambda {
+                            "lambdaFunctionScheduledEventDetails"
+                        } else {
+                            "activityScheduledEventDetails"
+                        }
+                        .into(),
+                    )
                 }
             },
-            TaskStarted { family, resource_type, resource } => match family {
+            TaskStarted {
+                family,
+                resource_type,
+                resource,
+            } => match family {
                 TaskFamily::Service => {
                     set(&mut d, "resourceType", Value::String(resource_type.clone()));
                     set(&mut d, "resource", Value::String(resource.clone()));
@@ -219,14 +323,23 @@ impl Event {
                 }
                 TaskFamily::Lambda => None,
             },
-            TaskSubmitted { resource_type, resource, output } => {
+            TaskSubmitted {
+                resource_type,
+                resource,
+                output,
+            } => {
                 set(&mut d, "resourceType", Value::String(resource_type.clone()));
                 set(&mut d, "resource", Value::String(resource.clone()));
                 set(&mut d, "output", text(output));
                 set(&mut d, "outputDetails", truncated());
                 Some("taskSubmittedEventDetails".into())
             }
-            TaskSucceeded { family, resource_type, resource, output } => {
+            TaskSucceeded {
+                family,
+                resource_type,
+                resource,
+                output,
+            } => {
                 if *family == TaskFamily::Service {
                     set(&mut d, "resourceType", Value::String(resource_type.clone()));
                     set(&mut d, "resource", Value::String(resource.clone()));
@@ -235,33 +348,67 @@ impl Event {
                 set(&mut d, "outputDetails", truncated());
                 Some(family_key(*family, "Succeeded"))
             }
-            TaskFailed { family, resource_type, resource, error, cause } | TaskTimedOut { family, resource_type, resource, error, cause } => {
+            TaskFailed {
+                family,
+                resource_type,
+                resource,
+                error,
+                cause,
+            }
+            | TaskTimedOut {
+                family,
+                resource_type,
+                resource,
+                error,
+                cause,
+            } => {
                 if *family == TaskFamily::Service {
                     set(&mut d, "resourceType", Value::String(resource_type.clone()));
                     set(&mut d, "resource", Value::String(resource.clone()));
                 }
                 opt_str(&mut d, "error", error);
                 opt_str(&mut d, "cause", cause);
-                Some(family_key(*family, if matches!(self.kind, TaskFailed { .. }) { "Failed" } else { "TimedOut" }))
+                Some(family_key(
+                    *family,
+                    if matches!(self.kind, TaskFailed { .. }) {
+                        "Failed"
+                    } else {
+                        "TimedOut"
+                    },
+                ))
             }
             MapStateStarted { length } => {
                 set(&mut d, "length", Value::from(*length as i64));
                 Some("mapStateStartedEventDetails".into())
             }
-            MapIterationStarted { name, index } | MapIterationSucceeded { name, index } | MapIterationFailed { name, index } | MapIterationAborted { name, index } => {
+            MapIterationStarted { name, index }
+            | MapIterationSucceeded { name, index }
+            | MapIterationFailed { name, index }
+            | MapIterationAborted { name, index } => {
                 set(&mut d, "name", Value::String(name.clone()));
                 set(&mut d, "index", Value::from(*index as i64));
                 let t = self.kind.type_name();
                 Some(format!("{}{}EventDetails", t[..1].to_lowercase(), &t[1..]))
             }
-            EvaluationFailed { error, cause, location, state } => {
+            EvaluationFailed {
+                error,
+                cause,
+                location,
+                state,
+            } => {
                 set(&mut d, "error", Value::String(error.clone()));
                 set(&mut d, "cause", Value::String(cause.clone()));
                 opt_str(&mut d, "location", location);
                 set(&mut d, "state", Value::String(state.clone()));
                 Some("evaluationFailedEventDetails".into())
             }
-            MapStateSucceeded | MapStateFailed | MapStateAborted | ParallelStateStarted | ParallelStateSucceeded | ParallelStateFailed | ParallelStateAborted => None,
+            MapStateSucceeded
+            | MapStateFailed
+            | MapStateAborted
+            | ParallelStateStarted
+            | ParallelStateSucceeded
+            | ParallelStateFailed
+            | ParallelStateAborted => None,
         };
         if let Some(k) = details_key {
             m.insert(Rc::from(k), Value::from(d));

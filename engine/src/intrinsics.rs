@@ -66,7 +66,10 @@ pub const FUNCTION_NAMES: &[(&str, Function)] = &[
 
 impl Function {
     pub fn name(self) -> &'static str {
-        FUNCTION_NAMES.iter().find(|(_, f)| *f == self).map_or("States.?", |(n, _)| n)
+        FUNCTION_NAMES
+            .iter()
+            .find(|(_, f)| *f == self)
+            .map_or("States.?", |(n, _)| n)
     }
     /// Allowed argument counts (min, max).
     fn arity(self) -> (usize, usize) {
@@ -74,7 +77,8 @@ impl Function {
         match self {
             Format => (1, usize::MAX),
             Array => (0, usize::MAX),
-            StringToJson | JsonToString | ArrayLength | ArrayUnique | Base64Encode | Base64Decode => (1, 1),
+            StringToJson | JsonToString | ArrayLength | ArrayUnique | Base64Encode
+            | Base64Decode => (1, 1),
             ArrayPartition | ArrayContains | ArrayGetItem | Hash | MathAdd | StringSplit => (2, 2),
             ArrayRange | JsonMerge => (3, 3),
             MathRandom => (2, 3),
@@ -95,7 +99,11 @@ pub fn looks_like_call(s: &str) -> bool {
 }
 
 pub fn parse(src: &str) -> Result<Call, SyntaxError> {
-    let mut p = CallParser { src, pos: 0, depth: 0 };
+    let mut p = CallParser {
+        src,
+        pos: 0,
+        depth: 0,
+    };
     p.skip_ws();
     let call = p.parse_call()?;
     p.skip_ws();
@@ -113,7 +121,10 @@ struct CallParser<'a> {
 
 impl CallParser<'_> {
     fn err(&self, m: &str) -> SyntaxError {
-        SyntaxError { message: format!("{m} at position {}", self.pos), offset: self.pos }
+        SyntaxError {
+            message: format!("{m} at position {}", self.pos),
+            offset: self.pos,
+        }
     }
     fn peek(&self) -> Option<char> {
         self.src[self.pos..].chars().next()
@@ -134,7 +145,10 @@ impl CallParser<'_> {
         }
         let name = &self.src[start..self.pos];
         let Some(&(_, function)) = FUNCTION_NAMES.iter().find(|(n, _)| *n == name) else {
-            return Err(SyntaxError { message: format!("unknown intrinsic function '{name}'"), offset: start });
+            return Err(SyntaxError {
+                message: format!("unknown intrinsic function '{name}'"),
+                offset: start,
+            });
         };
         self.skip_ws();
         if self.peek() != Some('(') {
@@ -163,7 +177,12 @@ impl CallParser<'_> {
         let (min, max) = function.arity();
         if args.len() < min || args.len() > max {
             return Err(SyntaxError {
-                message: format!("{} takes {} but was given {}", name, arity_text(min, max), args.len()),
+                message: format!(
+                    "{} takes {} but was given {}",
+                    name,
+                    arity_text(min, max),
+                    args.len()
+                ),
                 offset: start,
             });
         }
@@ -197,12 +216,16 @@ impl CallParser<'_> {
                 let text = self.src[start..self.pos.min(self.src.len())].trim_end();
                 JsonPath::parse(text)
                     .map(Arg::Path)
-                    .map_err(|e| SyntaxError { message: format!("invalid path '{text}': {}", e.message), offset: start + e.offset })
+                    .map_err(|e| SyntaxError {
+                        message: format!("invalid path '{text}': {}", e.message),
+                        offset: start + e.offset,
+                    })
             }
             Some('S') => Ok(Arg::Call(Box::new(self.parse_call()?))),
             _ => {
                 let start = self.pos;
-                while matches!(self.peek(), Some(c) if c.is_ascii_alphanumeric() || matches!(c, '-' | '+' | '.')) {
+                while matches!(self.peek(), Some(c) if c.is_ascii_alphanumeric() || matches!(c, '-' | '+' | '.'))
+                {
                     self.pos += 1;
                 }
                 let word = &self.src[start..self.pos];
@@ -212,7 +235,10 @@ impl CallParser<'_> {
                     "null" => Ok(Arg::Literal(Value::Null)),
                     _ => match json::parse(word) {
                         Ok(v @ Value::Number(_)) => Ok(Arg::Literal(v)),
-                        _ => Err(SyntaxError { message: format!("invalid argument '{word}'"), offset: start }),
+                        _ => Err(SyntaxError {
+                            message: format!("invalid argument '{word}'"),
+                            offset: start,
+                        }),
                     },
                 }
             }
@@ -264,7 +290,10 @@ fn arity_text(min: usize, max: usize) -> String {
 }
 
 fn fail(call: &Call, msg: impl std::fmt::Display) -> Failure {
-    Failure::new(errors::INTRINSIC_FAILURE, format!("Invalid arguments in {}: {msg}", call.function.name()))
+    Failure::new(
+        errors::INTRINSIC_FAILURE,
+        format!("Invalid arguments in {}: {msg}", call.function.name()),
+    )
 }
 
 /// Evaluates an argument; a path that finds nothing is a `States.Runtime` error as AWS raises it.
@@ -273,15 +302,27 @@ fn eval_arg(arg: &Arg, env: &Env) -> Result<Value, Failure> {
         Arg::Literal(v) => Ok(v.clone()),
         Arg::Call(c) => eval(c, env),
         Arg::Path(p) => env.eval_path(p).map_err(|e| {
-            Failure::runtime(format!("Invalid path '{}' : {}", p.source, e.jayway_message()))
+            Failure::runtime(format!(
+                "Invalid path '{}' : {}",
+                p.source,
+                e.jayway_message()
+            ))
         }),
     }
 }
 
 fn int_arg(call: &Call, v: &Value, what: &str) -> Result<i64, Failure> {
     match v {
-        Value::Number(n) => n.as_i64().ok_or_else(|| fail(call, format!("{what} must be an integer, got {}", v.to_json()))),
-        _ => Err(fail(call, format!("{what} must be an integer, got {}", v.to_json()))),
+        Value::Number(n) => n.as_i64().ok_or_else(|| {
+            fail(
+                call,
+                format!("{what} must be an integer, got {}", v.to_json()),
+            )
+        }),
+        _ => Err(fail(
+            call,
+            format!("{what} must be an integer, got {}", v.to_json()),
+        )),
     }
 }
 
@@ -290,17 +331,32 @@ fn int_arg(call: &Call, v: &Value, what: &str) -> Result<i64, Failure> {
 fn rounded_int_arg(call: &Call, v: &Value, what: &str) -> Result<i64, Failure> {
     match v {
         Value::Number(Number::Int(i)) => Ok(*i),
-        Value::Number(Number::Float(f)) if f.is_finite() && f.abs() < 9.0e15 => Ok((f + 0.5).floor() as i64),
-        _ => Err(fail(call, format!("{what} must be a number, got {}", v.to_json()))),
+        Value::Number(Number::Float(f)) if f.is_finite() && f.abs() < 9.0e15 => {
+            Ok((f + 0.5).floor() as i64)
+        }
+        _ => Err(fail(
+            call,
+            format!("{what} must be a number, got {}", v.to_json()),
+        )),
     }
 }
 
 fn str_arg<'v>(call: &Call, v: &'v Value, what: &str) -> Result<&'v str, Failure> {
-    v.as_str().ok_or_else(|| fail(call, format!("{what} must be a string, got {}", v.to_json())))
+    v.as_str().ok_or_else(|| {
+        fail(
+            call,
+            format!("{what} must be a string, got {}", v.to_json()),
+        )
+    })
 }
 
 fn array_arg<'v>(call: &Call, v: &'v Value, what: &str) -> Result<&'v Vec<Value>, Failure> {
-    v.as_array().ok_or_else(|| fail(call, format!("{what} must be an array, got {}", v.to_json())))
+    v.as_array().ok_or_else(|| {
+        fail(
+            call,
+            format!("{what} must be an array, got {}", v.to_json()),
+        )
+    })
 }
 
 const MAX_STRING_ARG: usize = 10_000;
@@ -308,7 +364,11 @@ const MAX_RANGE_ITEMS: i64 = 1000;
 
 pub fn eval(call: &Call, env: &Env) -> Result<Value, Failure> {
     use Function::*;
-    let args = call.args.iter().map(|a| eval_arg(a, env)).collect::<Result<Vec<_>, _>>()?;
+    let args = call
+        .args
+        .iter()
+        .map(|a| eval_arg(a, env))
+        .collect::<Result<Vec<_>, _>>()?;
     let arg = |i: usize| args.get(i).unwrap_or(&Value::Null);
     match call.function {
         Format => format(call, str_arg(call, arg(0), "the template")?, &args[1..]),
@@ -317,7 +377,8 @@ pub fn eval(call: &Call, env: &Env) -> Result<Value, Failure> {
             if s.trim().is_empty() {
                 return Ok(Value::Null);
             }
-            json::parse(s).map_err(|e| fail(call, format!("the string is not valid JSON: {}", e.message)))
+            json::parse(s)
+                .map_err(|e| fail(call, format!("the string is not valid JSON: {}", e.message)))
         }
         JsonToString => Ok(Value::from(arg(0).to_json())),
         Array => Ok(Value::from(args)),
@@ -327,7 +388,11 @@ pub fn eval(call: &Call, env: &Env) -> Result<Value, Failure> {
             if size <= 0 {
                 return Err(fail(call, "the chunk size must be greater than 0"));
             }
-            Ok(Value::from(a.chunks(size as usize).map(|c| Value::from(c.to_vec())).collect::<Vec<_>>()))
+            Ok(Value::from(
+                a.chunks(size as usize)
+                    .map(|c| Value::from(c.to_vec()))
+                    .collect::<Vec<_>>(),
+            ))
         }
         ArrayContains => {
             let a = array_arg(call, arg(0), "the first argument")?;
@@ -340,11 +405,22 @@ pub fn eval(call: &Call, env: &Env) -> Result<Value, Failure> {
             if step == 0 {
                 return Err(fail(call, "the step must not be 0"));
             }
-            let count = if (end - start).signum() * step.signum() < 0 { 0 } else { (end - start) / step + 1 };
+            let count = if (end - start).signum() * step.signum() < 0 {
+                0
+            } else {
+                (end - start) / step + 1
+            };
             if count > MAX_RANGE_ITEMS {
-                return Err(fail(call, format!("the range has more than {MAX_RANGE_ITEMS} items")));
+                return Err(fail(
+                    call,
+                    format!("the range has more than {MAX_RANGE_ITEMS} items"),
+                ));
             }
-            Ok(Value::from((0..count.max(0)).map(|i| Value::from(start + i * step)).collect::<Vec<_>>()))
+            Ok(Value::from(
+                (0..count.max(0))
+                    .map(|i| Value::from(start + i * step))
+                    .collect::<Vec<_>>(),
+            ))
         }
         ArrayGetItem => {
             let a = array_arg(call, arg(0), "the first argument")?;
@@ -353,9 +429,16 @@ pub fn eval(call: &Call, env: &Env) -> Result<Value, Failure> {
                 .ok()
                 .and_then(|i| a.get(i))
                 .cloned()
-                .ok_or_else(|| fail(call, format!("index {i} is out of bounds for an array of {}", a.len())))
+                .ok_or_else(|| {
+                    fail(
+                        call,
+                        format!("index {i} is out of bounds for an array of {}", a.len()),
+                    )
+                })
         }
-        ArrayLength => Ok(Value::from(array_arg(call, arg(0), "the argument")?.len() as i64)),
+        ArrayLength => Ok(Value::from(
+            array_arg(call, arg(0), "the argument")?.len() as i64
+        )),
         ArrayUnique => {
             let a = array_arg(call, arg(0), "the argument")?;
             let mut out: Vec<Value> = Vec::new();
@@ -369,19 +452,29 @@ pub fn eval(call: &Call, env: &Env) -> Result<Value, Failure> {
         Base64Encode => {
             let s = str_arg(call, arg(0), "the argument")?;
             if s.len() > MAX_STRING_ARG {
-                return Err(fail(call, format!("the input is longer than {MAX_STRING_ARG} characters")));
+                return Err(fail(
+                    call,
+                    format!("the input is longer than {MAX_STRING_ARG} characters"),
+                ));
             }
-            Ok(Value::from(base64::engine::general_purpose::STANDARD.encode(s)))
+            Ok(Value::from(
+                base64::engine::general_purpose::STANDARD.encode(s),
+            ))
         }
         Base64Decode => {
             let s = str_arg(call, arg(0), "the argument")?;
             if s.len() > MAX_STRING_ARG {
-                return Err(fail(call, format!("the input is longer than {MAX_STRING_ARG} characters")));
+                return Err(fail(
+                    call,
+                    format!("the input is longer than {MAX_STRING_ARG} characters"),
+                ));
             }
             let bytes = base64::engine::general_purpose::STANDARD
                 .decode(s)
                 .map_err(|e| fail(call, format!("the input is not valid base64: {e}")))?;
-            String::from_utf8(bytes).map(Value::from).map_err(|_| fail(call, "the decoded bytes are not UTF-8"))
+            String::from_utf8(bytes)
+                .map(Value::from)
+                .map_err(|_| fail(call, "the decoded bytes are not UTF-8"))
         }
         Hash => {
             let data = match arg(0) {
@@ -390,7 +483,10 @@ pub fn eval(call: &Call, env: &Env) -> Result<Value, Failure> {
                 other => other.to_json(),
             };
             if data.len() > MAX_STRING_ARG {
-                return Err(fail(call, format!("the input is longer than {MAX_STRING_ARG} characters")));
+                return Err(fail(
+                    call,
+                    format!("the input is longer than {MAX_STRING_ARG} characters"),
+                ));
             }
             let algorithm = str_arg(call, arg(1), "the algorithm")?;
             hash(data.as_bytes(), algorithm).map(Value::from).ok_or_else(|| {
@@ -402,7 +498,10 @@ pub fn eval(call: &Call, env: &Env) -> Result<Value, Failure> {
                 return Err(fail(call, "both values to merge must be objects"));
             };
             if arg(2) != &Value::Bool(false) {
-                return Err(fail(call, "only a shallow merge is supported: the third argument must be false"));
+                return Err(fail(
+                    call,
+                    "only a shallow merge is supported: the third argument must be false",
+                ));
             }
             let mut merged = (**a).clone();
             for (k, v) in b.iter() {
@@ -462,7 +561,10 @@ fn format(call: &Call, template: &str, args: &[Value]) -> Result<Value, Failure>
             '{' if chars.peek() == Some(&'}') => {
                 chars.next();
                 let Some(v) = args.get(next) else {
-                    return Err(fail(call, "the template has more placeholders than there are arguments"));
+                    return Err(fail(
+                        call,
+                        "the template has more placeholders than there are arguments",
+                    ));
                 };
                 next += 1;
                 java_to_string(&mut out, v);
@@ -471,7 +573,10 @@ fn format(call: &Call, template: &str, args: &[Value]) -> Result<Value, Failure>
         }
     }
     if next != args.len() {
-        return Err(fail(call, "the template has fewer placeholders than there are arguments"));
+        return Err(fail(
+            call,
+            "the template has fewer placeholders than there are arguments",
+        ));
     }
     Ok(Value::String(Rc::from(out)))
 }

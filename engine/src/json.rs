@@ -216,7 +216,9 @@ impl Value {
                 if let Some((_, n)) = cache.0.get(&key) {
                     return *n;
                 }
-                let n = 2 + a.iter().map(|v| v.json_size_with(cache)).sum::<usize>() + a.len().saturating_sub(1);
+                let n = 2
+                    + a.iter().map(|v| v.json_size_with(cache)).sum::<usize>()
+                    + a.len().saturating_sub(1);
                 if a.len() >= SizeCache::MIN_LEN {
                     cache.0.insert(key, (self.clone(), n));
                 }
@@ -227,7 +229,11 @@ impl Value {
                 if let Some((_, n)) = cache.0.get(&key) {
                     return *n;
                 }
-                let n = 2 + m.iter().map(|(k, v)| escaped_len(k) + 1 + v.json_size_with(cache)).sum::<usize>() + m.len().saturating_sub(1);
+                let n = 2
+                    + m.iter()
+                        .map(|(k, v)| escaped_len(k) + 1 + v.json_size_with(cache))
+                        .sum::<usize>()
+                    + m.len().saturating_sub(1);
                 if m.len() >= SizeCache::MIN_LEN {
                     cache.0.insert(key, (self.clone(), n));
                 }
@@ -430,11 +436,20 @@ fn escape_pointer_token(out: &mut String, key: &str) {
 
 impl<'a> Parser<'a> {
     fn new(text: &'a str, spans: Option<&'a mut SpanMap>) -> Self {
-        Parser { text, bytes: text.as_bytes(), pos: 0, spans, pointer: String::new() }
+        Parser {
+            text,
+            bytes: text.as_bytes(),
+            pos: 0,
+            spans,
+            pointer: String::new(),
+        }
     }
 
     fn error<T>(&self, message: impl Into<String>) -> Result<T, ParseError> {
-        Err(ParseError { message: message.into(), offset: self.pos })
+        Err(ParseError {
+            message: message.into(),
+            offset: self.pos,
+        })
     }
 
     fn describe_here(&self) -> String {
@@ -459,7 +474,10 @@ impl<'a> Parser<'a> {
         let v = self.parse_value(0)?;
         self.skip_ws();
         if self.pos < self.bytes.len() {
-            return self.error(format!("Unexpected {} after the JSON value", self.describe_here()));
+            return self.error(format!(
+                "Unexpected {} after the JSON value",
+                self.describe_here()
+            ));
         }
         Ok(v)
     }
@@ -478,10 +496,21 @@ impl<'a> Parser<'a> {
             Some(b'f') => self.parse_literal("false", Value::Bool(false))?,
             Some(b'n') => self.parse_literal("null", Value::Null)?,
             Some(b'-' | b'0'..=b'9') => self.parse_number()?,
-            Some(_) => return self.error(format!("Unexpected {}: expected a JSON value", self.describe_here())),
+            Some(_) => {
+                return self.error(format!(
+                    "Unexpected {}: expected a JSON value",
+                    self.describe_here()
+                ))
+            }
         };
         if let Some(spans) = self.spans.as_deref_mut() {
-            spans.values.insert(self.pointer.clone(), Span { start, end: self.pos });
+            spans.values.insert(
+                self.pointer.clone(),
+                Span {
+                    start,
+                    end: self.pos,
+                },
+            );
         }
         Ok(value)
     }
@@ -491,7 +520,10 @@ impl<'a> Parser<'a> {
             self.pos += word.len();
             Ok(value)
         } else {
-            self.error(format!("Unexpected {}: expected a JSON value", self.describe_here()))
+            self.error(format!(
+                "Unexpected {}: expected a JSON value",
+                self.describe_here()
+            ))
         }
     }
 
@@ -545,7 +577,10 @@ impl<'a> Parser<'a> {
         }
         match text.parse::<f64>() {
             Ok(f) if f.is_finite() => Ok(Value::Number(Number::Float(f))),
-            _ => Err(ParseError { message: format!("Number out of range: {text}"), offset: start }),
+            _ => Err(ParseError {
+                message: format!("Number out of range: {text}"),
+                offset: start,
+            }),
         }
     }
 
@@ -605,7 +640,9 @@ impl<'a> Parser<'a> {
                                     self.pos += 2;
                                     let lo = self.parse_hex4()?;
                                     if (0xDC00..0xE000).contains(&lo) {
-                                        char::from_u32(0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00))
+                                        char::from_u32(
+                                            0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00),
+                                        )
                                     } else {
                                         self.pos = save;
                                         None
@@ -620,12 +657,16 @@ impl<'a> Parser<'a> {
                         }
                         _ => {
                             self.pos -= 1;
-                            return self.error(format!("Invalid escape {} in string", self.describe_here()));
+                            return self.error(format!(
+                                "Invalid escape {} in string",
+                                self.describe_here()
+                            ));
                         }
                     }
                 }
                 Some(_) => {
-                    return self.error("Control character in string: escape it (\\n, \\t, \\u0000)");
+                    return self
+                        .error("Control character in string: escape it (\\n, \\t, \\u0000)");
                 }
             }
         }
@@ -655,7 +696,12 @@ impl<'a> Parser<'a> {
                     self.pos += 1;
                     return Ok(Value::Array(Rc::new(items)));
                 }
-                _ => return self.error(format!("Unexpected {}: expected ',' or ']'", self.describe_here())),
+                _ => {
+                    return self.error(format!(
+                        "Unexpected {}: expected ',' or ']'",
+                        self.describe_here()
+                    ))
+                }
             }
         }
     }
@@ -671,11 +717,17 @@ impl<'a> Parser<'a> {
         loop {
             self.skip_ws();
             if self.bytes.get(self.pos) != Some(&b'"') {
-                return self.error(format!("Unexpected {}: expected a property name in double quotes", self.describe_here()));
+                return self.error(format!(
+                    "Unexpected {}: expected a property name in double quotes",
+                    self.describe_here()
+                ));
             }
             let key_start = self.pos;
             let key = self.parse_string()?;
-            let key_span = Span { start: key_start, end: self.pos };
+            let key_span = Span {
+                start: key_start,
+                end: self.pos,
+            };
             self.skip_ws();
             if self.bytes.get(self.pos) != Some(&b':') {
                 return self.error(format!("Unexpected {}: expected ':'", self.describe_here()));
@@ -705,7 +757,12 @@ impl<'a> Parser<'a> {
                     self.pos += 1;
                     return Ok(Value::Object(Rc::new(map)));
                 }
-                _ => return self.error(format!("Unexpected {}: expected ',' or '}}'", self.describe_here())),
+                _ => {
+                    return self.error(format!(
+                        "Unexpected {}: expected ',' or '}}'",
+                        self.describe_here()
+                    ))
+                }
             }
         }
     }

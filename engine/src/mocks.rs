@@ -20,7 +20,10 @@ use std::rc::Rc;
 #[derive(Debug, Clone, PartialEq)]
 pub enum Outcome {
     Return(Value),
-    Throw { error: Rc<str>, cause: Option<Rc<str>> },
+    Throw {
+        error: Rc<str>,
+        cause: Option<Rc<str>>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -33,7 +36,10 @@ pub struct MockResponse {
 enum StateMocks {
     /// Inclusive invocation ranges.
     Ranges(Vec<(u64, u64, MockResponse)>),
-    Keyed { key_path: JsonPath, sequence: Vec<MockResponse> },
+    Keyed {
+        key_path: JsonPath,
+        sequence: Vec<MockResponse>,
+    },
 }
 
 #[derive(Debug, Clone, Default)]
@@ -50,10 +56,14 @@ fn response(v: &Value, at: &str) -> Result<MockResponse, String> {
             .as_number()
             .and_then(|n| n.as_i64())
             .filter(|d| *d >= 0)
-            .ok_or_else(|| format!("{at}: \"DurationMs\" must be a non-negative integer"))? as u64,
+            .ok_or_else(|| format!("{at}: \"DurationMs\" must be a non-negative integer"))?
+            as u64,
     };
     match (v.get("Return"), v.get("Throw")) {
-        (Some(r), None) => Ok(MockResponse { outcome: Outcome::Return(r.clone()), duration_ms }),
+        (Some(r), None) => Ok(MockResponse {
+            outcome: Outcome::Return(r.clone()),
+            duration_ms,
+        }),
         (None, Some(t)) => {
             // AWS Step Functions Local requires Error; recorded callbacks can fail without one.
             let error = match t.get("Error") {
@@ -66,9 +76,17 @@ fn response(v: &Value, at: &str) -> Result<MockResponse, String> {
                 Some(Value::String(s)) => Some(s.clone()),
                 Some(_) => return Err(format!("{at}: \"Cause\" must be a string")),
             };
-            Ok(MockResponse { outcome: Outcome::Throw { error: Rc::from(error), cause }, duration_ms })
+            Ok(MockResponse {
+                outcome: Outcome::Throw {
+                    error: Rc::from(error),
+                    cause,
+                },
+                duration_ms,
+            })
         }
-        _ => Err(format!("{at}: a mocked response holds exactly one of \"Return\" or \"Throw\"")),
+        _ => Err(format!(
+            "{at}: a mocked response holds exactly one of \"Return\" or \"Throw\""
+        )),
     }
 }
 
@@ -85,7 +103,9 @@ fn parse_range(key: &str) -> Option<(u64, u64)> {
 fn ranges(obj: &crate::json::Map, at: &str) -> Result<StateMocks, String> {
     let mut out = Vec::new();
     for (k, v) in obj.iter() {
-        let (lo, hi) = parse_range(k).ok_or_else(|| format!("{at}: \"{k}\" is not an invocation number (\"0\") or range (\"1-2\")"))?;
+        let (lo, hi) = parse_range(k).ok_or_else(|| {
+            format!("{at}: \"{k}\" is not an invocation number (\"0\") or range (\"1-2\")")
+        })?;
         out.push((lo, hi, response(v, &format!("{at}.\"{k}\""))?));
     }
     out.sort_by_key(|(lo, _, _)| *lo);
@@ -99,7 +119,11 @@ impl Mocks {
 
     /// Reads any of the three shapes. `machine` and `test_case` choose inside a
     /// MockConfigFile; when the file has only one of either, it is taken.
-    pub fn from_value(v: &Value, machine: Option<&str>, test_case: Option<&str>) -> Result<Mocks, String> {
+    pub fn from_value(
+        v: &Value,
+        machine: Option<&str>,
+        test_case: Option<&str>,
+    ) -> Result<Mocks, String> {
         let Some(obj) = v.as_object() else {
             return Err("mocks must be a JSON object".into());
         };
@@ -113,7 +137,9 @@ impl Mocks {
                 Value::Array(list) => StateMocks::Ranges(
                     list.iter()
                         .enumerate()
-                        .map(|(i, r)| response(r, &format!("{at}[{i}]")).map(|r| (i as u64, i as u64, r)))
+                        .map(|(i, r)| {
+                            response(r, &format!("{at}[{i}]")).map(|r| (i as u64, i as u64, r))
+                        })
                         .collect::<Result<_, _>>()?,
                 ),
                 Value::Object(o) if o.contains_key("sequence") => {
@@ -122,11 +148,18 @@ impl Mocks {
                         .and_then(Value::as_str)
                         .and_then(|p| JsonPath::parse(p).ok())
                         .ok_or_else(|| format!("{at}: \"keyPath\" must be a JSONPath"))?;
-                    let seq = o.get("sequence").and_then(Value::as_array).ok_or_else(|| format!("{at}: \"sequence\" must be an array"))?;
+                    let seq = o
+                        .get("sequence")
+                        .and_then(Value::as_array)
+                        .ok_or_else(|| format!("{at}: \"sequence\" must be an array"))?;
                     if seq.is_empty() {
                         return Err(format!("{at}: \"sequence\" must not be empty"));
                     }
-                    let sequence = seq.iter().enumerate().map(|(i, r)| response(r, &format!("{at}.sequence[{i}]"))).collect::<Result<_, _>>()?;
+                    let sequence = seq
+                        .iter()
+                        .enumerate()
+                        .map(|(i, r)| response(r, &format!("{at}.sequence[{i}]")))
+                        .collect::<Result<_, _>>()?;
                     StateMocks::Keyed { key_path, sequence }
                 }
                 Value::Object(o) => ranges(o, &at)?,
@@ -134,24 +167,49 @@ impl Mocks {
             };
             states.insert(state.clone(), m);
         }
-        Ok(Mocks { states, test_case: None })
+        Ok(Mocks {
+            states,
+            test_case: None,
+        })
     }
 
-    fn from_mock_config(obj: &crate::json::Map, machine: Option<&str>, test_case: Option<&str>) -> Result<Mocks, String> {
-        let machines = obj.get("StateMachines").and_then(Value::as_object).ok_or("MockConfigFile: \"StateMachines\" must be an object")?;
-        let responses = obj.get("MockedResponses").and_then(Value::as_object).ok_or("MockConfigFile: \"MockedResponses\" must be an object")?;
+    fn from_mock_config(
+        obj: &crate::json::Map,
+        machine: Option<&str>,
+        test_case: Option<&str>,
+    ) -> Result<Mocks, String> {
+        let machines = obj
+            .get("StateMachines")
+            .and_then(Value::as_object)
+            .ok_or("MockConfigFile: \"StateMachines\" must be an object")?;
+        let responses = obj
+            .get("MockedResponses")
+            .and_then(Value::as_object)
+            .ok_or("MockConfigFile: \"MockedResponses\" must be an object")?;
         let names: Vec<&str> = machines.keys().map(|k| &**k).collect();
         let machine_name = match machine {
             Some(m) if machines.contains_key(m) => m.to_string(),
             _ if names.len() == 1 => names[0].to_string(),
-            Some(m) => return Err(format!("MockConfigFile has no state machine \"{m}\" (it has: {})", names.join(", "))),
-            None => return Err(format!("MockConfigFile has several state machines; name one ({})", names.join(", "))),
+            Some(m) => {
+                return Err(format!(
+                    "MockConfigFile has no state machine \"{m}\" (it has: {})",
+                    names.join(", ")
+                ))
+            }
+            None => {
+                return Err(format!(
+                    "MockConfigFile has several state machines; name one ({})",
+                    names.join(", ")
+                ))
+            }
         };
         let cases = machines
             .get(machine_name.as_str())
             .and_then(|m| m.get("TestCases"))
             .and_then(Value::as_object)
-            .ok_or_else(|| format!("MockConfigFile: state machine \"{machine_name}\" needs \"TestCases\""))?;
+            .ok_or_else(|| {
+                format!("MockConfigFile: state machine \"{machine_name}\" needs \"TestCases\"")
+            })?;
         let case_names: Vec<&str> = cases.keys().map(|k| &**k).collect();
         let case = match test_case {
             Some(c) if cases.contains_key(c) => c.to_string(),
@@ -163,11 +221,22 @@ impl Mocks {
         if let Some(mapping) = cases.get(case.as_str()).and_then(Value::as_object) {
             for (state, response_name) in mapping.iter() {
                 let name = response_name.as_str().ok_or_else(|| format!("test case \"{case}\": the mock for \"{state}\" must name a mocked response"))?;
-                let r = responses.get(name).and_then(Value::as_object).ok_or_else(|| format!("MockedResponses has no \"{name}\" (used by \"{state}\")"))?;
-                states.insert(state.clone(), ranges(r, &format!("MockedResponses.\"{name}\""))?);
+                let r = responses
+                    .get(name)
+                    .and_then(Value::as_object)
+                    .ok_or_else(|| {
+                        format!("MockedResponses has no \"{name}\" (used by \"{state}\")")
+                    })?;
+                states.insert(
+                    state.clone(),
+                    ranges(r, &format!("MockedResponses.\"{name}\""))?,
+                );
             }
         }
-        Ok(Mocks { states, test_case: Some(case) })
+        Ok(Mocks {
+            states,
+            test_case: Some(case),
+        })
     }
 
     pub fn has(&self, state: &str) -> bool {
@@ -177,9 +246,18 @@ impl Mocks {
     /// The response for the `invocation`-th call (0-based, counted per state over the whole
     /// execution) whose effective input is `input`; `keyed_counts` keeps the per-key call
     /// numbers of keyed sequences.
-    pub fn response(&self, state: &str, invocation: u64, input: &Value, keyed_counts: &mut FxHashMap<(Rc<str>, String), u64>) -> Option<MockResponse> {
+    pub fn response(
+        &self,
+        state: &str,
+        invocation: u64,
+        input: &Value,
+        keyed_counts: &mut FxHashMap<(Rc<str>, String), u64>,
+    ) -> Option<MockResponse> {
         match self.states.get(state)? {
-            StateMocks::Ranges(r) => r.iter().find(|(lo, hi, _)| (*lo..=*hi).contains(&invocation)).map(|(_, _, r)| r.clone()),
+            StateMocks::Ranges(r) => r
+                .iter()
+                .find(|(lo, hi, _)| (*lo..=*hi).contains(&invocation))
+                .map(|(_, _, r)| r.clone()),
             StateMocks::Keyed { key_path, sequence } => {
                 let key = key_path.eval_on(input).ok()?.to_json();
                 let n = keyed_counts.entry((Rc::from(state), key)).or_insert(0);

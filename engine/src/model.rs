@@ -137,7 +137,11 @@ pub enum Resource {
     Activity(Rc<str>),
     /// `arn:aws:states:::SERVICE:ACTION[.sync|.sync:2|.waitForTaskToken]`, including
     /// `aws-sdk:SERVICE:ACTION`.
-    Service { service: Rc<str>, action: Rc<str>, pattern: Pattern },
+    Service {
+        service: Rc<str>,
+        action: Rc<str>,
+        pattern: Pattern,
+    },
     /// A JSONata expression or something we do not recognise (validation reports it).
     Other(Rc<str>),
 }
@@ -146,7 +150,11 @@ impl Resource {
     /// `resourceType` and `resource` as AWS history events give them (`lambda`, `invoke`).
     pub fn event_names(&self) -> (String, String) {
         match self {
-            Resource::Service { service, action, pattern } => {
+            Resource::Service {
+                service,
+                action,
+                pattern,
+            } => {
                 let suffix = match pattern {
                     Pattern::RequestResponse => "",
                     Pattern::Sync => ".sync",
@@ -230,13 +238,20 @@ pub struct MapSpec {
 
 #[derive(Debug, Clone)]
 pub enum Kind {
-    Pass { result: Option<Value> },
+    Pass {
+        result: Option<Value>,
+    },
     Task(TaskSpec),
-    Choice { rules: Vec<ChoiceRule>, default: Option<(Option<StateId>, Rc<str>)> },
+    Choice {
+        rules: Vec<ChoiceRule>,
+        default: Option<(Option<StateId>, Rc<str>)>,
+    },
     Wait(WaitSpec),
     Succeed,
     Fail(FailSpec),
-    Parallel { branches: Vec<Rc<Graph>> },
+    Parallel {
+        branches: Vec<Rc<Graph>>,
+    },
     Map(Box<MapSpec>),
 }
 

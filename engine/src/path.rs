@@ -73,8 +73,15 @@ pub enum PathError {
     /// A property before the last is missing: "Missing property in path $['a']".
     MissingProperty(String),
     /// A step met the wrong kind of value.
-    NotAnObject { property: String, at: String, found: &'static str },
-    NotAnArray { at: String, found: &'static str },
+    NotAnObject {
+        property: String,
+        at: String,
+        found: &'static str,
+    },
+    NotAnArray {
+        at: String,
+        found: &'static str,
+    },
     UndefinedVariable(Rc<str>),
 }
 
@@ -115,18 +122,29 @@ pub struct SyntaxError {
 
 impl JsonPath {
     pub fn parse(source: &str) -> Result<JsonPath, SyntaxError> {
-        let mut p = PathParser { src: source, pos: 0 };
+        let mut p = PathParser {
+            src: source,
+            pos: 0,
+        };
         let root = p.parse_root()?;
         let segments = p.parse_segments()?;
         if p.pos < source.len() {
             return Err(p.err("unexpected character"));
         }
-        Ok(JsonPath { source: Rc::from(source), root, segments })
+        Ok(JsonPath {
+            source: Rc::from(source),
+            root,
+            segments,
+        })
     }
 
     /// The identity path `$`.
     pub fn identity() -> JsonPath {
-        JsonPath { source: Rc::from("$"), root: Root::Input, segments: Vec::new() }
+        JsonPath {
+            source: Rc::from("$"),
+            root: Root::Input,
+            segments: Vec::new(),
+        }
     }
 
     pub fn is_identity(&self) -> bool {
@@ -136,12 +154,16 @@ impl JsonPath {
     /// A definite path names at most one value (no wildcards, slices, unions, filters, deep
     /// scan); Jayway then returns the value itself rather than a list.
     pub fn is_definite(&self) -> bool {
-        self.segments.iter().all(|s| matches!(s, Segment::Field(_) | Segment::Index(_) | Segment::Length))
+        self.segments
+            .iter()
+            .all(|s| matches!(s, Segment::Field(_) | Segment::Index(_) | Segment::Length))
     }
 
     /// A reference path (allowed in `ResultPath`): only fields and indices.
     pub fn is_reference(&self) -> bool {
-        self.segments.iter().all(|s| matches!(s, Segment::Field(_) | Segment::Index(_)))
+        self.segments
+            .iter()
+            .all(|s| matches!(s, Segment::Field(_) | Segment::Index(_)))
     }
 
     /// Evaluates against an already chosen root document.
@@ -199,7 +221,12 @@ fn eval_definite(segments: &[Segment], root: &Value) -> Result<Value, PathError>
                         None => return Err(PathError::NoResults(normalized(segments))),
                     }
                 }
-                other => return Err(PathError::NotAnArray { at: normalized(&segments[..=i]), found: other.type_name() }),
+                other => {
+                    return Err(PathError::NotAnArray {
+                        at: normalized(&segments[..=i]),
+                        found: other.type_name(),
+                    })
+                }
             },
             Segment::Length => {
                 return match current {
@@ -264,11 +291,7 @@ fn select(segments: &[Segment], node: &Value, root: &Value, out: &mut Vec<Value>
                     }
                 }
             }
-            Value::Object(_) => {
-                if filter_matches(filter, node, root) {
-                    select(rest, node, root, out);
-                }
-            }
+            Value::Object(_) if filter_matches(filter, node, root) => select(rest, node, root, out),
             _ => {}
         },
         Segment::Descend(inner) => {
@@ -295,7 +318,12 @@ fn descend(inner: &Segment, node: &Value, root: &Value, out: &mut Vec<Value>) {
     }
 }
 
-fn slice_indices(len: usize, start: Option<i64>, end: Option<i64>, step: Option<i64>) -> Vec<usize> {
+fn slice_indices(
+    len: usize,
+    start: Option<i64>,
+    end: Option<i64>,
+    step: Option<i64>,
+) -> Vec<usize> {
     let len = len as i64;
     let step = step.unwrap_or(1);
     if step <= 0 {
@@ -304,7 +332,10 @@ fn slice_indices(len: usize, start: Option<i64>, end: Option<i64>, step: Option<
     let clamp = |i: i64| if i < 0 { (len + i).max(0) } else { i.min(len) };
     let from = clamp(start.unwrap_or(0));
     let to = clamp(end.unwrap_or(len));
-    (from..to).step_by(step as usize).map(|i| i as usize).collect()
+    (from..to)
+        .step_by(step as usize)
+        .map(|i| i as usize)
+        .collect()
 }
 
 fn operand_value(op: &Operand, current: &Value, root: &Value) -> Option<Value> {
@@ -316,7 +347,10 @@ fn operand_value(op: &Operand, current: &Value, root: &Value) -> Option<Value> {
 }
 
 fn resolve_relative(segs: &[Segment], base: &Value) -> Option<Value> {
-    if segs.iter().all(|s| matches!(s, Segment::Field(_) | Segment::Index(_) | Segment::Length)) {
+    if segs
+        .iter()
+        .all(|s| matches!(s, Segment::Field(_) | Segment::Index(_) | Segment::Length))
+    {
         eval_definite(segs, base).ok()
     } else {
         let mut out = Vec::new();
@@ -332,7 +366,10 @@ fn filter_matches(filter: &Filter, current: &Value, root: &Value) -> bool {
         Filter::Not(a) => !filter_matches(a, current, root),
         Filter::Exists(op) => operand_value(op, current, root).is_some(),
         Filter::Compare(l, op, r) => {
-            let (Some(a), Some(b)) = (operand_value(l, current, root), operand_value(r, current, root)) else {
+            let (Some(a), Some(b)) = (
+                operand_value(l, current, root),
+                operand_value(r, current, root),
+            ) else {
                 return false;
             };
             compare_values(&a, *op, &b)
@@ -371,12 +408,34 @@ struct PathParser<'a> {
 }
 
 fn is_name_char(c: char) -> bool {
-    !matches!(c, '.' | '[' | ']' | '(' | ')' | ' ' | '\t' | '\n' | '\r' | '\'' | '"' | ',' | '=' | '!' | '<' | '>' | '&' | '|')
+    !matches!(
+        c,
+        '.' | '['
+            | ']'
+            | '('
+            | ')'
+            | ' '
+            | '\t'
+            | '\n'
+            | '\r'
+            | '\''
+            | '"'
+            | ','
+            | '='
+            | '!'
+            | '<'
+            | '>'
+            | '&'
+            | '|'
+    )
 }
 
 impl PathParser<'_> {
     fn err(&self, message: &str) -> SyntaxError {
-        SyntaxError { message: format!("{message} at position {}", self.pos), offset: self.pos }
+        SyntaxError {
+            message: format!("{message} at position {}", self.pos),
+            offset: self.pos,
+        }
     }
     fn peek(&self) -> Option<char> {
         self.src[self.pos..].chars().next()
@@ -527,20 +586,32 @@ impl PathParser<'_> {
             if names.len() == 1 {
                 Segment::Field(Rc::from(names.remove(0)))
             } else {
-                Segment::Union(names.into_iter().map(|n| Segment::Field(Rc::from(n))).collect())
+                Segment::Union(
+                    names
+                        .into_iter()
+                        .map(|n| Segment::Field(Rc::from(n)))
+                        .collect(),
+                )
             }
         } else {
             let first = self.parse_int();
             self.skip_ws();
             if self.eat(":") {
                 let end = self.parse_int();
-                let step = if self.eat(":") { self.parse_int() } else { None };
+                let step = if self.eat(":") {
+                    self.parse_int()
+                } else {
+                    None
+                };
                 Segment::Slice(first, end, step)
             } else if let Some(i) = first {
                 let mut idx = vec![i];
                 while self.eat(",") {
                     self.skip_ws();
-                    idx.push(self.parse_int().ok_or_else(|| self.err("expected an index"))?);
+                    idx.push(
+                        self.parse_int()
+                            .ok_or_else(|| self.err("expected an index"))?,
+                    );
                     self.skip_ws();
                 }
                 if idx.len() == 1 {
@@ -631,7 +702,11 @@ impl PathParser<'_> {
         if matches!(self.peek(), Some('\'' | '"')) {
             return Ok(Operand::Literal(Value::from(self.parse_quoted()?)));
         }
-        for (word, v) in [("true", Value::Bool(true)), ("false", Value::Bool(false)), ("null", Value::Null)] {
+        for (word, v) in [
+            ("true", Value::Bool(true)),
+            ("false", Value::Bool(false)),
+            ("null", Value::Null),
+        ] {
             if self.eat(word) {
                 return Ok(Operand::Literal(v));
             }
@@ -668,13 +743,22 @@ pub fn set_at(doc: Value, path: &JsonPath, value: Value) -> Result<Value, Result
     Ok(doc)
 }
 
-fn set_in(node: &mut Value, segs: &[Segment], value: Value, path: &JsonPath) -> Result<(), ResultPathError> {
+fn set_in(
+    node: &mut Value,
+    segs: &[Segment],
+    value: Value,
+    path: &JsonPath,
+) -> Result<(), ResultPathError> {
     let Some((seg, rest)) = segs.split_first() else {
         *node = value;
         return Ok(());
     };
     let fail = |node: &Value| ResultPathError {
-        message: format!("Unable to apply ReferencePath {} to input {}", path.source, node.to_json()),
+        message: format!(
+            "Unable to apply ReferencePath {} to input {}",
+            path.source,
+            node.to_json()
+        ),
     };
     match seg {
         Segment::Field(name) => {
@@ -712,19 +796,39 @@ mod tests {
 
     fn eval(path: &str, doc: &str) -> Result<String, String> {
         let p = JsonPath::parse(path).map_err(|e| e.message)?;
-        p.eval_on(&parse(doc).unwrap()).map(|v| v.to_json()).map_err(|e| e.jayway_message())
+        p.eval_on(&parse(doc).unwrap())
+            .map(|v| v.to_json())
+            .map_err(|e| e.jayway_message())
     }
 
     #[test]
     fn jayway_semantics() {
         assert_eq!(eval("$.a.b", r#"{"a":{"b":1}}"#), Ok("1".into()));
         assert_eq!(eval("$.x", "{}"), Err("No results for path: $['x']".into()));
-        assert_eq!(eval("$.no.such", "{}"), Err("Missing property in path $['no']".into()));
-        assert_eq!(eval("$.items[1:]", r#"{"items":[1,2,3]}"#), Ok("[2,3]".into()));
-        assert_eq!(eval("$[*].a", r#"[{"a":1},{"b":2},{"a":3}]"#), Ok("[1,3]".into()));
-        assert_eq!(eval("$.u[?(@.s == 0)].n", r#"{"u":[{"s":0,"n":"a"},{"s":1,"n":"b"}]}"#), Ok(r#"["a"]"#.into()));
+        assert_eq!(
+            eval("$.no.such", "{}"),
+            Err("Missing property in path $['no']".into())
+        );
+        assert_eq!(
+            eval("$.items[1:]", r#"{"items":[1,2,3]}"#),
+            Ok("[2,3]".into())
+        );
+        assert_eq!(
+            eval("$[*].a", r#"[{"a":1},{"b":2},{"a":3}]"#),
+            Ok("[1,3]".into())
+        );
+        assert_eq!(
+            eval(
+                "$.u[?(@.s == 0)].n",
+                r#"{"u":[{"s":0,"n":"a"},{"s":1,"n":"b"}]}"#
+            ),
+            Ok(r#"["a"]"#.into())
+        );
         assert_eq!(eval("$..n", r#"{"a":{"n":1},"n":2}"#), Ok("[2,1]".into()));
-        assert_eq!(eval(r#"$['Test\\""Name"']"#, r#"{"Test\\\"\"Name\"":1}"#), Ok("1".into()));
+        assert_eq!(
+            eval(r#"$['Test\\""Name"']"#, r#"{"Test\\\"\"Name\"":1}"#),
+            Ok("1".into())
+        );
         assert_eq!(eval("$.a.length()", r#"{"a":[1,2]}"#), Ok("2".into()));
     }
 
@@ -733,6 +837,11 @@ mod tests {
         let p = JsonPath::parse("$.out.box").unwrap();
         let doc = set_at(parse(r#"{"a":1}"#).unwrap(), &p, Value::from(2)).unwrap();
         assert_eq!(doc.to_json(), r#"{"a":1,"out":{"box":2}}"#);
-        assert!(set_at(Value::from("foo"), &JsonPath::parse("$.x").unwrap(), Value::Null).is_err());
+        assert!(set_at(
+            Value::from("foo"),
+            &JsonPath::parse("$.x").unwrap(),
+            Value::Null
+        )
+        .is_err());
     }
 }

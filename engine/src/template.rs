@@ -14,8 +14,14 @@ pub enum Template {
     Object(Vec<(Rc<str>, Template)>),
     Array(Vec<Template>),
     /// `"key.$": "$.path"`; the field name is kept for error messages.
-    Path { field: Rc<str>, path: JsonPath },
-    Call { field: Rc<str>, call: Call },
+    Path {
+        field: Rc<str>,
+        path: JsonPath,
+    },
+    Call {
+        field: Rc<str>,
+        call: Call,
+    },
 }
 
 /// A `.$` field whose value is neither a path nor an intrinsic call.
@@ -57,7 +63,11 @@ fn compile_at(value: &Value, pointer: &str, errors: &mut Vec<TemplateError>) -> 
                 if let Some(name) = k.strip_suffix(".$") {
                     match compile_dynamic(k, v) {
                         Ok(t) => fields.push((Rc::from(name), t)),
-                        Err(detail) => errors.push(TemplateError { pointer: child_ptr, field: k.to_string(), detail }),
+                        Err(detail) => errors.push(TemplateError {
+                            pointer: child_ptr,
+                            field: k.to_string(),
+                            detail,
+                        }),
                     }
                 } else {
                     fields.push((k.clone(), compile_at(v, &child_ptr, errors)));
@@ -66,7 +76,10 @@ fn compile_at(value: &Value, pointer: &str, errors: &mut Vec<TemplateError>) -> 
             Template::Object(fields)
         }
         Value::Array(a) => Template::Array(
-            a.iter().enumerate().map(|(i, v)| compile_at(v, &format!("{pointer}/{i}"), errors)).collect(),
+            a.iter()
+                .enumerate()
+                .map(|(i, v)| compile_at(v, &format!("{pointer}/{i}"), errors))
+                .collect(),
         ),
         other => Template::Literal(other.clone()),
     }
@@ -75,14 +88,24 @@ fn compile_at(value: &Value, pointer: &str, errors: &mut Vec<TemplateError>) -> 
 /// Compiles the value of a `.$` field: a path (`$.x`, `$$.x`, `$var`) or an intrinsic call.
 pub fn compile_dynamic(field: &str, value: &Value) -> Result<Template, String> {
     let Some(text) = value.as_str() else {
-        return Err(format!("the value of '{field}' must be a string holding a path or an intrinsic function call"));
+        return Err(format!(
+            "the value of '{field}' must be a string holding a path or an intrinsic function call"
+        ));
     };
     if intrinsics::looks_like_call(text) {
         return intrinsics::parse(text)
-            .map(|call| Template::Call { field: Rc::from(field), call })
+            .map(|call| Template::Call {
+                field: Rc::from(field),
+                call,
+            })
             .map_err(|e| e.message);
     }
-    JsonPath::parse(text).map(|path| Template::Path { field: Rc::from(field), path }).map_err(|e| e.message)
+    JsonPath::parse(text)
+        .map(|path| Template::Path {
+            field: Rc::from(field),
+            path,
+        })
+        .map_err(|e| e.message)
 }
 
 impl Template {
@@ -96,10 +119,15 @@ impl Template {
                 }
                 Ok(Value::Object(Rc::new(m)))
             }
-            Template::Array(items) => {
-                Ok(Value::Array(Rc::new(items.iter().map(|t| t.eval(env)).collect::<Result<_, _>>()?)))
-            }
-            Template::Path { field, path } => env.eval_path(path).map_err(|e| path_failure(field, path, &e, env)),
+            Template::Array(items) => Ok(Value::Array(Rc::new(
+                items
+                    .iter()
+                    .map(|t| t.eval(env))
+                    .collect::<Result<_, _>>()?,
+            ))),
+            Template::Path { field, path } => env
+                .eval_path(path)
+                .map_err(|e| path_failure(field, path, &e, env)),
             Template::Call { call, .. } => intrinsics::eval(call, env),
         }
     }

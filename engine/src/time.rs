@@ -51,8 +51,16 @@ pub fn parse_rfc3339(s: &str) -> Option<i64> {
     if b[4] != b'-' || b[7] != b'-' || b[10] != b'T' || b[13] != b':' || b[16] != b':' {
         return None;
     }
-    let (y, mo, d, h, mi, sec) = (num(0..4)?, num(5..7)?, num(8..10)?, num(11..13)?, num(14..16)?, num(17..19)?);
-    if !(1..=12).contains(&mo) || d < 1 || d > days_in_month(y, mo) || h > 23 || mi > 59 || sec > 60 {
+    let (y, mo, d, h, mi, sec) = (
+        num(0..4)?,
+        num(5..7)?,
+        num(8..10)?,
+        num(11..13)?,
+        num(14..16)?,
+        num(17..19)?,
+    );
+    if !(1..=12).contains(&mo) || d < 1 || d > days_in_month(y, mo) || h > 23 || mi > 59 || sec > 60
+    {
         return None;
     }
     let mut i = 19;
@@ -93,7 +101,12 @@ pub fn format_rfc3339_millis(ms: i64) -> String {
     let days = ms.div_euclid(86_400_000);
     let rem = ms.rem_euclid(86_400_000);
     let (y, m, d) = civil_from_days(days);
-    let (h, mi, s, milli) = (rem / 3_600_000, rem / 60_000 % 60, rem / 1000 % 60, rem % 1000);
+    let (h, mi, s, milli) = (
+        rem / 3_600_000,
+        rem / 60_000 % 60,
+        rem / 1000 % 60,
+        rem % 1000,
+    );
     format!("{y:04}-{m:02}-{d:02}T{h:02}:{mi:02}:{s:02}.{milli:03}Z")
 }
 
@@ -111,8 +124,16 @@ mod tests {
     fn round_trip() {
         let t = parse_rfc3339("2024-02-07T13:49:36Z").unwrap();
         assert_eq!(format_rfc3339_millis(t), "2024-02-07T13:49:36.000Z");
-        assert_eq!(parse_rfc3339("2016-03-14T01:59:00.123+01:00").unwrap() % 1000, 123);
-        for bad in ["2016-12-05T25:29:29Z", "2016-12-05 21:29:29Z", "2016-12-05T21:29:29", "2016-02-30T00:00:00Z"] {
+        assert_eq!(
+            parse_rfc3339("2016-03-14T01:59:00.123+01:00").unwrap() % 1000,
+            123
+        );
+        for bad in [
+            "2016-12-05T25:29:29Z",
+            "2016-12-05 21:29:29Z",
+            "2016-12-05T21:29:29",
+            "2016-02-30T00:00:00Z",
+        ] {
             assert_eq!(parse_rfc3339(bad), None, "{bad}");
         }
     }

@@ -27,10 +27,16 @@ pub struct Validation {
 
 impl Validation {
     pub fn is_valid(&self) -> bool {
-        self.machine.is_some() && !self.diagnostics.iter().any(|d| d.severity == Severity::Error)
+        self.machine.is_some()
+            && !self
+                .diagnostics
+                .iter()
+                .any(|d| d.severity == Severity::Error)
     }
     pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
-        self.diagnostics.iter().filter(|d| d.severity == Severity::Error)
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
     }
 }
 
@@ -39,12 +45,18 @@ pub fn validate(text: &str, workflow_type: WorkflowType) -> Validation {
         Ok(x) => x,
         Err(e) => {
             let (code, message) = if text.trim().is_empty() {
-                (codes::SCHEMA_VALIDATION_FAILED, "Definition must be a valid JSON object".to_string())
+                (
+                    codes::SCHEMA_VALIDATION_FAILED,
+                    "Definition must be a valid JSON object".to_string(),
+                )
             } else {
                 (codes::INVALID_JSON_DESCRIPTION, e.message)
             };
             let offset = json::floor_char_boundary(text, e.offset);
-            let end = text[offset..].chars().next().map_or(offset, |c| offset + c.len_utf8());
+            let end = text[offset..]
+                .chars()
+                .next()
+                .map_or(offset, |c| offset + c.len_utf8());
             let span = Span { start: offset, end };
             return Validation {
                 machine: None,
@@ -65,23 +77,46 @@ pub fn validate(text: &str, workflow_type: WorkflowType) -> Validation {
         sink.schema("Definition must be a valid JSON object", "");
         let mut d = sink.items;
         d[0].location = None;
-        return Validation { machine: None, diagnostics: d };
+        return Validation {
+            machine: None,
+            diagnostics: d,
+        };
     }
     for (pointer, span) in &spans.duplicate_keys {
         let (parent, key) = pointer.rsplit_once('/').unwrap_or(("", pointer));
         let key = key.replace("~1", "/").replace("~0", "~");
         if parent.ends_with("/States") || parent == "/States" {
-            sink.push_at(Severity::Error, codes::DUPLICATE_STATE_NAME, format!("Duplicate State name: {key}"), pointer, *span);
+            sink.push_at(
+                Severity::Error,
+                codes::DUPLICATE_STATE_NAME,
+                format!("Duplicate State name: {key}"),
+                pointer,
+                *span,
+            );
         } else {
-            sink.push_at(Severity::Error, codes::SCHEMA_VALIDATION_FAILED, format!("Duplicate field '{key}'"), pointer, *span);
+            sink.push_at(
+                Severity::Error,
+                codes::SCHEMA_VALIDATION_FAILED,
+                format!("Duplicate field '{key}'"),
+                pointer,
+                *span,
+            );
         }
     }
-    let mut b = Builder { sink, workflow_type, all_names: FxHashMap::default(), top_language: QueryLanguage::JsonPath };
+    let mut b = Builder {
+        sink,
+        workflow_type,
+        all_names: FxHashMap::default(),
+        top_language: QueryLanguage::JsonPath,
+    };
     let machine = b.machine(&value, text.len());
     let mut diagnostics = b.sink.items;
     // In reading order, as an editor lists them.
     diagnostics.sort_by_key(|d| (d.span.start, d.span.end));
-    Validation { machine: Some(Rc::new(machine)), diagnostics }
+    Validation {
+        machine: Some(Rc::new(machine)),
+        diagnostics,
+    }
 }
 
 struct Builder<'a> {
@@ -97,9 +132,16 @@ fn esc(token: &str) -> String {
 }
 
 fn required(sink: &mut Sink, obj: &json::Map, names: &[&str], pointer: &str) -> bool {
-    let missing: Vec<&str> = names.iter().copied().filter(|n| !obj.contains_key(*n)).collect();
+    let missing: Vec<&str> = names
+        .iter()
+        .copied()
+        .filter(|n| !obj.contains_key(*n))
+        .collect();
     if !missing.is_empty() {
-        sink.schema(format!("These fields are required: [{}]", missing.join(", ")), pointer);
+        sink.schema(
+            format!("These fields are required: [{}]", missing.join(", ")),
+            pointer,
+        );
     }
     missing.is_empty()
 }
@@ -107,25 +149,135 @@ fn required(sink: &mut Sink, obj: &json::Map, names: &[&str], pointer: &str) -> 
 /// Fields each state type accepts (both query languages; the language check is separate).
 fn allowed_fields(type_name: &str) -> &'static [&'static str] {
     match type_name {
-        "Pass" => &["Type", "Comment", "QueryLanguage", "Next", "End", "InputPath", "OutputPath", "Parameters", "Result", "ResultPath", "Assign", "Output"],
-        "Task" => &[
-            "Type", "Comment", "QueryLanguage", "Next", "End", "InputPath", "OutputPath", "Parameters", "ResultSelector", "ResultPath",
-            "Retry", "Catch", "Resource", "TimeoutSeconds", "TimeoutSecondsPath", "HeartbeatSeconds", "HeartbeatSecondsPath",
-            "Credentials", "Arguments", "Output", "Assign",
+        "Pass" => &[
+            "Type",
+            "Comment",
+            "QueryLanguage",
+            "Next",
+            "End",
+            "InputPath",
+            "OutputPath",
+            "Parameters",
+            "Result",
+            "ResultPath",
+            "Assign",
+            "Output",
         ],
-        "Choice" => &["Type", "Comment", "QueryLanguage", "Choices", "Default", "InputPath", "OutputPath", "Assign", "Output"],
-        "Wait" => &["Type", "Comment", "QueryLanguage", "Next", "End", "Seconds", "SecondsPath", "Timestamp", "TimestampPath", "InputPath", "OutputPath", "Assign", "Output"],
-        "Succeed" => &["Type", "Comment", "QueryLanguage", "InputPath", "OutputPath", "Output"],
-        "Fail" => &["Type", "Comment", "QueryLanguage", "Error", "ErrorPath", "Cause", "CausePath"],
+        "Task" => &[
+            "Type",
+            "Comment",
+            "QueryLanguage",
+            "Next",
+            "End",
+            "InputPath",
+            "OutputPath",
+            "Parameters",
+            "ResultSelector",
+            "ResultPath",
+            "Retry",
+            "Catch",
+            "Resource",
+            "TimeoutSeconds",
+            "TimeoutSecondsPath",
+            "HeartbeatSeconds",
+            "HeartbeatSecondsPath",
+            "Credentials",
+            "Arguments",
+            "Output",
+            "Assign",
+        ],
+        "Choice" => &[
+            "Type",
+            "Comment",
+            "QueryLanguage",
+            "Choices",
+            "Default",
+            "InputPath",
+            "OutputPath",
+            "Assign",
+            "Output",
+        ],
+        "Wait" => &[
+            "Type",
+            "Comment",
+            "QueryLanguage",
+            "Next",
+            "End",
+            "Seconds",
+            "SecondsPath",
+            "Timestamp",
+            "TimestampPath",
+            "InputPath",
+            "OutputPath",
+            "Assign",
+            "Output",
+        ],
+        "Succeed" => &[
+            "Type",
+            "Comment",
+            "QueryLanguage",
+            "InputPath",
+            "OutputPath",
+            "Output",
+        ],
+        "Fail" => &[
+            "Type",
+            "Comment",
+            "QueryLanguage",
+            "Error",
+            "ErrorPath",
+            "Cause",
+            "CausePath",
+        ],
         "Parallel" => &[
-            "Type", "Comment", "QueryLanguage", "Next", "End", "Branches", "InputPath", "OutputPath", "Parameters", "ResultSelector",
-            "ResultPath", "Retry", "Catch", "Arguments", "Output", "Assign",
+            "Type",
+            "Comment",
+            "QueryLanguage",
+            "Next",
+            "End",
+            "Branches",
+            "InputPath",
+            "OutputPath",
+            "Parameters",
+            "ResultSelector",
+            "ResultPath",
+            "Retry",
+            "Catch",
+            "Arguments",
+            "Output",
+            "Assign",
         ],
         "Map" => &[
-            "Type", "Comment", "QueryLanguage", "Next", "End", "ItemProcessor", "Iterator", "ItemsPath", "Items", "ItemSelector", "Parameters",
-            "ItemReader", "ItemBatcher", "ResultWriter", "MaxConcurrency", "MaxConcurrencyPath", "ToleratedFailurePercentage",
-            "ToleratedFailurePercentagePath", "ToleratedFailureCount", "ToleratedFailureCountPath", "Label", "InputPath", "OutputPath",
-            "ResultSelector", "ResultPath", "Retry", "Catch", "Output", "Assign", "Arguments",
+            "Type",
+            "Comment",
+            "QueryLanguage",
+            "Next",
+            "End",
+            "ItemProcessor",
+            "Iterator",
+            "ItemsPath",
+            "Items",
+            "ItemSelector",
+            "Parameters",
+            "ItemReader",
+            "ItemBatcher",
+            "ResultWriter",
+            "MaxConcurrency",
+            "MaxConcurrencyPath",
+            "ToleratedFailurePercentage",
+            "ToleratedFailurePercentagePath",
+            "ToleratedFailureCount",
+            "ToleratedFailureCountPath",
+            "Label",
+            "InputPath",
+            "OutputPath",
+            "ResultSelector",
+            "ResultPath",
+            "Retry",
+            "Catch",
+            "Output",
+            "Assign",
+            "Arguments",
         ],
         _ => &[],
     }
@@ -133,9 +285,22 @@ fn allowed_fields(type_name: &str) -> &'static [&'static str] {
 
 /// Fields that belong to one query language only.
 const JSONPATH_ONLY: &[&str] = &[
-    "InputPath", "OutputPath", "Parameters", "ResultSelector", "ResultPath", "TimeoutSecondsPath", "HeartbeatSecondsPath", "SecondsPath",
-    "TimestampPath", "ErrorPath", "CausePath", "ItemsPath", "MaxConcurrencyPath", "ToleratedFailurePercentagePath",
-    "ToleratedFailureCountPath", "Iterator",
+    "InputPath",
+    "OutputPath",
+    "Parameters",
+    "ResultSelector",
+    "ResultPath",
+    "TimeoutSecondsPath",
+    "HeartbeatSecondsPath",
+    "SecondsPath",
+    "TimestampPath",
+    "ErrorPath",
+    "CausePath",
+    "ItemsPath",
+    "MaxConcurrencyPath",
+    "ToleratedFailurePercentagePath",
+    "ToleratedFailureCountPath",
+    "Iterator",
 ];
 const JSONATA_ONLY: &[&str] = &["Arguments", "Output", "Items"];
 
@@ -148,16 +313,42 @@ impl Builder<'_> {
         let obj = root.as_object().cloned().unwrap_or_default();
         required(&mut self.sink, &obj, &["States", "StartAt"], "");
         for key in obj.keys() {
-            if !["StartAt", "States", "Comment", "Version", "TimeoutSeconds", "QueryLanguage"].contains(&key.as_ref()) {
-                self.sink.schema(format!("Field '{key}' is not supported"), &format!("/{}", esc(key)));
+            if ![
+                "StartAt",
+                "States",
+                "Comment",
+                "Version",
+                "TimeoutSeconds",
+                "QueryLanguage",
+            ]
+            .contains(&key.as_ref())
+            {
+                self.sink.schema(
+                    format!("Field '{key}' is not supported"),
+                    &format!("/{}", esc(key)),
+                );
             }
         }
-        let query_language = self.query_language(obj.get("QueryLanguage"), "/QueryLanguage").unwrap_or_default();
+        let query_language = self
+            .query_language(obj.get("QueryLanguage"), "/QueryLanguage")
+            .unwrap_or_default();
         self.top_language = query_language;
-        let timeout_seconds = obj.get("TimeoutSeconds").and_then(|v| self.int_field(v, "/TimeoutSeconds", "TimeoutSeconds", 1, MAX_SECONDS)).map(|v| v as u64);
-        let comment = obj.get("Comment").and_then(|v| v.as_str()).map(str::to_string);
+        let timeout_seconds = obj
+            .get("TimeoutSeconds")
+            .and_then(|v| self.int_field(v, "/TimeoutSeconds", "TimeoutSeconds", 1, MAX_SECONDS))
+            .map(|v| v as u64);
+        let comment = obj
+            .get("Comment")
+            .and_then(|v| v.as_str())
+            .map(str::to_string);
         let graph = self.graph(&obj, "", query_language);
-        StateMachine { graph: Rc::new(graph), comment, timeout_seconds, query_language, definition_size: size }
+        StateMachine {
+            graph: Rc::new(graph),
+            comment,
+            timeout_seconds,
+            query_language,
+            definition_size: size,
+        }
     }
 
     fn query_language(&mut self, v: Option<&Value>, pointer: &str) -> Option<QueryLanguage> {
@@ -165,21 +356,40 @@ impl Builder<'_> {
             Some("JSONPath") => Some(QueryLanguage::JsonPath),
             Some("JSONata") => Some(QueryLanguage::Jsonata),
             _ => {
-                self.sink.schema("The value for the field 'QueryLanguage' must be one of [JSONPath, JSONata]", pointer);
+                self.sink.schema(
+                    "The value for the field 'QueryLanguage' must be one of [JSONPath, JSONata]",
+                    pointer,
+                );
                 None
             }
         }
     }
 
-    fn int_field(&mut self, v: &Value, pointer: &str, name: &str, min: i64, max: i64) -> Option<i64> {
-        match v.as_number().and_then(|n| if n.is_int() { n.as_i64() } else { None }) {
+    fn int_field(
+        &mut self,
+        v: &Value,
+        pointer: &str,
+        name: &str,
+        min: i64,
+        max: i64,
+    ) -> Option<i64> {
+        match v
+            .as_number()
+            .and_then(|n| if n.is_int() { n.as_i64() } else { None })
+        {
             Some(i) if i >= min && i <= max => Some(i),
             Some(_) => {
-                self.sink.schema(format!("The value for the field '{name}' must be between {min} and {max}"), pointer);
+                self.sink.schema(
+                    format!("The value for the field '{name}' must be between {min} and {max}"),
+                    pointer,
+                );
                 None
             }
             None => {
-                self.sink.schema(format!("The value for the field '{name}' must be an integer"), pointer);
+                self.sink.schema(
+                    format!("The value for the field '{name}' must be an integer"),
+                    pointer,
+                );
                 None
             }
         }
@@ -189,44 +399,81 @@ impl Builder<'_> {
         let start_name: Rc<str> = match obj.get("StartAt") {
             Some(Value::String(s)) => s.clone(),
             Some(_) => {
-                self.sink.schema("The value for the field 'StartAt' must be a string", &format!("{base}/StartAt"));
+                self.sink.schema(
+                    "The value for the field 'StartAt' must be a string",
+                    &format!("{base}/StartAt"),
+                );
                 Rc::from("")
             }
             None => Rc::from(""),
         };
-        let mut graph = Graph { start_name: start_name.clone(), pointer: base.to_string(), ..Default::default() };
+        let mut graph = Graph {
+            start_name: start_name.clone(),
+            pointer: base.to_string(),
+            ..Default::default()
+        };
         let Some(states_value) = obj.get("States") else {
             return graph;
         };
         let Some(states) = states_value.as_object() else {
-            self.sink.schema("The value for the field 'States' must be an object", &format!("{base}/States"));
+            self.sink.schema(
+                "The value for the field 'States' must be an object",
+                &format!("{base}/States"),
+            );
             return graph;
         };
         if states.is_empty() {
-            self.sink.schema("The field 'States' must hold at least one state", &format!("{base}/States"));
+            self.sink.schema(
+                "The field 'States' must hold at least one state",
+                &format!("{base}/States"),
+            );
         }
         for (name, def) in states.iter() {
             let pointer = format!("{base}/States/{}", esc(name));
             if name.chars().count() > MAX_STATE_NAME {
-                self.sink.error(codes::INVALID_STATE_NAME, format!("State name is too long: {} characters (at most {MAX_STATE_NAME})", name.chars().count()), &pointer);
+                self.sink.error(
+                    codes::INVALID_STATE_NAME,
+                    format!(
+                        "State name is too long: {} characters (at most {MAX_STATE_NAME})",
+                        name.chars().count()
+                    ),
+                    &pointer,
+                );
             }
             if name.is_empty() {
-                self.sink.error(codes::INVALID_STATE_NAME, "State name must not be empty", &pointer);
+                self.sink.error(
+                    codes::INVALID_STATE_NAME,
+                    "State name must not be empty",
+                    &pointer,
+                );
             }
             if let Some(first) = self.all_names.get(name) {
                 if first != &pointer {
-                    self.sink.error(codes::DUPLICATE_STATE_NAME, format!("Duplicate State name: {name}"), &pointer);
+                    self.sink.error(
+                        codes::DUPLICATE_STATE_NAME,
+                        format!("Duplicate State name: {name}"),
+                        &pointer,
+                    );
                 }
             } else {
                 self.all_names.insert(name.clone(), pointer.clone());
             }
             let state = self.state(name, def, &pointer, inherited);
-            graph.by_name.entry(name.clone()).or_insert(graph.states.len());
+            graph
+                .by_name
+                .entry(name.clone())
+                .or_insert(graph.states.len());
             graph.states.push(state);
         }
         graph.start = graph.id(&start_name);
-        if graph.start.is_none() && obj.contains_key("StartAt") && !start_name.is_empty() || (start_name.is_empty() && obj.contains_key("StartAt")) {
-            self.sink.error(codes::MISSING_TRANSITION_TARGET, format!("Missing 'Next' target: {start_name}"), &format!("{base}/StartAt"));
+        if graph.start.is_none() && obj.contains_key("StartAt") && !start_name.is_empty()
+            || (start_name.is_empty() && obj.contains_key("StartAt"))
+        {
+            self.sink.error(
+                codes::MISSING_TRANSITION_TARGET,
+                format!("Missing 'Next' target: {start_name}"),
+                &format!("{base}/StartAt"),
+            );
         }
         self.resolve(&mut graph);
         self.check_reachability(&graph);
@@ -247,7 +494,10 @@ impl Builder<'_> {
                 for (i, r) in rules.iter_mut().enumerate() {
                     r.next = ids.get(&r.next_name).copied();
                     if r.next.is_none() && !r.next_name.is_empty() {
-                        missing.push((r.next_name.clone(), format!("{}/Choices/{i}/Next", state.pointer)));
+                        missing.push((
+                            r.next_name.clone(),
+                            format!("{}/Choices/{i}/Next", state.pointer),
+                        ));
                     }
                 }
                 if let Some((id, name)) = default {
@@ -260,12 +510,19 @@ impl Builder<'_> {
             for (i, c) in state.catch.iter_mut().enumerate() {
                 c.next = ids.get(&c.next_name).copied();
                 if c.next.is_none() && !c.next_name.is_empty() {
-                    missing.push((c.next_name.clone(), format!("{}/Catch/{i}/Next", state.pointer)));
+                    missing.push((
+                        c.next_name.clone(),
+                        format!("{}/Catch/{i}/Next", state.pointer),
+                    ));
                 }
             }
         }
         for (name, pointer) in missing {
-            self.sink.error(codes::MISSING_TRANSITION_TARGET, format!("Missing 'Next' target: {name}"), &pointer);
+            self.sink.error(
+                codes::MISSING_TRANSITION_TARGET,
+                format!("Missing 'Next' target: {name}"),
+                &pointer,
+            );
         }
     }
 
@@ -279,7 +536,9 @@ impl Builder<'_> {
                 continue;
             }
             let s = &graph.states[id];
-            if matches!(s.transition, Transition::End) || matches!(s.kind, Kind::Succeed | Kind::Fail(_)) {
+            if matches!(s.transition, Transition::End)
+                || matches!(s.kind, Kind::Succeed | Kind::Fail(_))
+            {
                 terminal_reachable = true;
             }
             for (name, _) in s.successors() {
@@ -290,7 +549,11 @@ impl Builder<'_> {
         }
         for (id, s) in graph.states.iter().enumerate() {
             if !seen[id] {
-                self.sink.error(codes::MISSING_TRANSITION_TARGET, format!("State \"{}\" is not reachable.", s.name), &s.pointer);
+                self.sink.error(
+                    codes::MISSING_TRANSITION_TARGET,
+                    format!("State \"{}\" is not reachable.", s.name),
+                    &s.pointer,
+                );
             }
         }
         if !terminal_reachable {
@@ -302,8 +565,20 @@ impl Builder<'_> {
         }
     }
 
-    fn state(&mut self, name: &Rc<str>, def: &Value, pointer: &str, inherited: QueryLanguage) -> State {
-        let span = self.sink.spans.keys.get(pointer).copied().unwrap_or_default();
+    fn state(
+        &mut self,
+        name: &Rc<str>,
+        def: &Value,
+        pointer: &str,
+        inherited: QueryLanguage,
+    ) -> State {
+        let span = self
+            .sink
+            .spans
+            .keys
+            .get(pointer)
+            .copied()
+            .unwrap_or_default();
         let empty = json::Map::default();
         let obj = match def.as_object() {
             Some(o) => o,
@@ -314,16 +589,25 @@ impl Builder<'_> {
         };
         let type_name = obj.get("Type").and_then(Value::as_str).unwrap_or("");
         if !obj.contains_key("Type") && def.as_object().is_some() {
-            self.sink.schema("These fields are required: [Type]", pointer);
+            self.sink
+                .schema("These fields are required: [Type]", pointer);
         } else if allowed_fields(type_name).is_empty() && def.as_object().is_some() {
             self.sink.schema(
                 format!("The value for the field 'Type' must be one of [Pass, Task, Choice, Wait, Succeed, Fail, Parallel, Map], not '{}'", obj.get("Type").map_or(String::new(), |t| t.as_str().map_or_else(|| t.to_json(), str::to_string))),
                 &format!("{pointer}/Type"),
             );
         }
-        let own_language = self.query_language(obj.get("QueryLanguage"), &format!("{pointer}/QueryLanguage"));
-        if self.top_language == QueryLanguage::Jsonata && own_language == Some(QueryLanguage::JsonPath) {
-            self.sink.schema("'QueryLanguage' can not be 'JSONPath' if set to 'JSONata' for whole state machine", pointer);
+        let own_language = self.query_language(
+            obj.get("QueryLanguage"),
+            &format!("{pointer}/QueryLanguage"),
+        );
+        if self.top_language == QueryLanguage::Jsonata
+            && own_language == Some(QueryLanguage::JsonPath)
+        {
+            self.sink.schema(
+                "'QueryLanguage' can not be 'JSONPath' if set to 'JSONata' for whole state machine",
+                pointer,
+            );
         }
         let language = own_language.unwrap_or(inherited);
         let allowed = allowed_fields(type_name);
@@ -331,11 +615,21 @@ impl Builder<'_> {
             for key in obj.keys() {
                 let key_ptr = format!("{pointer}/{}", esc(key));
                 if !allowed.contains(&key.as_ref()) {
-                    self.sink.schema(format!("Field '{key}' is not supported"), &key_ptr);
-                } else if language == QueryLanguage::Jsonata && JSONPATH_ONLY.contains(&key.as_ref()) {
+                    self.sink
+                        .schema(format!("Field '{key}' is not supported"), &key_ptr);
+                } else if language == QueryLanguage::Jsonata
+                    && JSONPATH_ONLY.contains(&key.as_ref())
+                {
                     self.sink.schema(format!("The field '{key}' is not supported for the JSONata query language: use Arguments, Output or Assign"), &key_ptr);
-                } else if language == QueryLanguage::JsonPath && JSONATA_ONLY.contains(&key.as_ref()) {
-                    self.sink.schema(format!("The field '{key}' is only supported for the JSONata query language"), &key_ptr);
+                } else if language == QueryLanguage::JsonPath
+                    && JSONATA_ONLY.contains(&key.as_ref())
+                {
+                    self.sink.schema(
+                        format!(
+                            "The field '{key}' is only supported for the JSONata query language"
+                        ),
+                        &key_ptr,
+                    );
                 }
             }
         }
@@ -354,12 +648,18 @@ impl Builder<'_> {
         let input_path = io(self, "InputPath");
         let output_path = io(self, "OutputPath");
         let result_path = self.result_path(obj.get("ResultPath"), &format!("{pointer}/ResultPath"));
-        let parameters = if type_name == "Map" { None } else { self.template_field(obj, "Parameters", pointer, language) };
+        let parameters = if type_name == "Map" {
+            None
+        } else {
+            self.template_field(obj, "Parameters", pointer, language)
+        };
         let result_selector = self.template_field(obj, "ResultSelector", pointer, language);
         let retry = self.retriers(obj.get("Retry"), pointer);
         let catch = self.catchers(obj.get("Catch"), pointer, language);
         let kind = match type_name {
-            "Pass" => Kind::Pass { result: obj.get("Result").cloned() },
+            "Pass" => Kind::Pass {
+                result: obj.get("Result").cloned(),
+            },
             "Task" => Kind::Task(self.task(obj, pointer, language)),
             "Choice" => self.choice(obj, pointer, language),
             "Wait" => Kind::Wait(self.wait(obj, pointer, language)),
@@ -376,7 +676,10 @@ impl Builder<'_> {
             kind,
             transition,
             query_language: language,
-            comment: obj.get("Comment").and_then(Value::as_str).map(str::to_string),
+            comment: obj
+                .get("Comment")
+                .and_then(Value::as_str)
+                .map(str::to_string),
             input_path,
             output_path,
             parameters,
@@ -397,13 +700,22 @@ impl Builder<'_> {
                 for k in m.keys() {
                     let name = k.strip_suffix(".$").unwrap_or(k);
                     if name == "states" {
-                        self.sink.schema("The variable name 'states' is reserved", &format!("{pointer}/{}", esc(k)));
+                        self.sink.schema(
+                            "The variable name 'states' is reserved",
+                            &format!("{pointer}/{}", esc(k)),
+                        );
                     } else if name.chars().count() > 80 {
-                        self.sink.schema(format!("The variable name '{name}' is longer than 80 characters"), &format!("{pointer}/{}", esc(k)));
+                        self.sink.schema(
+                            format!("The variable name '{name}' is longer than 80 characters"),
+                            &format!("{pointer}/{}", esc(k)),
+                        );
                     }
                 }
             }
-            None => self.sink.schema("The value for the field 'Assign' must be an object", pointer),
+            None => self.sink.schema(
+                "The value for the field 'Assign' must be an object",
+                pointer,
+            ),
         }
         Some(v.clone())
     }
@@ -416,21 +728,31 @@ impl Builder<'_> {
         let end = obj.get("End");
         match (next, end) {
             (Some(_), Some(Value::Bool(true))) => {
-                self.sink.schema("A state can have either 'Next' or 'End': true, not both", pointer);
+                self.sink.schema(
+                    "A state can have either 'Next' or 'End': true, not both",
+                    pointer,
+                );
                 Transition::End
             }
             (Some(Value::String(n)), _) => Transition::Next(None, n.clone()),
             (Some(_), _) => {
-                self.sink.schema("The value for the field 'Next' must be a state name", &format!("{pointer}/Next"));
+                self.sink.schema(
+                    "The value for the field 'Next' must be a state name",
+                    &format!("{pointer}/Next"),
+                );
                 Transition::End
             }
             (None, Some(Value::Bool(true))) => Transition::End,
             (None, Some(Value::Bool(false)) | None) => {
-                self.sink.schema("These fields are required: [Next or End]", pointer);
+                self.sink
+                    .schema("These fields are required: [Next or End]", pointer);
                 Transition::End
             }
             (None, Some(_)) => {
-                self.sink.schema("The value for the field 'End' must be a boolean", &format!("{pointer}/End"));
+                self.sink.schema(
+                    "The value for the field 'End' must be a boolean",
+                    &format!("{pointer}/End"),
+                );
                 Transition::End
             }
         }
@@ -441,7 +763,10 @@ impl Builder<'_> {
         match text.map(JsonPath::parse) {
             Some(Ok(p)) => Some(p),
             _ => {
-                self.sink.schema(format!("The value for the field '{field}' must be a valid JSONPath"), pointer);
+                self.sink.schema(
+                    format!("The value for the field '{field}' must be a valid JSONPath"),
+                    pointer,
+                );
                 None
             }
         }
@@ -453,16 +778,27 @@ impl Builder<'_> {
             Some(Value::Null) => ResultPath::Discard,
             Some(v) => match v.as_str().map(JsonPath::parse) {
                 Some(Ok(p)) if p.is_identity() => ResultPath::Replace,
-                Some(Ok(p)) if p.is_reference() && p.root == crate::path::Root::Input => ResultPath::Path(p),
+                Some(Ok(p)) if p.is_reference() && p.root == crate::path::Root::Input => {
+                    ResultPath::Path(p)
+                }
                 _ => {
-                    self.sink.schema("The value for the field 'ResultPath' must be a valid ReferencePath", pointer);
+                    self.sink.schema(
+                        "The value for the field 'ResultPath' must be a valid ReferencePath",
+                        pointer,
+                    );
                     ResultPath::Replace
                 }
             },
         }
     }
 
-    fn template_field(&mut self, obj: &json::Map, field: &str, pointer: &str, language: QueryLanguage) -> Option<template::Template> {
+    fn template_field(
+        &mut self,
+        obj: &json::Map,
+        field: &str,
+        pointer: &str,
+        language: QueryLanguage,
+    ) -> Option<template::Template> {
         let v = obj.get(field)?;
         if language == QueryLanguage::Jsonata {
             return None;
@@ -472,7 +808,13 @@ impl Builder<'_> {
             Ok(t) => Some(t),
             Err(errs) => {
                 for e in errs {
-                    let span = self.sink.spans.keys.get(&format!("{field_ptr}{}", e.pointer)).copied().unwrap_or_else(|| self.sink.span_of(&field_ptr));
+                    let span = self
+                        .sink
+                        .spans
+                        .keys
+                        .get(&format!("{field_ptr}{}", e.pointer))
+                        .copied()
+                        .unwrap_or_else(|| self.sink.span_of(&field_ptr));
                     self.sink.push_at(
                         Severity::Error,
                         codes::SCHEMA_VALIDATION_FAILED,
@@ -490,12 +832,16 @@ impl Builder<'_> {
         let ptr = format!("{pointer}/ErrorEquals");
         let Some(arr) = v.and_then(Value::as_array) else {
             if v.is_some() {
-                self.sink.schema("The value for the field 'ErrorEquals' must be an array of error names", &ptr);
+                self.sink.schema(
+                    "The value for the field 'ErrorEquals' must be an array of error names",
+                    &ptr,
+                );
             }
             return Vec::new();
         };
         if arr.is_empty() {
-            self.sink.schema("The field 'ErrorEquals' must name at least one error", &ptr);
+            self.sink
+                .schema("The field 'ErrorEquals' must name at least one error", &ptr);
         }
         let names: Vec<Rc<str>> = arr
             .iter()
@@ -503,17 +849,22 @@ impl Builder<'_> {
             .filter_map(|(i, e)| match e {
                 Value::String(s) => Some(s.clone()),
                 _ => {
-                    self.sink.schema("An error name must be a string", &format!("{ptr}/{i}"));
+                    self.sink
+                        .schema("An error name must be a string", &format!("{ptr}/{i}"));
                     None
                 }
             })
             .collect();
         if names.iter().any(|n| &**n == errors::ALL) {
             if names.len() > 1 {
-                self.sink.schema("'States.ALL' must appear alone in 'ErrorEquals'", &ptr);
+                self.sink
+                    .schema("'States.ALL' must appear alone in 'ErrorEquals'", &ptr);
             }
             if !is_last {
-                self.sink.schema("The retrier or catcher with 'States.ALL' must be the last one", &ptr);
+                self.sink.schema(
+                    "The retrier or catcher with 'States.ALL' must be the last one",
+                    &ptr,
+                );
             }
         }
         for (i, n) in names.iter().enumerate() {
@@ -528,7 +879,8 @@ impl Builder<'_> {
         let Some(v) = v else { return Vec::new() };
         let ptr = format!("{pointer}/Retry");
         let Some(arr) = v.as_array() else {
-            self.sink.schema("The value for the field 'Retry' must be an array", &ptr);
+            self.sink
+                .schema("The value for the field 'Retry' must be an array", &ptr);
             return Vec::new();
         };
         let mut out = Vec::new();
@@ -540,13 +892,48 @@ impl Builder<'_> {
             };
             required(&mut self.sink, o, &["ErrorEquals"], &rp);
             for k in o.keys() {
-                if !["ErrorEquals", "IntervalSeconds", "MaxAttempts", "BackoffRate", "MaxDelaySeconds", "JitterStrategy", "Comment"].contains(&k.as_ref()) {
-                    self.sink.schema(format!("Field '{k}' is not supported"), &format!("{rp}/{}", esc(k)));
+                if ![
+                    "ErrorEquals",
+                    "IntervalSeconds",
+                    "MaxAttempts",
+                    "BackoffRate",
+                    "MaxDelaySeconds",
+                    "JitterStrategy",
+                    "Comment",
+                ]
+                .contains(&k.as_ref())
+                {
+                    self.sink.schema(
+                        format!("Field '{k}' is not supported"),
+                        &format!("{rp}/{}", esc(k)),
+                    );
                 }
             }
             let error_equals = self.error_equals(o.get("ErrorEquals"), &rp, i + 1 == arr.len());
-            let interval_seconds = o.get("IntervalSeconds").and_then(|v| self.int_field(v, &format!("{rp}/IntervalSeconds"), "IntervalSeconds", 1, MAX_SECONDS)).unwrap_or(1) as f64;
-            let max_attempts = o.get("MaxAttempts").and_then(|v| self.int_field(v, &format!("{rp}/MaxAttempts"), "MaxAttempts", 0, MAX_SECONDS)).unwrap_or(3) as u64;
+            let interval_seconds = o
+                .get("IntervalSeconds")
+                .and_then(|v| {
+                    self.int_field(
+                        v,
+                        &format!("{rp}/IntervalSeconds"),
+                        "IntervalSeconds",
+                        1,
+                        MAX_SECONDS,
+                    )
+                })
+                .unwrap_or(1) as f64;
+            let max_attempts = o
+                .get("MaxAttempts")
+                .and_then(|v| {
+                    self.int_field(
+                        v,
+                        &format!("{rp}/MaxAttempts"),
+                        "MaxAttempts",
+                        0,
+                        MAX_SECONDS,
+                    )
+                })
+                .unwrap_or(3) as u64;
             let backoff_rate = match o.get("BackoffRate") {
                 None => 2.0,
                 Some(v) => match v.as_number().map(|n| n.as_f64()) {
@@ -557,28 +944,54 @@ impl Builder<'_> {
                     }
                 },
             };
-            let max_delay_seconds = o.get("MaxDelaySeconds").and_then(|v| self.int_field(v, &format!("{rp}/MaxDelaySeconds"), "MaxDelaySeconds", 1, 31_622_400)).map(|v| v as f64);
+            let max_delay_seconds = o
+                .get("MaxDelaySeconds")
+                .and_then(|v| {
+                    self.int_field(
+                        v,
+                        &format!("{rp}/MaxDelaySeconds"),
+                        "MaxDelaySeconds",
+                        1,
+                        31_622_400,
+                    )
+                })
+                .map(|v| v as f64);
             let jitter_full = match o.get("JitterStrategy") {
                 None => false,
-                Some(v) => match v.as_str() {
-                    Some("FULL") => true,
-                    Some("NONE") => false,
-                    _ => {
-                        self.sink.schema("The value for the field 'JitterStrategy' must be one of [FULL, NONE]", &format!("{rp}/JitterStrategy"));
-                        false
+                Some(v) => {
+                    match v.as_str() {
+                        Some("FULL") => true,
+                        Some("NONE") => false,
+                        _ => {
+                            self.sink.schema("The value for the field 'JitterStrategy' must be one of [FULL, NONE]", &format!("{rp}/JitterStrategy"));
+                            false
+                        }
                     }
-                },
+                }
             };
-            out.push(Retrier { error_equals, interval_seconds, max_attempts, backoff_rate, max_delay_seconds, jitter_full });
+            out.push(Retrier {
+                error_equals,
+                interval_seconds,
+                max_attempts,
+                backoff_rate,
+                max_delay_seconds,
+                jitter_full,
+            });
         }
         out
     }
 
-    fn catchers(&mut self, v: Option<&Value>, pointer: &str, language: QueryLanguage) -> Vec<Catcher> {
+    fn catchers(
+        &mut self,
+        v: Option<&Value>,
+        pointer: &str,
+        language: QueryLanguage,
+    ) -> Vec<Catcher> {
         let Some(v) = v else { return Vec::new() };
         let ptr = format!("{pointer}/Catch");
         let Some(arr) = v.as_array() else {
-            self.sink.schema("The value for the field 'Catch' must be an array", &ptr);
+            self.sink
+                .schema("The value for the field 'Catch' must be an array", &ptr);
             return Vec::new();
         };
         let mut out = Vec::new();
@@ -591,41 +1004,86 @@ impl Builder<'_> {
             required(&mut self.sink, o, &["ErrorEquals", "Next"], &cp);
             for k in o.keys() {
                 let ok = match language {
-                    QueryLanguage::JsonPath => ["ErrorEquals", "Next", "ResultPath", "Assign", "Comment"].contains(&k.as_ref()),
-                    QueryLanguage::Jsonata => ["ErrorEquals", "Next", "Output", "Assign", "Comment"].contains(&k.as_ref()),
+                    QueryLanguage::JsonPath => {
+                        ["ErrorEquals", "Next", "ResultPath", "Assign", "Comment"]
+                            .contains(&k.as_ref())
+                    }
+                    QueryLanguage::Jsonata => {
+                        ["ErrorEquals", "Next", "Output", "Assign", "Comment"].contains(&k.as_ref())
+                    }
                 };
                 if !ok {
-                    self.sink.schema(format!("Field '{k}' is not supported"), &format!("{cp}/{}", esc(k)));
+                    self.sink.schema(
+                        format!("Field '{k}' is not supported"),
+                        &format!("{cp}/{}", esc(k)),
+                    );
                 }
             }
             let error_equals = self.error_equals(o.get("ErrorEquals"), &cp, i + 1 == arr.len());
-            let next_name = o.get("Next").and_then(Value::as_str).map(Rc::from).unwrap_or_else(|| Rc::from(""));
+            let next_name = o
+                .get("Next")
+                .and_then(Value::as_str)
+                .map(Rc::from)
+                .unwrap_or_else(|| Rc::from(""));
             let result_path = self.result_path(o.get("ResultPath"), &format!("{cp}/ResultPath"));
             let assign = self.assign(o.get("Assign"), &format!("{cp}/Assign"));
-            out.push(Catcher { error_equals, next: None, next_name, result_path, assign, output: o.get("Output").cloned() });
+            out.push(Catcher {
+                error_equals,
+                next: None,
+                next_name,
+                result_path,
+                assign,
+                output: o.get("Output").cloned(),
+            });
         }
         out
     }
 
     /// A number given as a constant, a `*Path`, or (JSONata) an expression string.
-    fn dyn_int(&mut self, obj: &json::Map, field: &str, pointer: &str, min: i64, language: QueryLanguage) -> Option<Dyn<i64>> {
+    fn dyn_int(
+        &mut self,
+        obj: &json::Map,
+        field: &str,
+        pointer: &str,
+        min: i64,
+        language: QueryLanguage,
+    ) -> Option<Dyn<i64>> {
         let path_field = format!("{field}Path");
         match (obj.get(field), obj.get(path_field.as_str())) {
             (Some(_), Some(_)) => {
-                self.sink.schema(format!("Only one of '{field}' and '{path_field}' may be given"), pointer);
+                self.sink.schema(
+                    format!("Only one of '{field}' and '{path_field}' may be given"),
+                    pointer,
+                );
                 None
             }
-            (Some(Value::String(s)), None) if language == QueryLanguage::Jsonata && is_jsonata_expr(s) => Some(Dyn::Jsonata(s.clone())),
-            (Some(v), None) => self.int_field(v, &format!("{pointer}/{field}"), field, min, MAX_SECONDS).map(Dyn::Const),
-            (None, Some(v)) => self.path_field(v, &format!("{pointer}/{path_field}"), &path_field).map(Dyn::Path),
+            (Some(Value::String(s)), None)
+                if language == QueryLanguage::Jsonata && is_jsonata_expr(s) =>
+            {
+                Some(Dyn::Jsonata(s.clone()))
+            }
+            (Some(v), None) => self
+                .int_field(v, &format!("{pointer}/{field}"), field, min, MAX_SECONDS)
+                .map(Dyn::Const),
+            (None, Some(v)) => self
+                .path_field(v, &format!("{pointer}/{path_field}"), &path_field)
+                .map(Dyn::Path),
             (None, None) => None,
         }
     }
 
     fn task(&mut self, obj: &json::Map, pointer: &str, language: QueryLanguage) -> TaskSpec {
         required(&mut self.sink, obj, &["Resource"], pointer);
-        let resource_text: Rc<str> = obj.get("Resource").and_then(Value::as_str).map(Rc::from).unwrap_or_else(|| Rc::from(""));
-        let resource = self.resource(&resource_text, &format!("{pointer}/Resource"), obj.contains_key("Resource"));
+        let resource_text: Rc<str> = obj
+            .get("Resource")
+            .and_then(Value::as_str)
+            .map(Rc::from)
+            .unwrap_or_else(|| Rc::from(""));
+        let resource = self.resource(
+            &resource_text,
+            &format!("{pointer}/Resource"),
+            obj.contains_key("Resource"),
+        );
         let as_u64 = |d: Option<Dyn<i64>>| {
             d.map(|d| match d {
                 Dyn::Const(v) => Dyn::Const(v as u64),
@@ -643,10 +1101,19 @@ impl Builder<'_> {
         if let Some(c) = obj.get("Credentials") {
             match c.as_object() {
                 Some(m) if m.contains_key("RoleArn") || m.contains_key("RoleArn.$") => {}
-                _ => self.sink.schema("The field 'RoleArn' is required but was missing", &format!("{pointer}/Credentials")),
+                _ => self.sink.schema(
+                    "The field 'RoleArn' is required but was missing",
+                    &format!("{pointer}/Credentials"),
+                ),
             }
         }
-        TaskSpec { resource, resource_text, timeout, heartbeat, credentials: obj.get("Credentials").cloned() }
+        TaskSpec {
+            resource,
+            resource_text,
+            timeout,
+            heartbeat,
+            credentials: obj.get("Credentials").cloned(),
+        }
     }
 
     fn resource(&mut self, text: &Rc<str>, pointer: &str, present: bool) -> Resource {
@@ -660,10 +1127,14 @@ impl Builder<'_> {
         match &resource {
             Resource::Other(t) if is_jsonata_expr(t) => {}
             Resource::Other(_) => self.sink.schema(not_recognized(), pointer),
-            Resource::Service { service, action, pattern } if !service.starts_with("aws-sdk:") => {
-                if !optimized_integration_known(service, action, *pattern) {
-                    self.sink.schema(not_recognized(), pointer);
-                }
+            Resource::Service {
+                service,
+                action,
+                pattern,
+            } if !service.starts_with("aws-sdk:")
+                && !optimized_integration_known(service, action, *pattern) =>
+            {
+                self.sink.schema(not_recognized(), pointer)
             }
             _ => {}
         }
@@ -688,7 +1159,10 @@ impl Builder<'_> {
         match obj.get("Choices").map(|c| c.as_array()) {
             Some(Some(arr)) => {
                 if arr.is_empty() {
-                    self.sink.schema("The field 'Choices' must hold at least one rule", &format!("{pointer}/Choices"));
+                    self.sink.schema(
+                        "The field 'Choices' must hold at least one rule",
+                        &format!("{pointer}/Choices"),
+                    );
                 }
                 for (i, r) in arr.iter().enumerate() {
                     let rp = format!("{pointer}/Choices/{i}");
@@ -703,66 +1177,128 @@ impl Builder<'_> {
                     rules.push(ChoiceRule {
                         condition: condition.unwrap_or(Condition::And(Vec::new())),
                         next: None,
-                        next_name: o.get("Next").and_then(Value::as_str).map(Rc::from).unwrap_or_else(|| Rc::from("")),
+                        next_name: o
+                            .get("Next")
+                            .and_then(Value::as_str)
+                            .map(Rc::from)
+                            .unwrap_or_else(|| Rc::from("")),
                         assign: self.assign(o.get("Assign"), &format!("{rp}/Assign")),
                         output: o.get("Output").cloned(),
                     });
                 }
             }
-            Some(None) => self.sink.schema("The value for the field 'Choices' must be an array", &format!("{pointer}/Choices")),
+            Some(None) => self.sink.schema(
+                "The value for the field 'Choices' must be an array",
+                &format!("{pointer}/Choices"),
+            ),
             None => {}
         }
-        let default = obj.get("Default").and_then(Value::as_str).map(|d| (None, Rc::from(d)));
+        let default = obj
+            .get("Default")
+            .and_then(Value::as_str)
+            .map(|d| (None, Rc::from(d)));
         Kind::Choice { rules, default }
     }
 
-    fn condition(&mut self, o: &json::Map, pointer: &str, language: QueryLanguage, top: bool) -> Option<Condition> {
+    fn condition(
+        &mut self,
+        o: &json::Map,
+        pointer: &str,
+        language: QueryLanguage,
+        top: bool,
+    ) -> Option<Condition> {
         if !top && o.contains_key("Next") {
-            self.sink.schema("Field 'Next' is not supported inside a nested rule", &format!("{pointer}/Next"));
+            self.sink.schema(
+                "Field 'Next' is not supported inside a nested rule",
+                &format!("{pointer}/Next"),
+            );
         }
         if language == QueryLanguage::Jsonata {
             return match o.get("Condition") {
                 Some(Value::String(s)) if is_jsonata_expr(s) => Some(Condition::Jsonata(s.clone())),
-                Some(Value::Bool(b)) => Some(if *b { Condition::And(Vec::new()) } else { Condition::Or(Vec::new()) }),
+                Some(Value::Bool(b)) => Some(if *b {
+                    Condition::And(Vec::new())
+                } else {
+                    Condition::Or(Vec::new())
+                }),
                 Some(_) => {
-                    self.sink.schema("The value for the field 'Condition' must be a JSONata expression", &format!("{pointer}/Condition"));
+                    self.sink.schema(
+                        "The value for the field 'Condition' must be a JSONata expression",
+                        &format!("{pointer}/Condition"),
+                    );
                     None
                 }
                 None => {
-                    self.sink.schema("These fields are required: [Condition]", pointer);
+                    self.sink
+                        .schema("These fields are required: [Condition]", pointer);
                     None
                 }
             };
         }
-        let ops: Vec<String> = choice::operator_names().filter(|n| o.contains_key(n.as_str())).collect();
-        let combinators: Vec<&str> = ["And", "Or", "Not"].into_iter().filter(|n| o.contains_key(*n)).collect();
+        let ops: Vec<String> = choice::operator_names()
+            .filter(|n| o.contains_key(n.as_str()))
+            .collect();
+        let combinators: Vec<&str> = ["And", "Or", "Not"]
+            .into_iter()
+            .filter(|n| o.contains_key(*n))
+            .collect();
         for k in o.keys() {
-            let known = ["Variable", "Next", "Comment", "And", "Or", "Not", "Assign"].contains(&k.as_ref())
+            let known = ["Variable", "Next", "Comment", "And", "Or", "Not", "Assign"]
+                .contains(&k.as_ref())
                 || choice::operator_names().any(|n| n == **k);
             if !known {
-                self.sink.schema(format!("Field '{k}' is not supported"), &format!("{pointer}/{}", esc(k)));
+                self.sink.schema(
+                    format!("Field '{k}' is not supported"),
+                    &format!("{pointer}/{}", esc(k)),
+                );
             }
         }
         if ops.len() + combinators.len() != 1 {
-            self.sink.schema("A choice rule must have exactly one comparison operator, or one of And, Or, Not", pointer);
+            self.sink.schema(
+                "A choice rule must have exactly one comparison operator, or one of And, Or, Not",
+                pointer,
+            );
             return None;
         }
         if let Some(c) = combinators.first() {
             let cp = format!("{pointer}/{c}");
             return match (*c, o.get(*c)) {
-                ("Not", Some(Value::Object(inner))) => self.condition(inner, &cp, language, false).map(|c| Condition::Not(Box::new(c))),
+                ("Not", Some(Value::Object(inner))) => self
+                    .condition(inner, &cp, language, false)
+                    .map(|c| Condition::Not(Box::new(c))),
                 ("And" | "Or", Some(Value::Array(items))) if !items.is_empty() => {
                     let mut subs = Vec::new();
                     for (i, item) in items.iter().enumerate() {
                         match item.as_object() {
-                            Some(io) => subs.extend(self.condition(io, &format!("{cp}/{i}"), language, false)),
-                            None => self.sink.schema("A choice rule must be an object", &format!("{cp}/{i}")),
+                            Some(io) => subs.extend(self.condition(
+                                io,
+                                &format!("{cp}/{i}"),
+                                language,
+                                false,
+                            )),
+                            None => self
+                                .sink
+                                .schema("A choice rule must be an object", &format!("{cp}/{i}")),
                         }
                     }
-                    Some(if *c == "And" { Condition::And(subs) } else { Condition::Or(subs) })
+                    Some(if *c == "And" {
+                        Condition::And(subs)
+                    } else {
+                        Condition::Or(subs)
+                    })
                 }
                 _ => {
-                    self.sink.schema(format!("The value for the field '{c}' must be {}", if *c == "Not" { "a choice rule" } else { "a non-empty array of choice rules" }), &cp);
+                    self.sink.schema(
+                        format!(
+                            "The value for the field '{c}' must be {}",
+                            if *c == "Not" {
+                                "a choice rule"
+                            } else {
+                                "a non-empty array of choice rules"
+                            }
+                        ),
+                        &cp,
+                    );
                     None
                 }
             };
@@ -770,7 +1306,8 @@ impl Builder<'_> {
         let op = ops[0].clone();
         let variable = match o.get("Variable") {
             None => {
-                self.sink.schema("These fields are required: [Variable]", pointer);
+                self.sink
+                    .schema("These fields are required: [Variable]", pointer);
                 return None;
             }
             Some(v) => self.path_field(v, &format!("{pointer}/Variable"), "Variable")?,
@@ -779,17 +1316,30 @@ impl Builder<'_> {
         let op_ptr = format!("{pointer}/{op}");
         if let Some((_, test)) = choice::TYPE_TESTS.iter().find(|(n, _)| *n == op) {
             let Some(expected) = value.as_bool() else {
-                self.sink.schema(format!("The value for the field '{op}' must be a boolean"), &op_ptr);
+                self.sink.schema(
+                    format!("The value for the field '{op}' must be a boolean"),
+                    &op_ptr,
+                );
                 return None;
             };
-            return Some(Condition::Test { variable, test: *test, expected });
+            return Some(Condition::Test {
+                variable,
+                test: *test,
+                expected,
+            });
         }
         if op == "StringMatches" {
             let Some(p) = value.as_str() else {
-                self.sink.schema("The value for the field 'StringMatches' must be a string", &op_ptr);
+                self.sink.schema(
+                    "The value for the field 'StringMatches' must be a string",
+                    &op_ptr,
+                );
                 return None;
             };
-            return Some(Condition::Matches { variable, pattern: choice::compile_pattern(p) });
+            return Some(Condition::Matches {
+                variable,
+                pattern: choice::compile_pattern(p),
+            });
         }
         let (base, is_path) = match op.strip_suffix("Path") {
             Some(b) => (b.to_string(), true),
@@ -812,16 +1362,27 @@ impl Builder<'_> {
                     choice::Kind::Boolean => "a boolean",
                     choice::Kind::Timestamp => "an RFC3339 timestamp",
                 };
-                self.sink.schema(format!("The value for the field '{op}' must be {what}"), &op_ptr);
+                self.sink.schema(
+                    format!("The value for the field '{op}' must be {what}"),
+                    &op_ptr,
+                );
                 return None;
             }
             Operand::Literal(value)
         };
-        Some(Condition::Compare { variable, kind, cmp, operand })
+        Some(Condition::Compare {
+            variable,
+            kind,
+            cmp,
+            operand,
+        })
     }
 
     fn wait(&mut self, obj: &json::Map, pointer: &str, language: QueryLanguage) -> WaitSpec {
-        let given: Vec<&str> = ["Seconds", "Timestamp", "SecondsPath", "TimestampPath"].into_iter().filter(|k| obj.contains_key(*k)).collect();
+        let given: Vec<&str> = ["Seconds", "Timestamp", "SecondsPath", "TimestampPath"]
+            .into_iter()
+            .filter(|k| obj.contains_key(*k))
+            .collect();
         if given.len() != 1 {
             self.sink.schema("A Wait state must have exactly one of 'Seconds', 'Timestamp', 'SecondsPath' or 'TimestampPath'", pointer);
         }
@@ -830,25 +1391,40 @@ impl Builder<'_> {
         let v = obj.get(field).cloned().unwrap_or(Value::from(0));
         match field {
             "Seconds" => match &v {
-                Value::String(s) if language == QueryLanguage::Jsonata && is_jsonata_expr(s) => WaitSpec::Seconds(Dyn::Jsonata(s.clone())),
-                _ => WaitSpec::Seconds(Dyn::Const(self.int_field(&v, &fp, "Seconds", 0, MAX_SECONDS).unwrap_or(0))),
+                Value::String(s) if language == QueryLanguage::Jsonata && is_jsonata_expr(s) => {
+                    WaitSpec::Seconds(Dyn::Jsonata(s.clone()))
+                }
+                _ => WaitSpec::Seconds(Dyn::Const(
+                    self.int_field(&v, &fp, "Seconds", 0, MAX_SECONDS)
+                        .unwrap_or(0),
+                )),
             },
             "Timestamp" => match v.as_str() {
-                Some(s) if language == QueryLanguage::Jsonata && is_jsonata_expr(s) => WaitSpec::Timestamp(Dyn::Jsonata(Rc::from(s))),
+                Some(s) if language == QueryLanguage::Jsonata && is_jsonata_expr(s) => {
+                    WaitSpec::Timestamp(Dyn::Jsonata(Rc::from(s)))
+                }
                 Some(s) => match parse_rfc3339(s) {
                     Some(t) => WaitSpec::Timestamp(Dyn::Const(t)),
                     None => {
-                        self.sink.schema("String does not match RFC3339 timestamp", &fp);
+                        self.sink
+                            .schema("String does not match RFC3339 timestamp", &fp);
                         WaitSpec::Timestamp(Dyn::Const(0))
                     }
                 },
                 None => {
-                    self.sink.schema("String does not match RFC3339 timestamp", &fp);
+                    self.sink
+                        .schema("String does not match RFC3339 timestamp", &fp);
                     WaitSpec::Timestamp(Dyn::Const(0))
                 }
             },
-            "SecondsPath" => WaitSpec::Seconds(self.path_field(&v, &fp, field).map_or(Dyn::Const(0), Dyn::Path)),
-            _ => WaitSpec::Timestamp(self.path_field(&v, &fp, field).map_or(Dyn::Const(0), Dyn::Path)),
+            "SecondsPath" => WaitSpec::Seconds(
+                self.path_field(&v, &fp, field)
+                    .map_or(Dyn::Const(0), Dyn::Path),
+            ),
+            _ => WaitSpec::Timestamp(
+                self.path_field(&v, &fp, field)
+                    .map_or(Dyn::Const(0), Dyn::Path),
+            ),
         }
     }
 
@@ -857,13 +1433,23 @@ impl Builder<'_> {
             let path_field = format!("{field}Path");
             match (obj.get(field), obj.get(path_field.as_str())) {
                 (Some(_), Some(_)) => {
-                    b.sink.schema(format!("Only one of '{field}' and '{path_field}' may be given"), pointer);
+                    b.sink.schema(
+                        format!("Only one of '{field}' and '{path_field}' may be given"),
+                        pointer,
+                    );
                     None
                 }
-                (Some(Value::String(s)), None) if language == QueryLanguage::Jsonata && is_jsonata_expr(s) => Some(FailField::Jsonata(s.clone())),
+                (Some(Value::String(s)), None)
+                    if language == QueryLanguage::Jsonata && is_jsonata_expr(s) =>
+                {
+                    Some(FailField::Jsonata(s.clone()))
+                }
                 (Some(Value::String(s)), None) => Some(FailField::Const(s.clone())),
                 (Some(_), None) => {
-                    b.sink.schema(format!("The value for the field '{field}' must be a string"), &format!("{pointer}/{field}"));
+                    b.sink.schema(
+                        format!("The value for the field '{field}' must be a string"),
+                        &format!("{pointer}/{field}"),
+                    );
                     None
                 }
                 // A path or (AWS allows it here) an intrinsic function call.
@@ -889,21 +1475,32 @@ impl Builder<'_> {
         match obj.get("Branches").map(|b| b.as_array()) {
             Some(Some(arr)) => {
                 if arr.is_empty() {
-                    self.sink.schema("The field 'Branches' must hold at least one branch", &format!("{pointer}/Branches"));
+                    self.sink.schema(
+                        "The field 'Branches' must hold at least one branch",
+                        &format!("{pointer}/Branches"),
+                    );
                 }
                 for (i, b) in arr.iter().enumerate() {
                     let bp = format!("{pointer}/Branches/{i}");
                     match b.as_object() {
                         Some(bo) => {
                             required(&mut self.sink, bo, &["States", "StartAt"], &bp);
-                            let language = self.query_language(bo.get("QueryLanguage"), &format!("{bp}/QueryLanguage")).unwrap_or(self.top_language);
+                            let language = self
+                                .query_language(
+                                    bo.get("QueryLanguage"),
+                                    &format!("{bp}/QueryLanguage"),
+                                )
+                                .unwrap_or(self.top_language);
                             branches.push(Rc::new(self.graph(bo, &bp, language)));
                         }
                         None => self.sink.schema("A branch must be an object", &bp),
                     }
                 }
             }
-            Some(None) => self.sink.schema("The value for the field 'Branches' must be an array", &format!("{pointer}/Branches")),
+            Some(None) => self.sink.schema(
+                "The value for the field 'Branches' must be an array",
+                &format!("{pointer}/Branches"),
+            ),
             None => {}
         }
         Kind::Parallel { branches }
@@ -914,11 +1511,15 @@ impl Builder<'_> {
             (Some(p), None) => ("ItemProcessor", Some(p)),
             (None, Some(p)) => ("Iterator", Some(p)),
             (Some(_), Some(_)) => {
-                self.sink.schema("Only one of 'ItemProcessor' and 'Iterator' may be given", pointer);
+                self.sink.schema(
+                    "Only one of 'ItemProcessor' and 'Iterator' may be given",
+                    pointer,
+                );
                 ("ItemProcessor", obj.get("ItemProcessor"))
             }
             (None, None) => {
-                self.sink.schema("These fields are required: [ItemProcessor]", pointer);
+                self.sink
+                    .schema("These fields are required: [ItemProcessor]", pointer);
                 ("ItemProcessor", None)
             }
         };
@@ -932,7 +1533,10 @@ impl Builder<'_> {
                     match cfg.get("Mode").and_then(Value::as_str) {
                         Some("DISTRIBUTED") => mode = MapMode::Distributed,
                         Some("INLINE") | None => {}
-                        Some(_) => self.sink.schema("The value for the field 'Mode' must be one of [INLINE, DISTRIBUTED]", &format!("{pp}/ProcessorConfig/Mode")),
+                        Some(_) => self.sink.schema(
+                            "The value for the field 'Mode' must be one of [INLINE, DISTRIBUTED]",
+                            &format!("{pp}/ProcessorConfig/Mode"),
+                        ),
                     }
                     match cfg.get("ExecutionType").and_then(Value::as_str) {
                         Some("EXPRESS") => execution_type = WorkflowType::Express,
@@ -941,37 +1545,57 @@ impl Builder<'_> {
                     }
                 }
                 if mode == MapMode::Distributed && self.workflow_type == WorkflowType::Express {
-                    self.sink.schema("Express state machine does not support Distributed Map", &format!("{pp}/ProcessorConfig/Mode"));
+                    self.sink.schema(
+                        "Express state machine does not support Distributed Map",
+                        &format!("{pp}/ProcessorConfig/Mode"),
+                    );
                 }
-                let inner_language = self.query_language(po.get("QueryLanguage"), &format!("{pp}/QueryLanguage")).unwrap_or(self.top_language);
+                let inner_language = self
+                    .query_language(po.get("QueryLanguage"), &format!("{pp}/QueryLanguage"))
+                    .unwrap_or(self.top_language);
                 let _ = language;
                 self.graph(po, &pp, inner_language)
             }
             None => {
                 if processor.is_some() {
-                    self.sink.schema(format!("The value for the field '{proc_field}' must be an object"), &pp);
+                    self.sink.schema(
+                        format!("The value for the field '{proc_field}' must be an object"),
+                        &pp,
+                    );
                 }
                 Graph::default()
             }
         };
-        let items_path = obj.get("ItemsPath").and_then(|v| self.path_field(v, &format!("{pointer}/ItemsPath"), "ItemsPath"));
+        let items_path = obj
+            .get("ItemsPath")
+            .and_then(|v| self.path_field(v, &format!("{pointer}/ItemsPath"), "ItemsPath"));
         let (selector_field, selector) = match (obj.get("ItemSelector"), obj.get("Parameters")) {
             (Some(s), None) => ("ItemSelector", Some(s)),
             (None, Some(s)) => ("Parameters", Some(s)),
             (Some(_), Some(_)) => {
-                self.sink.schema("Only one of 'ItemSelector' and 'Parameters' may be given", pointer);
+                self.sink.schema(
+                    "Only one of 'ItemSelector' and 'Parameters' may be given",
+                    pointer,
+                );
                 ("ItemSelector", obj.get("ItemSelector"))
             }
             (None, None) => ("ItemSelector", None),
         };
-        let item_selector = if selector.is_some() { self.template_field(obj, selector_field, pointer, language) } else { None };
+        let item_selector = if selector.is_some() {
+            self.template_field(obj, selector_field, pointer, language)
+        } else {
+            None
+        };
         let max_concurrency = match self.dyn_int(obj, "MaxConcurrency", pointer, 0, language) {
             Some(Dyn::Const(v)) => Dyn::Const(v as u64),
             Some(Dyn::Path(p)) => Dyn::Path(p),
             Some(Dyn::Jsonata(e)) => Dyn::Jsonata(e),
             None => Dyn::Const(0),
         };
-        let tolerated_failure_percentage = match (obj.get("ToleratedFailurePercentage"), obj.get("ToleratedFailurePercentagePath")) {
+        let tolerated_failure_percentage = match (
+            obj.get("ToleratedFailurePercentage"),
+            obj.get("ToleratedFailurePercentagePath"),
+        ) {
             (Some(Value::String(s)), _) if is_jsonata_expr(s) => Some(Dyn::Jsonata(s.clone())),
             (Some(v), _) => match v.as_number().map(|n| n.as_f64()) {
                 Some(p) if (0.0..=100.0).contains(&p) => Some(Dyn::Const(p)),
@@ -980,18 +1604,30 @@ impl Builder<'_> {
                     None
                 }
             },
-            (None, Some(v)) => self.path_field(v, &format!("{pointer}/ToleratedFailurePercentagePath"), "ToleratedFailurePercentagePath").map(Dyn::Path),
+            (None, Some(v)) => self
+                .path_field(
+                    v,
+                    &format!("{pointer}/ToleratedFailurePercentagePath"),
+                    "ToleratedFailurePercentagePath",
+                )
+                .map(Dyn::Path),
             (None, None) => None,
         };
-        let tolerated_failure_count = self.dyn_int(obj, "ToleratedFailureCount", pointer, 0, language).map(|d| match d {
-            Dyn::Const(v) => Dyn::Const(v as u64),
-            Dyn::Path(p) => Dyn::Path(p),
-            Dyn::Jsonata(e) => Dyn::Jsonata(e),
-        });
+        let tolerated_failure_count = self
+            .dyn_int(obj, "ToleratedFailureCount", pointer, 0, language)
+            .map(|d| match d {
+                Dyn::Const(v) => Dyn::Const(v as u64),
+                Dyn::Path(p) => Dyn::Path(p),
+                Dyn::Jsonata(e) => Dyn::Jsonata(e),
+            });
         let label: Option<Rc<str>> = obj.get("Label").and_then(Value::as_str).map(Rc::from);
         if let Some(l) = &label {
             if l.chars().count() > 40 {
-                self.sink.error(codes::INVALID_LABEL_NAME, "A Map Label must be at most 40 characters", &format!("{pointer}/Label"));
+                self.sink.error(
+                    codes::INVALID_LABEL_NAME,
+                    "A Map Label must be at most 40 characters",
+                    &format!("{pointer}/Label"),
+                );
             }
         }
         Kind::Map(Box::new(MapSpec {
@@ -1027,7 +1663,11 @@ pub fn classify_resource(text: &str) -> Resource {
         };
         if let Some((service, action)) = base.rsplit_once(':') {
             if !service.is_empty() && !action.is_empty() {
-                return Resource::Service { service: Rc::from(service), action: Rc::from(action), pattern };
+                return Resource::Service {
+                    service: Rc::from(service),
+                    action: Rc::from(action),
+                    pattern,
+                };
             }
         }
         return Resource::Other(Rc::from(text));
@@ -1054,8 +1694,16 @@ fn optimized_integration_known(service: &str, action: &str, pattern: Pattern) ->
         ("lambda", &["invoke"], rr_wait),
         ("sns", &["publish"], rr_wait),
         ("sqs", &["sendMessage"], rr_wait),
-        ("dynamodb", &["getItem", "putItem", "updateItem", "deleteItem"], &[RequestResponse]),
-        ("states", &["startExecution"], &[RequestResponse, Sync, Sync2, WaitForTaskToken]),
+        (
+            "dynamodb",
+            &["getItem", "putItem", "updateItem", "deleteItem"],
+            &[RequestResponse],
+        ),
+        (
+            "states",
+            &["startExecution"],
+            &[RequestResponse, Sync, Sync2, WaitForTaskToken],
+        ),
         ("events", &["putEvents"], rr_wait),
         ("apigateway", &["invoke"], rr_wait),
         ("http", &["invoke"], &[RequestResponse]),
@@ -1063,16 +1711,102 @@ fn optimized_integration_known(service: &str, action: &str, pattern: Pattern) ->
         ("ecs", &["runTask"], all3),
         ("glue", &["startJobRun"], all3),
         ("databrew", &["startJobRun"], rr_sync),
-        ("codebuild", &["startBuild", "stopBuild", "batchDeleteBuilds", "batchGetReports", "startBuildBatch"], rr_sync),
-        ("athena", &["startQueryExecution", "stopQueryExecution", "getQueryExecution", "getQueryResults", "startQueryExecution"], rr_sync),
-        ("elasticmapreduce", &["createCluster", "terminateCluster", "addStep", "cancelStep", "setClusterTerminationProtection", "modifyInstanceFleetByName", "modifyInstanceGroupByName"], rr_sync),
-        ("emr-containers", &["startJobRun", "createVirtualCluster", "deleteVirtualCluster"], rr_sync),
-        ("emr-serverless", &["createApplication", "startApplication", "stopApplication", "deleteApplication", "startJobRun", "cancelJobRun"], rr_sync),
-        ("eks", &["createCluster", "deleteCluster", "createNodegroup", "deleteNodegroup", "runJob", "call"], rr_sync),
-        ("sagemaker", &["createTrainingJob", "createTransformJob", "createHyperParameterTuningJob", "createLabelingJob", "createProcessingJob", "createModel", "createEndpoint", "createEndpointConfig", "updateEndpoint"], rr_sync),
+        (
+            "codebuild",
+            &[
+                "startBuild",
+                "stopBuild",
+                "batchDeleteBuilds",
+                "batchGetReports",
+                "startBuildBatch",
+            ],
+            rr_sync,
+        ),
+        (
+            "athena",
+            &[
+                "startQueryExecution",
+                "stopQueryExecution",
+                "getQueryExecution",
+                "getQueryResults",
+                "startQueryExecution",
+            ],
+            rr_sync,
+        ),
+        (
+            "elasticmapreduce",
+            &[
+                "createCluster",
+                "terminateCluster",
+                "addStep",
+                "cancelStep",
+                "setClusterTerminationProtection",
+                "modifyInstanceFleetByName",
+                "modifyInstanceGroupByName",
+            ],
+            rr_sync,
+        ),
+        (
+            "emr-containers",
+            &[
+                "startJobRun",
+                "createVirtualCluster",
+                "deleteVirtualCluster",
+            ],
+            rr_sync,
+        ),
+        (
+            "emr-serverless",
+            &[
+                "createApplication",
+                "startApplication",
+                "stopApplication",
+                "deleteApplication",
+                "startJobRun",
+                "cancelJobRun",
+            ],
+            rr_sync,
+        ),
+        (
+            "eks",
+            &[
+                "createCluster",
+                "deleteCluster",
+                "createNodegroup",
+                "deleteNodegroup",
+                "runJob",
+                "call",
+            ],
+            rr_sync,
+        ),
+        (
+            "sagemaker",
+            &[
+                "createTrainingJob",
+                "createTransformJob",
+                "createHyperParameterTuningJob",
+                "createLabelingJob",
+                "createProcessingJob",
+                "createModel",
+                "createEndpoint",
+                "createEndpointConfig",
+                "updateEndpoint",
+            ],
+            rr_sync,
+        ),
         ("mediaconvert", &["createJob"], rr_sync),
-        ("bedrock", &["invokeModel", "createModelCustomizationJob"], rr_sync),
-        ("s3", &["getObject", "listObjectsV2", "putObject"], &[RequestResponse]),
+        (
+            "bedrock",
+            &["invokeModel", "createModelCustomizationJob"],
+            rr_sync,
+        ),
+        (
+            "s3",
+            &["getObject", "listObjectsV2", "putObject"],
+            &[RequestResponse],
+        ),
     ];
-    table.iter().any(|(s, actions, patterns)| *s == service && actions.contains(&action) && patterns.contains(&pattern))
+    table.iter().any(|(s, actions, patterns)| {
+        *s == service && actions.contains(&action) && patterns.contains(&pattern)
+    })
 }

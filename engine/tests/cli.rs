@@ -11,8 +11,15 @@ fn data_dir() -> PathBuf {
 }
 
 fn run(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_asl")).args(args).output().expect("asl runs");
-    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into(), String::from_utf8_lossy(&out.stderr).into())
+    let out = Command::new(env!("CARGO_BIN_EXE_asl"))
+        .args(args)
+        .output()
+        .expect("asl runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into(),
+        String::from_utf8_lossy(&out.stderr).into(),
+    )
 }
 
 #[test]
@@ -22,18 +29,30 @@ fn bad_input_exits_2_with_one_clear_line() {
     let broken = data_dir().join("cli/broken.json");
     let broken = broken.to_str().expect("utf-8 path");
     let cases: &[(&[&str], &str)] = &[
-        (&["run", "/no/such/file.json"], "cannot read /no/such/file.json"),
+        (
+            &["run", "/no/such/file.json"],
+            "cannot read /no/such/file.json",
+        ),
         (&["run", def, "--input", broken], "broken.json: Unexpected"),
         (&["run", def, "--frobnicate"], "unknown flag --frobnicate"),
-        (&["run", def, "--type", "MEDIUM"], "--type must be STANDARD or EXPRESS"),
-        (&["run", def, "--start-time", "yesterday"], "--start-time must be an RFC 3339 timestamp"),
+        (
+            &["run", def, "--type", "MEDIUM"],
+            "--type must be STANDARD or EXPRESS",
+        ),
+        (
+            &["run", def, "--start-time", "yesterday"],
+            "--start-time must be an RFC 3339 timestamp",
+        ),
         (&["fly"], "unknown command 'fly'"),
         (&[], "no command given"),
     ];
     for (args, needle) in cases {
         let (code, _, err) = run(args);
         assert_eq!(code, 2, "asl {args:?} should exit 2; stderr: {err}");
-        assert!(err.lines().next().unwrap_or("").contains(needle), "asl {args:?}: first stderr line should mention {needle:?}, got {err:?}");
+        assert!(
+            err.lines().next().unwrap_or("").contains(needle),
+            "asl {args:?}: first stderr line should mention {needle:?}, got {err:?}"
+        );
         assert!(!err.contains("panicked"), "asl {args:?} panicked: {err}");
     }
 }

@@ -19,10 +19,22 @@ pub fn shared_dir() -> PathBuf {
 /// Fixture stems (`NAME` of `NAME.asl.json`) in a folder, sorted.
 pub fn fixtures(dir: &Path) -> Vec<PathBuf> {
     let mut out: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.to_string_lossy().ends_with(".asl.json")).collect())
+        .map(|rd| {
+            rd.filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.to_string_lossy().ends_with(".asl.json"))
+                .collect()
+        })
         .unwrap_or_default();
     out.sort();
-    out.into_iter().map(|p| PathBuf::from(p.to_string_lossy().trim_end_matches(".asl.json").to_string())).collect()
+    out.into_iter()
+        .map(|p| {
+            PathBuf::from(
+                p.to_string_lossy()
+                    .trim_end_matches(".asl.json")
+                    .to_string(),
+            )
+        })
+        .collect()
 }
 
 fn sibling(stem: &Path, suffix: &str) -> PathBuf {
@@ -37,32 +49,60 @@ fn read_opt(path: &Path) -> Option<String> {
 /// Returns a description of the mismatch.
 pub fn expect_file(path: &Path, actual: &str) -> Result<(), String> {
     if std::env::var("UPDATE_EXPECT").is_ok_and(|v| v == "1") {
-        std::fs::write(path, actual).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        std::fs::write(path, actual)
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
         return Ok(());
     }
-    let expected = read_opt(path).ok_or_else(|| format!("{} is missing (run with UPDATE_EXPECT=1 to create it)", path.display()))?;
+    let expected = read_opt(path).ok_or_else(|| {
+        format!(
+            "{} is missing (run with UPDATE_EXPECT=1 to create it)",
+            path.display()
+        )
+    })?;
     if expected == actual {
         Ok(())
     } else {
-        Err(format!("{} differs:\n--- expected\n{expected}\n--- actual\n{actual}", path.display()))
+        Err(format!(
+            "{} differs:\n--- expected\n{expected}\n--- actual\n{actual}",
+            path.display()
+        ))
     }
 }
 
 /// Options a fixture may set in `NAME.options.json`: `{"type": "EXPRESS", "testCase": "...",
 /// "machineName": "...", "seed": 1, "maxTransitions": 100, "startTime": "..."}`.
 fn options_for(stem: &Path) -> Result<RunOptions, String> {
-    let mocks = read_opt(&sibling(stem, "mocks.json")).map(|t| api::parse_json(&t)).transpose()?;
-    let opts = read_opt(&sibling(stem, "options.json")).map(|t| api::parse_json(&t)).transpose()?.unwrap_or_default();
+    let mocks = read_opt(&sibling(stem, "mocks.json"))
+        .map(|t| api::parse_json(&t))
+        .transpose()?;
+    let opts = read_opt(&sibling(stem, "options.json"))
+        .map(|t| api::parse_json(&t))
+        .transpose()?
+        .unwrap_or_default();
     let s = |k: &str| opts.get(k).and_then(Value::as_str).map(str::to_string);
     Ok(RunOptions {
-        workflow_type: s("type").and_then(|t| WorkflowType::parse(&t)).unwrap_or_default(),
+        workflow_type: s("type")
+            .and_then(|t| WorkflowType::parse(&t))
+            .unwrap_or_default(),
         mocks,
         machine_name: s("machineName"),
         test_case: s("testCase"),
         context: None,
-        start_time_ms: Some(s("startTime").and_then(|t| engine::time::parse_rfc3339(&t)).unwrap_or(1_700_000_000_000)),
-        seed: opts.get("seed").and_then(Value::as_number).and_then(|n| n.as_i64()).unwrap_or(0) as u64,
-        max_transitions: opts.get("maxTransitions").and_then(Value::as_number).and_then(|n| n.as_i64()).map(|n| n as u64),
+        start_time_ms: Some(
+            s("startTime")
+                .and_then(|t| engine::time::parse_rfc3339(&t))
+                .unwrap_or(1_700_000_000_000),
+        ),
+        seed: opts
+            .get("seed")
+            .and_then(Value::as_number)
+            .and_then(|n| n.as_i64())
+            .unwrap_or(0) as u64,
+        max_transitions: opts
+            .get("maxTransitions")
+            .and_then(Value::as_number)
+            .and_then(|n| n.as_i64())
+            .map(|n| n as u64),
         record_inspection: true,
     })
 }
@@ -72,7 +112,10 @@ fn options_for(stem: &Path) -> Result<RunOptions, String> {
 /// counters, then every event with its state and virtual time.
 pub fn run_trace(stem: &Path) -> Result<String, String> {
     let def = read_opt(&sibling(stem, "asl.json")).ok_or("no definition")?;
-    let input = read_opt(&sibling(stem, "input.json")).map(|t| api::parse_json(&t)).transpose()?.unwrap_or_else(Value::object);
+    let input = read_opt(&sibling(stem, "input.json"))
+        .map(|t| api::parse_json(&t))
+        .transpose()?
+        .unwrap_or_else(Value::object);
     let options = options_for(stem)?;
     let mut callbacks: Vec<Value> = read_opt(&sibling(stem, "callbacks.json"))
         .map(|t| api::parse_json(&t))
@@ -87,16 +130,25 @@ pub fn run_trace(stem: &Path) -> Result<String, String> {
     };
     loop {
         ex.run();
-        let Status::WaitingForCallback { token, state } = ex.status().clone() else { break };
+        let Status::WaitingForCallback { token, state } = ex.status().clone() else {
+            break;
+        };
         let Some(action) = callbacks.pop() else {
-            let _ = writeln!(out, "waiting for a callback in '{state}' (no more callbacks scripted)");
+            let _ = writeln!(
+                out,
+                "waiting for a callback in '{state}' (no more callbacks scripted)"
+            );
             break;
         };
         let _ = writeln!(out, "callback to '{state}': {}", action.to_json());
         let result = if let Some(v) = action.get("success") {
             ex.send_task_success(&token, v.clone())
         } else if let Some(f) = action.get("failure") {
-            ex.send_task_failure(&token, f.get("error").and_then(Value::as_str), f.get("cause").and_then(Value::as_str))
+            ex.send_task_failure(
+                &token,
+                f.get("error").and_then(Value::as_str),
+                f.get("cause").and_then(Value::as_str),
+            )
         } else {
             ex.send_task_heartbeat(&token)
         };
@@ -105,17 +157,39 @@ pub fn run_trace(stem: &Path) -> Result<String, String> {
         }
     }
     let summary = api::summary(&ex);
-    for key in ["status", "output", "error", "cause", "transitions", "durationMs"] {
+    for key in [
+        "status",
+        "output",
+        "error",
+        "cause",
+        "transitions",
+        "durationMs",
+    ] {
         let v = summary.get(key).cloned().unwrap_or_default();
         if !v.is_null() {
-            let _ = writeln!(out, "{key}: {}", v.as_str().map_or_else(|| v.to_json(), str::to_string));
+            let _ = writeln!(
+                out,
+                "{key}: {}",
+                v.as_str().map_or_else(|| v.to_json(), str::to_string)
+            );
         }
     }
     let start = options.start_time_ms.unwrap_or(0);
     let _ = writeln!(out, "events:");
     for e in ex.history() {
-        let name = e.kind.state_name().map(|n| format!(" {n}")).unwrap_or_default();
-        let _ = writeln!(out, "  {:>3} <{:<3} {:<28}{name} +{}ms", e.id, e.previous_event_id, e.kind.type_name(), e.timestamp_ms - start);
+        let name = e
+            .kind
+            .state_name()
+            .map(|n| format!(" {n}"))
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "  {:>3} <{:<3} {:<28}{name} +{}ms",
+            e.id,
+            e.previous_event_id,
+            e.kind.type_name(),
+            e.timestamp_ms - start
+        );
     }
     Ok(out)
 }
@@ -126,7 +200,11 @@ pub fn diagnostics_text(stem: &Path) -> Result<String, String> {
     let def = read_opt(&sibling(stem, "asl.json")).ok_or("no definition")?;
     let ty = read_opt(&sibling(stem, "options.json"))
         .and_then(|t| api::parse_json(&t).ok())
-        .and_then(|o| o.get("type").and_then(Value::as_str).and_then(WorkflowType::parse))
+        .and_then(|o| {
+            o.get("type")
+                .and_then(Value::as_str)
+                .and_then(WorkflowType::parse)
+        })
         .unwrap_or_default();
     let v = api::validate(&def, ty);
     let mut out = String::new();

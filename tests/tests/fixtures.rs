@@ -6,13 +6,24 @@ use tests::{data_dir, diagnostics_text, expect_file, fixtures, run_trace};
 fn check_all(dir: &str, check: impl Fn(&std::path::Path) -> Result<(), String>) {
     let stems = fixtures(&data_dir().join(dir));
     assert!(!stems.is_empty(), "no fixtures in data/{dir}");
-    let failures: Vec<String> = stems.iter().filter_map(|s| check(s).err().map(|e| format!("{}: {e}", s.display()))).collect();
-    assert!(failures.is_empty(), "{} of {} fixtures failed:\n{}", failures.len(), stems.len(), failures.join("\n\n"));
+    let failures: Vec<String> = stems
+        .iter()
+        .filter_map(|s| check(s).err().map(|e| format!("{}: {e}", s.display())))
+        .collect();
+    assert!(
+        failures.is_empty(),
+        "{} of {} fixtures failed:\n{}",
+        failures.len(),
+        stems.len(),
+        failures.join("\n\n")
+    );
 }
 
 #[test]
 fn exec_fixtures_match_their_traces() {
-    check_all("exec", |stem| expect_file(&stem.with_extension("trace.txt"), &run_trace(stem)?));
+    check_all("exec", |stem| {
+        expect_file(&stem.with_extension("trace.txt"), &run_trace(stem)?)
+    });
 }
 
 #[test]

@@ -35,7 +35,9 @@ fn parse_args(raw: &[String], value_flags: &[&str], bool_flags: &[&str]) -> Resu
                     Some(v) => v,
                     None => {
                         i += 1;
-                        raw.get(i).cloned().ok_or_else(|| format!("--{name} needs a value"))?
+                        raw.get(i)
+                            .cloned()
+                            .ok_or_else(|| format!("--{name} needs a value"))?
                     }
                 };
                 flags.push((name.to_string(), Some(v)));
@@ -54,7 +56,11 @@ fn parse_args(raw: &[String], value_flags: &[&str], bool_flags: &[&str]) -> Resu
 
 impl Args {
     fn get(&self, name: &str) -> Option<&str> {
-        self.flags.iter().rev().find(|(n, _)| n == name).and_then(|(_, v)| v.as_deref())
+        self.flags
+            .iter()
+            .rev()
+            .find(|(n, _)| n == name)
+            .and_then(|(_, v)| v.as_deref())
     }
     fn has(&self, name: &str) -> bool {
         self.flags.iter().any(|(n, _)| n == name)
@@ -72,7 +78,8 @@ fn read_json(path: &str) -> Result<Value, String> {
 fn workflow_type(args: &Args) -> Result<WorkflowType, String> {
     match args.get("type") {
         None => Ok(WorkflowType::Standard),
-        Some(t) => WorkflowType::parse(t).ok_or_else(|| format!("--type must be STANDARD or EXPRESS, not '{t}'")),
+        Some(t) => WorkflowType::parse(t)
+            .ok_or_else(|| format!("--type must be STANDARD or EXPRESS, not '{t}'")),
     }
 }
 
@@ -91,11 +98,30 @@ fn cmd_validate(raw: &[String]) -> Result<ExitCode, String> {
         "truncated" => false,
     };
     println!("{}", out.to_json_pretty());
-    Ok(if ok { ExitCode::SUCCESS } else { ExitCode::from(1) })
+    Ok(if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
 
 fn cmd_run(raw: &[String]) -> Result<ExitCode, String> {
-    let args = parse_args(raw, &["input", "mocks", "test-case", "machine-name", "context", "start-time", "type", "seed", "max-transitions", "history"], &[])?;
+    let args = parse_args(
+        raw,
+        &[
+            "input",
+            "mocks",
+            "test-case",
+            "machine-name",
+            "context",
+            "start-time",
+            "type",
+            "seed",
+            "max-transitions",
+            "history",
+        ],
+        &[],
+    )?;
     let [def] = args.positional.as_slice() else {
         return Err("run takes one definition file".into());
     };
@@ -109,7 +135,12 @@ fn cmd_run(raw: &[String]) -> Result<ExitCode, String> {
         None => None,
     };
     let number = |name: &str| -> Result<Option<u64>, String> {
-        args.get(name).map(|v| v.parse::<u64>().map_err(|_| format!("--{name} must be a whole number, not '{v}'"))).transpose()
+        args.get(name)
+            .map(|v| {
+                v.parse::<u64>()
+                    .map_err(|_| format!("--{name} must be a whole number, not '{v}'"))
+            })
+            .transpose()
     };
     let options = RunOptions {
         workflow_type: workflow_type(&args)?,
@@ -126,31 +157,53 @@ fn cmd_run(raw: &[String]) -> Result<ExitCode, String> {
         Ok(ex) => ex,
         Err(api::StartError::Invalid(diags)) => {
             let diagnostics: Vec<Value> = diags.iter().map(|d| d.to_value()).collect();
-            println!("{}", engine::obj! { "status" => "INVALID", "diagnostics" => diagnostics }.to_json_pretty());
+            println!(
+                "{}",
+                engine::obj! { "status" => "INVALID", "diagnostics" => diagnostics }
+                    .to_json_pretty()
+            );
             return Ok(ExitCode::from(1));
         }
         Err(e @ api::StartError::Mocks(_)) => return Err(e.to_string()),
     };
     ex.run();
     if let Some(path) = args.get("history") {
-        std::fs::write(path, api::history_value(&ex).to_json_pretty()).map_err(|e| format!("cannot write {path}: {e}"))?;
+        std::fs::write(path, api::history_value(&ex).to_json_pretty())
+            .map_err(|e| format!("cannot write {path}: {e}"))?;
     }
     println!("{}", api::summary(&ex).to_json_pretty());
-    Ok(if ex.status().name() == "SUCCEEDED" { ExitCode::SUCCESS } else { ExitCode::from(1) })
+    Ok(if ex.status().name() == "SUCCEEDED" {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
 
 fn tag_list(s: Option<&str>) -> Vec<String> {
-    s.map(|s| s.split(',').map(|t| t.trim().to_string()).filter(|t| !t.is_empty()).collect()).unwrap_or_default()
+    s.map(|s| {
+        s.split(',')
+            .map(|t| t.trim().to_string())
+            .filter(|t| !t.is_empty())
+            .collect()
+    })
+    .unwrap_or_default()
 }
 
 fn cmd_conformance(raw: &[String]) -> Result<ExitCode, String> {
-    let args = parse_args(raw, &["exclude-tags", "only-tags", "failures"], &["verbose"])?;
+    let args = parse_args(
+        raw,
+        &["exclude-tags", "only-tags", "failures"],
+        &["verbose"],
+    )?;
     let [file] = args.positional.as_slice() else {
         return Err("conformance takes one cases file".into());
     };
     let exclude = tag_list(args.get("exclude-tags"));
     let only = tag_list(args.get("only-tags"));
-    let include = |tags: &[String]| !tags.iter().any(|t| exclude.contains(t)) && (only.is_empty() || tags.iter().any(|t| only.contains(t)));
+    let include = |tags: &[String]| {
+        !tags.iter().any(|t| exclude.contains(t))
+            && (only.is_empty() || tags.iter().any(|t| only.contains(t)))
+    };
     let report = conformance::run_file(&read(file)?, &include)?;
     if args.has("verbose") {
         for r in report.results.iter().filter(|r| !r.passed) {
@@ -160,7 +213,11 @@ fn cmd_conformance(raw: &[String]) -> Result<ExitCode, String> {
     if let Some(path) = args.get("failures") {
         let mut text = String::from("# Conformance cases still failing, with the reason.\n# Written by `asl conformance --failures`.\n\n");
         for r in report.results.iter().filter(|r| !r.passed) {
-            text.push_str(&format!("- `{}`\n  {}\n", r.id, r.reason.replace('\n', " ")));
+            text.push_str(&format!(
+                "- `{}`\n  {}\n",
+                r.id,
+                r.reason.replace('\n', " ")
+            ));
         }
         std::fs::write(path, text).map_err(|e| format!("cannot write {path}: {e}"))?;
     }
