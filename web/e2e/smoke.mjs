@@ -1,18 +1,15 @@
 // End-to-end smoke test of the built page (dist/) in Debian's headless Chromium.
 // Prints one line per check and a closing "N passed, N failed".
 import { chromium } from 'playwright-core';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { serve } from './serve.mjs';
 
 const server = await serve('dist');
 const base = `http://127.0.0.1:${server.address().port}/`;
-const profile = mkdtempSync(join(tmpdir(), 'asl-e2e-'));
 const browser = await chromium.launch({
   executablePath: '/usr/bin/chromium',
   args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', `--user-data-dir=${profile}`],
+    // Playwright gives every launch a fresh, empty profile of its own.
+    '--disable-component-update', '--disable-sync'],
 });
 let passed = 0, failed = 0;
 async function check(name, fn) {

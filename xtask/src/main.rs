@@ -1,4 +1,4 @@
-//! `cargo xtask setup | test | serve [--port N] | bench`
+//! `cargo xtask setup | test | serve [--port N] | bench | fuzz [--seconds N]`
 //!
 //! `test` and `serve` first install whatever is missing, by name, from the package registries
 //! (rustup target, Trunk, wasm-bindgen-cli, npm packages, Debian's Chromium), skipping what is
@@ -246,6 +246,62 @@ fn bench() -> Result<(), String> {
         .current_dir(root()))
 }
 
+/// Seeds the fuzz corpus from the conformance cases and the fixtures (definition, input and
+/// mocks joined by 0xFF, as the target splits them), then runs the fuzzer.
+fn fuzz(seconds: &str) -> Result<(), String> {
+    let corpus = root().join("fuzz/corpus/engine");
+    std::fs::create_dir_all(&corpus).map_err(|e| e.to_string())?;
+    let mut seeds = 0;
+    let mut write = |parts: [String; 3]| {
+        let mut bytes = Vec::new();
+        for (i, p) in parts.iter().enumerate() {
+            if i > 0 {
+                bytes.push(0xFF);
+            }
+            bytes.extend_from_slice(p.as_bytes());
+        }
+        seeds += 1;
+        std::fs::write(corpus.join(format!("seed-{seeds:04}")), bytes).map_err(|e| e.to_string())
+    };
+    if let Ok(text) = std::fs::read_to_string(root().join("../shared/conformance/cases.jsonl")) {
+        for line in text.lines() {
+            let Ok(case) = engine::json::parse(line) else {
+                continue;
+            };
+            let get = |k: &str| case.get(k).map(|v| v.to_json()).unwrap_or_default();
+            write([get("definition"), get("input"), get("mocks")])?;
+        }
+    }
+    let exec = root().join("tests/data/exec");
+    for entry in std::fs::read_dir(&exec)
+        .map_err(|e| e.to_string())?
+        .flatten()
+    {
+        let path = entry.path();
+        let name = path.to_string_lossy().to_string();
+        if let Some(stem) = name.strip_suffix(".asl.json") {
+            let read = |suffix: &str| {
+                std::fs::read_to_string(format!("{stem}.{suffix}")).unwrap_or_default()
+            };
+            write([read("asl.json"), read("input.json"), read("mocks.json")])?;
+        }
+    }
+    eprintln!("seeded {seeds} corpus entries");
+    run(Command::new("cargo")
+        .args([
+            "fuzz",
+            "run",
+            "engine",
+            "--",
+            &format!("-max_total_time={seconds}"),
+            "-max_len=65536",
+            "-print_final_stats=1",
+        ])
+        .current_dir(root().join("fuzz"))
+        // cargo-fuzz needs nightly flags; this toolchain is stable.
+        .env("RUSTC_BOOTSTRAP", "1"))
+}
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let port = args
@@ -259,7 +315,18 @@ fn main() -> ExitCode {
         Some("test") => test(),
         Some("serve") => serve(&port),
         Some("bench") => bench(),
-        _ => Err("usage: cargo xtask setup | test | serve [--port N] | bench".into()),
+        Some("fuzz") => fuzz(
+            &args
+                .iter()
+                .position(|a| a == "--seconds")
+                .and_then(|i| args.get(i + 1))
+                .cloned()
+                .unwrap_or_else(|| "600".into()),
+        ),
+        _ => Err(
+            "usage: cargo xtask setup | test | serve [--port N] | bench | fuzz [--seconds N]"
+                .into(),
+        ),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

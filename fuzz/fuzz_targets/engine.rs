@@ -1,0 +1,54 @@
+//! Fuzzes parse, validate and run: the bytes are split into a definition, an input and mocks
+//! (separated by 0xFF bytes, which UTF-8 never contains). Whatever they are, nothing may panic,
+//! and every run must end within its transition budget.
+#![no_main]
+
+use engine::api::{self, RunOptions};
+use engine::json::Value;
+use engine::model::WorkflowType;
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let mut parts = data.split(|b| *b == 0xFF);
+    let definition = String::from_utf8_lossy(parts.next().unwrap_or_default());
+    let input = String::from_utf8_lossy(parts.next().unwrap_or_default());
+    let mocks = String::from_utf8_lossy(parts.next().unwrap_or_default());
+    let flags = parts.next().and_then(|f| f.first().copied()).unwrap_or(0);
+
+    let workflow_type = if flags & 1 == 1 { WorkflowType::Express } else { WorkflowType::Standard };
+    let validation = api::validate(&definition, workflow_type);
+    for d in &validation.diagnostics {
+        let _ = d.aws_text();
+        let _ = d.to_value().to_json();
+    }
+    let input = api::parse_json(&input).unwrap_or_else(|_| Value::object());
+    let options = RunOptions {
+        workflow_type,
+        mocks: api::parse_json(&mocks).ok(),
+        max_transitions: Some(2_000),
+        seed: u64::from(flags),
+        record_inspection: true,
+        ..Default::default()
+    };
+    let Ok(mut ex) = api::start(&definition, input, &options) else { return };
+    // Step a little, then run to the end, answering any callback.
+    for _ in 0..(flags as usize % 8) {
+        let _ = ex.step();
+    }
+    for round in 0..4 {
+        ex.run();
+        if let engine::exec::Status::WaitingForCallback { token, .. } = ex.status().clone() {
+            let _ = match round % 3 {
+                0 => ex.send_task_heartbeat(&token).and_then(|_| ex.send_task_success(&token, Value::object())),
+                1 => ex.send_task_failure(&token, Some("Fuzz.Failure"), None),
+                _ => ex.send_task_success("not-the-token", Value::Null),
+            };
+        } else {
+            break;
+        }
+    }
+    ex.abort();
+    let _ = api::summary(&ex).to_json();
+    let _ = api::history_value(&ex).to_json();
+    assert!(ex.states_entered() <= 2_001, "the transition budget must hold");
+});
