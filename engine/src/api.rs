@@ -176,6 +176,57 @@ pub fn history_value(ex: &Execution) -> Value {
     )
 }
 
+/// Per state visit, the data at each stage under the TestState API's `inspectionData` names
+/// (`input`, `afterInputPath`, `afterParameters`, `result`, `afterResultSelector`,
+/// `afterResultPath`, `output`), plus where the visit sits in the history.
+pub fn visits_value(ex: &Execution) -> Value {
+    let visits = ex.visits().iter().map(|v| {
+        let mut m = engine_map();
+        let mut put = |k: &str, val: Value| {
+            m.insert(Rc::from(k), val);
+        };
+        put("state", Value::String(v.state.clone()));
+        put("type", Value::from(v.state_type));
+        put("depth", Value::from(v.depth as i64));
+        if let Some(i) = v.iteration {
+            put("iteration", Value::from(i as i64));
+        }
+        put("enteredEventId", Value::from(v.entered_event as i64));
+        if let Some(id) = v.exited_event {
+            put("exitedEventId", Value::from(id as i64));
+        }
+        put("input", v.input.clone());
+        for (k, val) in [
+            ("afterInputPath", &v.after_input_path),
+            ("afterParameters", &v.after_parameters),
+            ("result", &v.result),
+            ("afterResultSelector", &v.after_result_selector),
+            ("afterResultPath", &v.after_result_path),
+            ("output", &v.output),
+        ] {
+            if let Some(val) = val {
+                put(k, val.clone());
+            }
+        }
+        if let Some((error, cause)) = &v.error {
+            put("error", Value::String(error.clone()));
+            put("cause", cause.clone().map_or(Value::Null, Value::String));
+        }
+        if v.retries > 0 {
+            put("retries", Value::from(v.retries as i64));
+        }
+        if let Some(n) = &v.next {
+            put("nextState", Value::String(n.clone()));
+        }
+        Value::from(m)
+    });
+    Value::from(visits.collect::<Vec<_>>())
+}
+
+fn engine_map() -> crate::json::Map {
+    crate::json::Map::default()
+}
+
 /// Parses JSON data (inputs, mocks): a located error message on failure.
 pub fn parse_json(text: &str) -> Result<Value, String> {
     json::parse(text).map_err(|e| {

@@ -169,12 +169,13 @@ fn pattern_matches(parts: &[PatternPart], s: &str) -> bool {
     }
 }
 
+/// A path a rule compares must exist (only `IsPresent` may look at a missing one). AWS's
+/// wording, as several AWS-checked emulators record it.
 fn variable_value(env: &Env, variable: &JsonPath) -> Result<Value, Failure> {
-    env.eval_path(variable).map_err(|e| {
+    env.eval_path(variable).map_err(|_| {
         Failure::runtime(format!(
-            "Invalid path '{}' : {}",
-            variable.source,
-            e.jayway_message()
+            "Invalid path '{}': The choice state's condition path references an invalid value.",
+            variable.source
         ))
     })
 }
