@@ -24,6 +24,8 @@ pub const MAX_PAYLOAD_BYTES: usize = 256 * 1024;
 pub const STANDARD_HISTORY_LIMIT: usize = 25_000;
 /// Express workflows run for at most 5 minutes.
 pub const EXPRESS_MAX_DURATION_MS: i64 = 5 * 60 * 1000;
+/// Simulated durations are capped (about 31,700 years) so virtual time never overflows.
+pub const MAX_SIMULATED_MS: u64 = 1_000_000_000_000_000;
 /// Inline Map runs at most 40 iterations at once.
 pub const INLINE_MAP_MAX_CONCURRENCY: usize = 40;
 
@@ -972,7 +974,7 @@ impl Execution {
             Ok(t) => t,
             Err(f) => return Err(Box::new((frame, f))),
         };
-        if target - frame.clock > i32::MAX as i64 * 1000 {
+        if target.saturating_sub(frame.clock) > i32::MAX as i64 * 1000 {
             return Err(Box::new((
                 frame,
                 Failure::runtime("Wait state delay is too long."),
@@ -1002,7 +1004,9 @@ impl Execution {
         effective: &Value,
     ) -> Result<i64, Failure> {
         match spec {
-            WaitSpec::Seconds(Dyn::Const(s)) => Ok(frame.clock + s * 1000),
+            WaitSpec::Seconds(Dyn::Const(s)) => {
+                Ok(frame.clock.saturating_add(s.saturating_mul(1000)))
+            }
             WaitSpec::Timestamp(Dyn::Const(t)) => Ok(*t / 1000 * 1000),
             WaitSpec::Seconds(Dyn::Path(p)) => {
                 let v = self.eval_path_on(p, effective, frame).map_err(|_| {
@@ -1021,7 +1025,7 @@ impl Execution {
                                 v.to_json()
                             )));
                         }
-                        Ok(frame.clock + s.saturating_mul(1000))
+                        Ok(frame.clock.saturating_add(s.saturating_mul(1000)))
                     }
                     _ => Err(Failure::runtime(format!(
                         "The SecondsPath parameter cannot be parsed as a long value: {} == {}",
@@ -1209,23 +1213,25 @@ impl Execution {
     ) {
         let graph = frame.graph.clone();
         let state = &graph.states[frame.state];
-        let duration = duration_ms as i64;
-        let timeout_ms = call.timeout.map(|t| t as i64 * 1000);
+        let duration = duration_ms.min(MAX_SIMULATED_MS) as i64;
+        let timeout_ms = call
+            .timeout
+            .map(|t| (t.min(MAX_SIMULATED_MS / 1000) * 1000) as i64);
         let heartbeat_ms = call
             .heartbeat
             .filter(|_| call.is_callback)
-            .map(|h| h as i64 * 1000);
+            .map(|h| (h.min(MAX_SIMULATED_MS / 1000) * 1000) as i64);
         let limit = [timeout_ms, heartbeat_ms].into_iter().flatten().min();
         let outcome = match limit {
             Some(l) if duration > l => {
-                frame.clock += l;
+                frame.clock = frame.clock.saturating_add(l);
                 Outcome::Throw {
                     error: Rc::from(errors::TIMEOUT),
                     cause: None,
                 }
             }
             _ => {
-                frame.clock += duration;
+                frame.clock = frame.clock.saturating_add(duration);
                 outcome
             }
         };
@@ -1632,7 +1638,9 @@ impl Execution {
                     v.retries += 1;
                     v.error = None;
                 }
-                frame.clock += (delay.min(1e12) * 1000.0) as i64;
+                frame.clock = frame
+                    .clock
+                    .saturating_add((delay.min(1e12) * 1000.0) as i64);
                 frame.phase = Phase::Run;
                 self.frames.push(frame);
                 return;

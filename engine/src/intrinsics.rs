@@ -405,12 +405,14 @@ pub fn eval(call: &Call, env: &Env) -> Result<Value, Failure> {
             if step == 0 {
                 return Err(fail(call, "the step must not be 0"));
             }
+            // i128: user-given bounds may be anywhere in i64.
+            let (start, end, step) = (i128::from(start), i128::from(end), i128::from(step));
             let count = if (end - start).signum() * step.signum() < 0 {
                 0
             } else {
                 (end - start) / step + 1
             };
-            if count > MAX_RANGE_ITEMS {
+            if count > i128::from(MAX_RANGE_ITEMS) {
                 return Err(fail(
                     call,
                     format!("the range has more than {MAX_RANGE_ITEMS} items"),
@@ -418,7 +420,7 @@ pub fn eval(call: &Call, env: &Env) -> Result<Value, Failure> {
             }
             Ok(Value::from(
                 (0..count.max(0))
-                    .map(|i| Value::from(start + i * step))
+                    .map(|i| Value::from((start + i * step) as i64))
                     .collect::<Vec<_>>(),
             ))
         }
@@ -522,7 +524,11 @@ pub fn eval(call: &Call, env: &Env) -> Result<Value, Failure> {
                 }
                 None => env.rng.next_f64(),
             };
-            Ok(Value::from(start + ((end - start) as f64 * r) as i64))
+            let span = (i128::from(end) - i128::from(start)) as f64;
+            let pick = i128::from(start) + (span * r) as i128;
+            Ok(Value::from(
+                pick.clamp(i128::from(start), i128::from(end) - 1) as i64,
+            ))
         }
         MathAdd => {
             let a = rounded_int_arg(call, arg(0), "the first number")?;

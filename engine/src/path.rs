@@ -215,7 +215,11 @@ fn eval_definite(segments: &[Segment], root: &Value) -> Result<Value, PathError>
             },
             Segment::Index(idx) => match current {
                 Value::Array(a) => {
-                    let resolved = if *idx < 0 { a.len() as i64 + idx } else { *idx };
+                    let resolved = if *idx < 0 {
+                        (a.len() as i64).saturating_add(*idx)
+                    } else {
+                        *idx
+                    };
                     match usize::try_from(resolved).ok().and_then(|i| a.get(i)) {
                         Some(v) => v,
                         None => return Err(PathError::NoResults(normalized(segments))),
@@ -256,7 +260,11 @@ fn select(segments: &[Segment], node: &Value, root: &Value, out: &mut Vec<Value>
         }
         Segment::Index(idx) => {
             if let Value::Array(a) = node {
-                let resolved = if *idx < 0 { a.len() as i64 + idx } else { *idx };
+                let resolved = if *idx < 0 {
+                    (a.len() as i64).saturating_add(*idx)
+                } else {
+                    *idx
+                };
                 if let Some(v) = usize::try_from(resolved).ok().and_then(|i| a.get(i)) {
                     select(rest, v, root, out);
                 }
@@ -329,7 +337,13 @@ fn slice_indices(
     if step <= 0 {
         return Vec::new();
     }
-    let clamp = |i: i64| if i < 0 { (len + i).max(0) } else { i.min(len) };
+    let clamp = |i: i64| {
+        if i < 0 {
+            len.saturating_add(i).max(0)
+        } else {
+            i.min(len)
+        }
+    };
     let from = clamp(start.unwrap_or(0));
     let to = clamp(end.unwrap_or(len));
     (from..to)
@@ -778,7 +792,7 @@ fn set_in(
                 return Err(fail(node));
             };
             let len = arr.len() as i64;
-            let idx = if *i < 0 { len + i } else { *i };
+            let idx = if *i < 0 { len.saturating_add(*i) } else { *i };
             if idx < 0 || idx >= len {
                 return Err(fail(node));
             }
