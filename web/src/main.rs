@@ -3,6 +3,7 @@
 //! graph and runs come with the web app issue.
 
 mod app;
+pub mod layout;
 
 fn main() {
     yew::Renderer::<app::App>::new().render();
