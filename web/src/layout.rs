@@ -760,7 +760,7 @@ mod tests {
                         if matches!(n.kind, NodeKind::Container { .. }) {
                             continue; // edges run inside and out of containers by design
                         }
-                        if (&*n.name == &*e.from || &*n.name == &*e.to) && !n.name.is_empty() {
+                        if (n.name == e.from || n.name == e.to) && !n.name.is_empty() {
                             continue;
                         }
                         if n.name.is_empty()
