@@ -12,6 +12,7 @@
 pub mod api;
 pub mod choice;
 pub mod conformance;
+pub mod cost;
 pub mod diagnostic;
 pub mod env;
 pub mod exec;

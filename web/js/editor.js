@@ -144,4 +144,23 @@ window.AslEditor = {
   },
   setDark(id, dark) { views[id]?.dispatch({ effects: theme.reconfigure(themeFor(dark)) }); },
   focus(id) { views[id]?.focus(); },
+  /** Draws SVG text on a canvas and downloads it as PNG. */
+  exportPng(svg, width, height, filename) {
+    const img = new Image();
+    const url = URL.createObjectURL(new Blob([svg.replace('width="100%" height="100%"', `width="${width}" height="${height}"`)], { type: 'image/svg+xml' }));
+    img.onload = () => {
+      const canvas = document.createElement('canvas');
+      canvas.width = Math.ceil(width * 2); canvas.height = Math.ceil(height * 2);
+      const ctx = canvas.getContext('2d');
+      ctx.fillStyle = '#fff'; ctx.fillRect(0, 0, canvas.width, canvas.height);
+      ctx.scale(2, 2); ctx.drawImage(img, 0, 0);
+      URL.revokeObjectURL(url);
+      canvas.toBlob((blob) => {
+        const a = document.createElement('a');
+        a.href = URL.createObjectURL(blob); a.download = filename; a.click();
+        setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+      }, 'image/png');
+    };
+    img.src = url;
+  },
 };

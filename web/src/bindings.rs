@@ -1,0 +1,42 @@
+//! The only place that talks to JavaScript: the CodeMirror bridge (web/js/editor.js, exposed
+//! as `window.AslEditor`).
+
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_namespace = AslEditor, js_name = create)]
+    #[allow(clippy::too_many_arguments)]
+    pub fn editor_create(
+        parent: &web_sys::Element,
+        doc: &str,
+        on_change: &Closure<dyn FnMut(String)>,
+        on_cursor: &Closure<dyn FnMut(u32)>,
+        completions: &Closure<dyn FnMut(String) -> String>,
+        on_run: &Closure<dyn FnMut()>,
+        on_step: &Closure<dyn FnMut()>,
+        dark: bool,
+    ) -> u32;
+    #[wasm_bindgen(js_namespace = AslEditor, js_name = setText)]
+    pub fn editor_set_text(id: u32, text: &str);
+    #[wasm_bindgen(js_namespace = AslEditor, js_name = setDiagnostics)]
+    pub fn editor_set_diagnostics(id: u32, diagnostics_json: &str);
+    #[wasm_bindgen(js_namespace = AslEditor, js_name = highlight)]
+    pub fn editor_highlight(id: u32, from: i32, to: i32, scroll: bool);
+    #[wasm_bindgen(js_namespace = AslEditor, js_name = format)]
+    pub fn editor_format(id: u32) -> bool;
+    #[wasm_bindgen(js_namespace = AslEditor, js_name = setDark)]
+    pub fn editor_set_dark(id: u32, dark: bool);
+}
+
+/// Is the editor bundle loaded? (The page degrades to a textarea when it is not.)
+pub fn editor_available() -> bool {
+    js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str("AslEditor")).is_ok_and(|v| !v.is_undefined())
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// Renders SVG text to a PNG of the given size and offers it as a download.
+    #[wasm_bindgen(js_namespace = AslEditor, js_name = exportPng)]
+    pub fn export_png(svg: &str, width: f64, height: f64, filename: &str);
+}

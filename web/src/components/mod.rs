@@ -1,0 +1,9 @@
+//! One component per file.
+
+pub mod diagnostics;
+pub mod editor;
+pub mod graph;
+pub mod history;
+pub mod inspector;
+pub mod json_input;
+pub mod run_panel;

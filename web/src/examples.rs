@@ -1,0 +1,37 @@
+//! The starting examples. Every one is a fixture in tests/data/exec, run by `cargo test`, so
+//! the examples cannot go stale.
+
+pub struct Example {
+    pub title: &'static str,
+    pub definition: &'static str,
+    pub input: &'static str,
+    pub mocks: &'static str,
+    pub test_case: &'static str,
+    pub machine_name: &'static str,
+}
+
+macro_rules! fixture {
+    ($title:expr, $name:literal) => {
+        fixture!($title, $name, mocks = "{}", test_case = "", machine_name = "")
+    };
+    ($title:expr, $name:literal, mocks = $mocks:expr, test_case = $tc:expr, machine_name = $mn:expr) => {
+        Example {
+            title: $title,
+            definition: include_str!(concat!("../../tests/data/exec/", $name, ".asl.json")),
+            input: include_str!(concat!("../../tests/data/exec/", $name, ".input.json")),
+            mocks: $mocks,
+            test_case: $tc,
+            machine_name: $mn,
+        }
+    };
+}
+
+pub const EXAMPLES: &[Example] = &[
+    fixture!("Retry with backoff", "retry-backoff", mocks = include_str!("../../tests/data/exec/retry-backoff.mocks.json"), test_case = "", machine_name = ""),
+    fixture!("Catch and compensate", "catch-result-path", mocks = include_str!("../../tests/data/exec/catch-result-path.mocks.json"), test_case = "", machine_name = ""),
+    fixture!("Human approval (callback)", "callback-approval"),
+    fixture!("Parallel fan-out", "parallel-makespan"),
+    fixture!("Map with MaxConcurrency", "map-concurrency"),
+    fixture!("Choice rules", "choice-operators"),
+    fixture!("Intrinsic functions", "intrinsics-tour"),
+];
