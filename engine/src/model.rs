@@ -277,6 +277,8 @@ pub struct State {
     pub pointer: String,
     /// The span of the state's key in the source, for editor navigation.
     pub span: Span,
+    /// The span of the state's whole definition (its value).
+    pub body: Span,
     pub kind: Kind,
     pub transition: Transition,
     pub query_language: QueryLanguage,

@@ -579,6 +579,7 @@ impl Builder<'_> {
             .get(pointer)
             .copied()
             .unwrap_or_default();
+        let body = self.sink.spans.values.get(pointer).copied().unwrap_or(span);
         let empty = json::Map::default();
         let obj = match def.as_object() {
             Some(o) => o,
@@ -673,6 +674,7 @@ impl Builder<'_> {
             name: name.clone(),
             pointer: pointer.to_string(),
             span,
+            body,
             kind,
             transition,
             query_language: language,

@@ -1,31 +1,342 @@
-use engine::api;
-use engine::model::WorkflowType;
+//! The page: one reducer (`state::AppState`), derived data memoised (validation, layout, run
+//! statuses, cost), browser effects in `services`.
+
+use crate::components::{
+    cost_meter::CostMeter, diagnostics::Diagnostics, editor::Editor, graph::Graph,
+    graph::NodeStatus, history::History, inspector::Inspector, run_panel::RunPanel,
+};
+use crate::examples::EXAMPLES;
+use crate::layout::{self, Layout};
+use crate::services::{self, storage};
+use crate::state::{Action, AppState, RunHandle, Workspace};
+use engine::api::{self, Diagnostic};
+use engine::cost::Usage;
+use engine::exec::Status;
+use engine::history::EventKind;
+use engine::json::Value;
+use engine::model::{Graph as AslGraph, Kind, WorkflowType};
+use engine::validate::Validation;
+use gloo_timers::callback::Timeout;
+use std::collections::HashMap;
+use std::rc::Rc;
 use yew::prelude::*;
 
-/// The built-in example: a retrying, catching order step.
-pub const EXAMPLE: &str = include_str!("../../tests/data/exec/catch-result-path.asl.json");
+/// Compares by identity: memo keys for large derived values.
+#[derive(Clone)]
+struct ByPtr<T>(Rc<T>);
+
+impl<T> PartialEq for ByPtr<T> {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+/// Edits settle this long before the definition is validated and laid out again.
+const DEBOUNCE_MS: u32 = 150;
+
+fn find_state<'a>(g: &'a AslGraph, name: &str) -> Option<&'a engine::model::State> {
+    for s in &g.states {
+        if &*s.name == name {
+            return Some(s);
+        }
+        let inner: Vec<&Rc<AslGraph>> = match &s.kind {
+            Kind::Parallel { branches } => branches.iter().collect(),
+            Kind::Map(m) => vec![&m.processor],
+            _ => Vec::new(),
+        };
+        if let Some(f) = inner.into_iter().find_map(|g| find_state(g, name)) {
+            return Some(f);
+        }
+    }
+    None
+}
+
+/// The innermost state whose definition contains a byte offset.
+fn state_at(g: &AslGraph, offset: usize) -> Option<Rc<str>> {
+    for s in &g.states {
+        if s.body.start <= offset && offset < s.body.end.max(s.span.end)
+            || (s.span.start <= offset && offset < s.span.end)
+        {
+            let inner: Vec<&Rc<AslGraph>> = match &s.kind {
+                Kind::Parallel { branches } => branches.iter().collect(),
+                Kind::Map(m) => vec![&m.processor],
+                _ => Vec::new(),
+            };
+            return inner
+                .into_iter()
+                .find_map(|g| state_at(g, offset))
+                .or_else(|| Some(s.name.clone()));
+        }
+    }
+    None
+}
+
+/// Node statuses from what the run has revealed so far.
+fn statuses(
+    run: &RunHandle,
+) -> (
+    HashMap<Rc<str>, NodeStatus>,
+    Vec<(Rc<str>, Rc<str>)>,
+    HashMap<Rc<str>, usize>,
+) {
+    let exec = run.exec.borrow();
+    let revealed = exec.history().len() as u64;
+    let finished_failed = matches!(
+        exec.status(),
+        Status::Failed { .. } | Status::TimedOut { .. } | Status::Aborted
+    );
+    let mut out: HashMap<Rc<str>, NodeStatus> = HashMap::new();
+    let mut taken = Vec::new();
+    for v in exec.visits().iter().filter(|v| v.entered_event <= revealed) {
+        let exited = v.exited_event.is_some_and(|e| e <= revealed);
+        let status = match (&v.error, exited) {
+            (Some(_), true) => NodeStatus::CaughtError,
+            (Some(_), false) if finished_failed => NodeStatus::Failed,
+            (None, true) => NodeStatus::Succeeded,
+            _ if finished_failed && !exited => NodeStatus::Failed,
+            _ => NodeStatus::InProgress,
+        };
+        // A state visited several times shows its worst outcome.
+        let rank = |s: NodeStatus| match s {
+            NodeStatus::Failed => 4,
+            NodeStatus::CaughtError => 3,
+            NodeStatus::InProgress => 2,
+            NodeStatus::Succeeded => 1,
+            NodeStatus::NotYetStarted => 0,
+        };
+        let e = out.entry(v.state.clone()).or_insert(status);
+        if rank(status) > rank(*e) {
+            *e = status;
+        }
+        if let (true, Some(n)) = (exited, &v.next) {
+            taken.push((v.state.clone(), n.clone()));
+        }
+    }
+    let mut iterations: HashMap<Rc<str>, usize> = HashMap::new();
+    for e in exec.history() {
+        if let EventKind::MapIterationStarted { name, .. } = &e.kind {
+            *iterations.entry(name.clone()).or_default() += 1;
+        }
+    }
+    (out, taken, iterations)
+}
+
+fn usage(run: &RunHandle, validation: &Validation) -> Option<Usage> {
+    let exec = run.exec.borrow();
+    if !exec.status().is_finished() {
+        return None;
+    }
+    let def_size = validation.machine.as_ref().map_or(0, |m| m.definition_size);
+    let mut steps = 0;
+    for e in exec.history() {
+        match &e.kind {
+            EventKind::MapStateStarted { length } => steps += length,
+            EventKind::ParallelStateStarted => steps += 1,
+            _ => {}
+        }
+    }
+    Some(Usage {
+        transitions: exec.transitions() as f64,
+        duration_ms: exec.duration_ms() as f64,
+        memory_mb: engine::cost::estimate_memory_mb(def_size, exec.input().json_size(), steps),
+    })
+}
+
+fn test_cases(mocks: &str) -> Vec<String> {
+    let Ok(v) = api::parse_json(mocks) else {
+        return Vec::new();
+    };
+    let Some(machines) = v.get("StateMachines").and_then(Value::as_object) else {
+        return Vec::new();
+    };
+    machines
+        .values()
+        .filter_map(|m| m.get("TestCases").and_then(Value::as_object))
+        .flat_map(|c| c.keys().map(|k| k.to_string()))
+        .collect()
+}
 
 #[function_component(App)]
 pub fn app() -> Html {
-    let validation = use_memo((), |_| api::validate(EXAMPLE, WorkflowType::Standard));
-    let states = validation
-        .machine
-        .as_ref()
-        .map_or(0, |m| m.graph.states.len());
-    let errors: Vec<Html> = validation
-        .diagnostics
-        .iter()
-        .map(|d| html! { <li>{ format!("{}:{} {} {}", d.start.0, d.start.1, d.code, d.message) }</li> })
-        .collect();
+    let state = use_reducer(|| {
+        AppState::new(
+            storage::load()
+                .map(|v| Workspace::from_value(&v))
+                .unwrap_or_else(|| Workspace::from_example(0)),
+        )
+    });
+    let dark = use_state(services::prefers_dark);
+
+    // Debounced definition → validation → layout (the last good layout stays while broken).
+    let settled = use_state(|| state.ws.definition.clone());
+    let timer = use_mut_ref(|| None::<Timeout>);
+    {
+        let (settled, timer) = (settled.clone(), timer.clone());
+        use_effect_with(state.ws.definition.clone(), move |def| {
+            let def = def.clone();
+            *timer.borrow_mut() = Some(Timeout::new(DEBOUNCE_MS, move || settled.set(def)));
+            || ()
+        });
+    }
+    let workflow_type = state.ws.workflow_type;
+    let validation = use_memo(((*settled).clone(), workflow_type), |(d, t)| {
+        api::validate(d, *t)
+    });
+    let diagnostics: Rc<Vec<Diagnostic>> =
+        use_memo(ByPtr(validation.clone()), |v| v.0.diagnostics.clone());
+    let last_layout = use_mut_ref(|| Rc::new(Layout::default()));
+    let layout = use_memo(ByPtr(validation.clone()), |v| {
+        v.0.machine.as_ref().map(|m| Rc::new(layout::layout(m)))
+    });
+    let stale = layout.is_none();
+    let shown_layout = match &*layout {
+        Some(l) => {
+            *last_layout.borrow_mut() = l.clone();
+            l.clone()
+        }
+        None => last_layout.borrow().clone(),
+    };
+
+    // Autosave the workspace.
+    use_effect_with(state.ws.clone(), |ws| {
+        storage::save(&ws.to_value());
+        || ()
+    });
+
+    // A run to the end goes in chunks, yielding to the browser between them.
+    let tick = use_mut_ref(|| None::<Timeout>);
+    {
+        let (dispatcher, tick) = (state.dispatcher(), tick.clone());
+        let rev = state.run.as_ref().map(|r| r.rev);
+        use_effect_with((state.running, rev), move |(running, _)| {
+            *tick.borrow_mut() =
+                running.then(|| Timeout::new(0, move || dispatcher.dispatch(Action::Tick)));
+            || ()
+        });
+    }
+
+    let run_derived = use_memo(state.run.clone(), |run| run.as_ref().map(statuses));
+    let (node_status, taken, iterations) = match &*run_derived {
+        Some((s, t, i)) => (Rc::new(s.clone()), Rc::new(t.clone()), Rc::new(i.clone())),
+        None => (
+            Rc::new(HashMap::new()),
+            Rc::new(Vec::new()),
+            Rc::new(HashMap::new()),
+        ),
+    };
+    let cost_usage = state.run.as_ref().and_then(|r| usage(r, &validation));
+
+    let d = state.dispatcher();
+    let dispatch = move |f: fn(String) -> Action| {
+        let d = d.clone();
+        Callback::from(move |t: String| d.dispatch(f(t)))
+    };
+    let d = state.dispatcher();
+    let act = move |a: fn() -> Action| {
+        let d = d.clone();
+        Callback::from(move |_: ()| d.dispatch(a()))
+    };
+    let on_select = {
+        let d = state.dispatcher();
+        Callback::from(move |n: Option<Rc<str>>| {
+            d.dispatch(Action::SelectVisit(None));
+            d.dispatch(Action::Select(n));
+        })
+    };
+    let on_cursor = {
+        let (d, validation) = (state.dispatcher(), validation.clone());
+        Callback::from(move |offset: usize| {
+            if let Some(m) = &validation.machine {
+                if let Some(name) = state_at(&m.graph, offset) {
+                    d.dispatch(Action::Select(Some(name)));
+                }
+            }
+        })
+    };
+    let highlight = state.selected.as_ref().and_then(|n| {
+        validation
+            .machine
+            .as_ref()
+            .and_then(|m| find_state(&m.graph, n))
+            .map(|s| (s.span.start, s.body.end.max(s.span.end)))
+    });
+    let on_pick_diag = {
+        let d = state.dispatcher();
+        Callback::from(move |loc: String| {
+            // /States/NAME/... → select NAME.
+            let mut parts = loc.split('/').skip(1);
+            let mut last = None;
+            while let Some(p) = parts.next() {
+                if p == "States" {
+                    last = parts
+                        .next()
+                        .map(|n| Rc::from(n.replace("~1", "/").replace("~0", "~")));
+                }
+            }
+            d.dispatch(Action::Select(last));
+        })
+    };
+    let on_example = {
+        let d = state.dispatcher();
+        Callback::from(move |e: Event| {
+            if let Some(s) = e.target_dyn_into::<web_sys::HtmlSelectElement>() {
+                if let Ok(i) = s.value().parse::<usize>() {
+                    d.dispatch(Action::LoadExample(i));
+                }
+                s.set_value("");
+            }
+        })
+    };
+    let toggle_theme = {
+        let dark = dark.clone();
+        Callback::from(move |_: MouseEvent| dark.set(!*dark))
+    };
+    let can_run = validation.is_valid() && !stale;
+
     html! {
-        <main>
-            <h1>{ "ASL Playground" }</h1>
-            <p data-testid="engine-version">{ format!("engine {}", engine::VERSION) }</p>
-            <p data-testid="validation">
-                { if validation.is_valid() { format!("Example is valid: {states} states") } else { "Example is invalid".to_string() } }
-            </p>
-            <ul data-testid="diagnostics">{ for errors }</ul>
-            <pre>{ EXAMPLE }</pre>
-        </main>
+        <div class={classes!("app", dark.then_some("dark"))}>
+            <header class="top">
+                <h1>{ "ASL Playground" }</h1>
+                <select data-testid="examples" onchange={on_example} aria-label="Load an example">
+                    <option value="" selected=true>{ "Examples…" }</option>
+                    { for EXAMPLES.iter().enumerate().map(|(i, e)| html! { <option value={i.to_string()}>{ e.title }</option> }) }
+                </select>
+                <span class="spacer" />
+                <span class="hint">{ "Ctrl/Cmd+Enter run · F10 step" }</span>
+                <button onclick={toggle_theme} aria-label="Toggle dark theme">{ if *dark { "☀ Light" } else { "☾ Dark" } }</button>
+                <span class="version">{ format!("engine {}", engine::VERSION) }</span>
+            </header>
+            <main class="panes">
+                <section class="left">
+                    <Editor text={state.ws.definition.clone()} revision={state.editor_rev} diagnostics={diagnostics.clone()} {highlight} dark={*dark}
+                        on_change={dispatch(Action::SetDefinition)} {on_cursor} on_run={act(|| Action::Run)} on_step={act(|| Action::Step)} />
+                    <Diagnostics diagnostics={diagnostics.clone()} on_pick={on_pick_diag} />
+                </section>
+                <section class="middle">
+                    <Graph layout={shown_layout} statuses={node_status} {taken} {iterations} selected={state.selected.clone()} {stale} on_select={on_select.clone()} />
+                    if let Some(run) = &state.run {
+                        <Inspector run={run.clone()} selected={state.selected.clone()} visit={state.visit} on_visit={ let d = state.dispatcher(); Callback::from(move |v| d.dispatch(Action::SelectVisit(v))) } />
+                    } else {
+                        <section class="inspector" data-testid="inspector"><p class="hint">{ "Run or step the state machine; then pick a state to see each data-flow stage." }</p></section>
+                    }
+                </section>
+                <section class="right">
+                    <RunPanel workflow_type={workflow_type} input={AttrValue::from(state.ws.input.to_string())} mocks={AttrValue::from(state.ws.mocks.to_string())}
+                        test_case={AttrValue::from(state.ws.test_case.to_string())} test_cases={test_cases(&state.ws.mocks)}
+                        run={state.run.clone()} running={state.running} error={state.run_error.clone()} {can_run}
+                        on_type={ let d = state.dispatcher(); Callback::from(move |t: WorkflowType| d.dispatch(Action::SetType(t))) }
+                        on_input={dispatch(Action::SetInput)} on_mocks={dispatch(Action::SetMocks)} on_test_case={dispatch(Action::SetTestCase)}
+                        on_run={act(|| Action::Run)} on_step={act(|| Action::Step)} on_continue={act(|| Action::Continue)}
+                        on_cancel={act(|| Action::Cancel)} on_reset={act(|| Action::Reset)}
+                        on_callback={ let d = state.dispatcher(); Callback::from(move |a| d.dispatch(Action::Callback(a))) } />
+                    <CostMeter usage={cost_usage} executions={state.executions_per_month} free_tier={state.free_tier}
+                        on_executions={ let d = state.dispatcher(); Callback::from(move |n| d.dispatch(Action::SetExecutions(n))) }
+                        on_free_tier={ let d = state.dispatcher(); Callback::from(move |b| d.dispatch(Action::SetFreeTier(b))) } />
+                    if let Some(run) = &state.run {
+                        <History run={run.clone()} on_select_state={ let s = on_select.clone(); Callback::from(move |n| s.emit(Some(n))) } />
+                    }
+                </section>
+            </main>
+        </div>
     }
 }

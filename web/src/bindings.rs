@@ -31,7 +31,8 @@ extern "C" {
 
 /// Is the editor bundle loaded? (The page degrades to a textarea when it is not.)
 pub fn editor_available() -> bool {
-    js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str("AslEditor")).is_ok_and(|v| !v.is_undefined())
+    js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str("AslEditor"))
+        .is_ok_and(|v| !v.is_undefined())
 }
 
 #[wasm_bindgen]

@@ -13,7 +13,11 @@ pub struct Item {
 }
 
 fn item(label: impl Into<String>, kind: &'static str, detail: impl Into<String>) -> Item {
-    Item { label: label.into(), kind, detail: detail.into() }
+    Item {
+        label: label.into(),
+        kind,
+        detail: detail.into(),
+    }
 }
 
 const STATE_TYPES: &[(&str, &str)] = &[
@@ -29,19 +33,123 @@ const STATE_TYPES: &[(&str, &str)] = &[
 
 fn fields_for(type_name: &str, jsonata: bool) -> Vec<&'static str> {
     let mut f: Vec<&str> = match type_name {
-        "Pass" => vec!["Next", "End", "Result", "Parameters", "ResultPath", "InputPath", "OutputPath", "Assign", "Output"],
-        "Task" => vec!["Resource", "Next", "End", "Parameters", "Arguments", "ResultSelector", "ResultPath", "InputPath", "OutputPath", "Retry", "Catch", "TimeoutSeconds", "HeartbeatSeconds", "TimeoutSecondsPath", "HeartbeatSecondsPath", "Credentials", "Assign", "Output"],
-        "Choice" => vec!["Choices", "Default", "InputPath", "OutputPath", "Assign", "Output"],
-        "Wait" => vec!["Seconds", "Timestamp", "SecondsPath", "TimestampPath", "Next", "End", "InputPath", "OutputPath", "Assign", "Output"],
+        "Pass" => vec![
+            "Next",
+            "End",
+            "Result",
+            "Parameters",
+            "ResultPath",
+            "InputPath",
+            "OutputPath",
+            "Assign",
+            "Output",
+        ],
+        "Task" => vec![
+            "Resource",
+            "Next",
+            "End",
+            "Parameters",
+            "Arguments",
+            "ResultSelector",
+            "ResultPath",
+            "InputPath",
+            "OutputPath",
+            "Retry",
+            "Catch",
+            "TimeoutSeconds",
+            "HeartbeatSeconds",
+            "TimeoutSecondsPath",
+            "HeartbeatSecondsPath",
+            "Credentials",
+            "Assign",
+            "Output",
+        ],
+        "Choice" => vec![
+            "Choices",
+            "Default",
+            "InputPath",
+            "OutputPath",
+            "Assign",
+            "Output",
+        ],
+        "Wait" => vec![
+            "Seconds",
+            "Timestamp",
+            "SecondsPath",
+            "TimestampPath",
+            "Next",
+            "End",
+            "InputPath",
+            "OutputPath",
+            "Assign",
+            "Output",
+        ],
         "Succeed" => vec!["InputPath", "OutputPath", "Output"],
         "Fail" => vec!["Error", "Cause", "ErrorPath", "CausePath"],
-        "Parallel" => vec!["Branches", "Next", "End", "Parameters", "Arguments", "ResultSelector", "ResultPath", "InputPath", "OutputPath", "Retry", "Catch", "Assign", "Output"],
-        "Map" => vec!["ItemProcessor", "ItemsPath", "Items", "ItemSelector", "MaxConcurrency", "MaxConcurrencyPath", "ItemReader", "ItemBatcher", "ResultWriter", "ToleratedFailurePercentage", "ToleratedFailureCount", "Label", "Next", "End", "ResultSelector", "ResultPath", "InputPath", "OutputPath", "Retry", "Catch", "Assign", "Output"],
+        "Parallel" => vec![
+            "Branches",
+            "Next",
+            "End",
+            "Parameters",
+            "Arguments",
+            "ResultSelector",
+            "ResultPath",
+            "InputPath",
+            "OutputPath",
+            "Retry",
+            "Catch",
+            "Assign",
+            "Output",
+        ],
+        "Map" => vec![
+            "ItemProcessor",
+            "ItemsPath",
+            "Items",
+            "ItemSelector",
+            "MaxConcurrency",
+            "MaxConcurrencyPath",
+            "ItemReader",
+            "ItemBatcher",
+            "ResultWriter",
+            "ToleratedFailurePercentage",
+            "ToleratedFailureCount",
+            "Label",
+            "Next",
+            "End",
+            "ResultSelector",
+            "ResultPath",
+            "InputPath",
+            "OutputPath",
+            "Retry",
+            "Catch",
+            "Assign",
+            "Output",
+        ],
         _ => vec!["Type"],
     };
-    let jsonpath_only = ["InputPath", "OutputPath", "Parameters", "ResultSelector", "ResultPath", "TimeoutSecondsPath", "HeartbeatSecondsPath", "SecondsPath", "TimestampPath", "ErrorPath", "CausePath", "ItemsPath", "MaxConcurrencyPath"];
+    let jsonpath_only = [
+        "InputPath",
+        "OutputPath",
+        "Parameters",
+        "ResultSelector",
+        "ResultPath",
+        "TimeoutSecondsPath",
+        "HeartbeatSecondsPath",
+        "SecondsPath",
+        "TimestampPath",
+        "ErrorPath",
+        "CausePath",
+        "ItemsPath",
+        "MaxConcurrencyPath",
+    ];
     let jsonata_only = ["Arguments", "Output", "Items"];
-    f.retain(|k| if jsonata { !jsonpath_only.contains(k) } else { !jsonata_only.contains(k) });
+    f.retain(|k| {
+        if jsonata {
+            !jsonpath_only.contains(k)
+        } else {
+            !jsonata_only.contains(k)
+        }
+    });
     f.extend(["Type", "Comment", "QueryLanguage"]);
     f
 }
@@ -50,7 +158,12 @@ fn state_names(doc: &Value, out: &mut Vec<String>) {
     if let Some(states) = doc.get("States").and_then(Value::as_object) {
         for (name, s) in states.iter() {
             out.push(name.to_string());
-            for b in s.get("Branches").and_then(Value::as_array).into_iter().flatten() {
+            for b in s
+                .get("Branches")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
                 state_names(b, out);
             }
             for key in ["ItemProcessor", "Iterator"] {
@@ -78,12 +191,25 @@ fn at<'a>(doc: &'a Value, path: &[Value]) -> Option<&'a Value> {
 /// `request`: `{"path": [...], "inKey": bool, "text": "..."}`; answers a JSON list of
 /// `{label, type, detail}`.
 pub fn complete(request: &str) -> String {
-    let Ok(req) = json::parse(request) else { return "[]".into() };
-    let path: Vec<Value> = req.get("path").and_then(Value::as_array).cloned().unwrap_or_default();
+    let Ok(req) = json::parse(request) else {
+        return "[]".into();
+    };
+    let path: Vec<Value> = req
+        .get("path")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
     let in_key = req.get("inKey").and_then(Value::as_bool).unwrap_or(false);
-    let doc = req.get("text").and_then(Value::as_str).and_then(|t| json::parse(t).ok()).unwrap_or_default();
+    let doc = req
+        .get("text")
+        .and_then(Value::as_str)
+        .and_then(|t| json::parse(t).ok())
+        .unwrap_or_default();
     let items = suggestions(&doc, &path, in_key);
-    let list: Vec<Value> = items.into_iter().map(|i| engine::obj! { "label" => i.label, "type" => i.kind, "detail" => i.detail }).collect();
+    let list: Vec<Value> = items
+        .into_iter()
+        .map(|i| engine::obj! { "label" => i.label, "type" => i.kind, "detail" => i.detail })
+        .collect();
     Value::from(list).to_json()
 }
 
@@ -93,49 +219,126 @@ pub fn suggestions(doc: &Value, path: &[Value], in_key: bool) -> Vec<Item> {
     let names = || {
         let mut n = Vec::new();
         state_names(doc, &mut n);
-        n.into_iter().map(|s| item(s, "variable", "state")).collect::<Vec<_>>()
+        n.into_iter()
+            .map(|s| item(s, "variable", "state"))
+            .collect::<Vec<_>>()
     };
     if in_key {
         // Inside a state object: the fields its Type allows.
         if path.len() >= 2 && key(2) == Some("States") {
-            let t = at(doc, path).and_then(|s| s.get("Type")).and_then(Value::as_str).unwrap_or("");
-            return fields_for(t, jsonata).into_iter().map(|f| item(f, "property", format!("{t} field"))).collect();
-        }
-        if path.is_empty() || (path.len() >= 2 && matches!(key(2), Some("Branches"))) || key(1) == Some("ItemProcessor") {
-            return ["StartAt", "States", "Comment", "TimeoutSeconds", "QueryLanguage", "ProcessorConfig"]
+            let t = at(doc, path)
+                .and_then(|s| s.get("Type"))
+                .and_then(Value::as_str)
+                .unwrap_or("");
+            return fields_for(t, jsonata)
                 .into_iter()
-                .filter(|f| !path.is_empty() || *f != "ProcessorConfig")
-                .map(|f| item(f, "property", "state machine field"))
+                .map(|f| item(f, "property", format!("{t} field")))
                 .collect();
         }
+        if path.is_empty()
+            || (path.len() >= 2 && matches!(key(2), Some("Branches")))
+            || key(1) == Some("ItemProcessor")
+        {
+            return [
+                "StartAt",
+                "States",
+                "Comment",
+                "TimeoutSeconds",
+                "QueryLanguage",
+                "ProcessorConfig",
+            ]
+            .into_iter()
+            .filter(|f| !path.is_empty() || *f != "ProcessorConfig")
+            .map(|f| item(f, "property", "state machine field"))
+            .collect();
+        }
         if key(2) == Some("Retry") {
-            return ["ErrorEquals", "IntervalSeconds", "MaxAttempts", "BackoffRate", "MaxDelaySeconds", "JitterStrategy"].into_iter().map(|f| item(f, "property", "retrier")).collect();
+            return [
+                "ErrorEquals",
+                "IntervalSeconds",
+                "MaxAttempts",
+                "BackoffRate",
+                "MaxDelaySeconds",
+                "JitterStrategy",
+            ]
+            .into_iter()
+            .map(|f| item(f, "property", "retrier"))
+            .collect();
         }
         if key(2) == Some("Catch") {
-            return ["ErrorEquals", "Next", "ResultPath", "Assign"].into_iter().map(|f| item(f, "property", "catcher")).collect();
+            return ["ErrorEquals", "Next", "ResultPath", "Assign"]
+                .into_iter()
+                .map(|f| item(f, "property", "catcher"))
+                .collect();
         }
         if matches!(key(2), Some("Choices" | "And" | "Or")) || key(1) == Some("Not") {
-            let mut f: Vec<Item> = engine::choice::operator_names().map(|o| item(o, "property", "comparison")).collect();
-            f.extend(["Variable", "Next", "And", "Or", "Not", "Condition", "Assign"].into_iter().map(|o| item(o, "property", "rule")));
+            let mut f: Vec<Item> = engine::choice::operator_names()
+                .map(|o| item(o, "property", "comparison"))
+                .collect();
+            f.extend(
+                [
+                    "Variable",
+                    "Next",
+                    "And",
+                    "Or",
+                    "Not",
+                    "Condition",
+                    "Assign",
+                ]
+                .into_iter()
+                .map(|o| item(o, "property", "rule")),
+            );
             return f;
         }
         return Vec::new();
     }
     match key(1) {
-        Some("Type") => STATE_TYPES.iter().map(|(t, d)| item(*t, "type", *d)).collect(),
-        Some("StartAt" | "Next" | "Default") => names(),
-        Some("QueryLanguage") => vec![item("JSONPath", "constant", "default"), item("JSONata", "constant", "since Nov 2024")],
-        Some("JitterStrategy") => vec![item("FULL", "constant", "random in [0, delay]"), item("NONE", "constant", "default")],
-        Some("Mode") => vec![item("INLINE", "constant", ""), item("DISTRIBUTED", "constant", "")],
-        Some("Resource") => ["arn:aws:states:::lambda:invoke", "arn:aws:states:::sqs:sendMessage.waitForTaskToken", "arn:aws:states:::sns:publish", "arn:aws:states:::dynamodb:putItem", "arn:aws:states:::states:startExecution.sync:2", "arn:aws:states:::events:putEvents"]
-            .into_iter()
-            .map(|r| item(r, "constant", "service integration"))
+        Some("Type") => STATE_TYPES
+            .iter()
+            .map(|(t, d)| item(*t, "type", *d))
             .collect(),
-        _ if path.len() >= 2 && key(2) == Some("ErrorEquals") => PREDEFINED.iter().map(|e| item(*e, "constant", "predefined error")).collect(),
+        Some("StartAt" | "Next" | "Default") => names(),
+        Some("QueryLanguage") => vec![
+            item("JSONPath", "constant", "default"),
+            item("JSONata", "constant", "since Nov 2024"),
+        ],
+        Some("JitterStrategy") => vec![
+            item("FULL", "constant", "random in [0, delay]"),
+            item("NONE", "constant", "default"),
+        ],
+        Some("Mode") => vec![
+            item("INLINE", "constant", ""),
+            item("DISTRIBUTED", "constant", ""),
+        ],
+        Some("Resource") => [
+            "arn:aws:states:::lambda:invoke",
+            "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+            "arn:aws:states:::sns:publish",
+            "arn:aws:states:::dynamodb:putItem",
+            "arn:aws:states:::states:startExecution.sync:2",
+            "arn:aws:states:::events:putEvents",
+        ]
+        .into_iter()
+        .map(|r| item(r, "constant", "service integration"))
+        .collect(),
+        _ if path.len() >= 2 && key(2) == Some("ErrorEquals") => PREDEFINED
+            .iter()
+            .map(|e| item(*e, "constant", "predefined error"))
+            .collect(),
         Some(k) if k.ends_with(".$") || k.ends_with("Path") || k == "Variable" => {
-            let mut out = vec![item("$", "variable", "the input"), item("$$.Execution.Input", "variable", "context"), item("$$.State.Name", "variable", "context"), item("$$.Map.Item.Value", "variable", "context"), item("$$.Task.Token", "variable", "context")];
+            let mut out = vec![
+                item("$", "variable", "the input"),
+                item("$$.Execution.Input", "variable", "context"),
+                item("$$.State.Name", "variable", "context"),
+                item("$$.Map.Item.Value", "variable", "context"),
+                item("$$.Task.Token", "variable", "context"),
+            ];
             if k.ends_with(".$") {
-                out.extend(FUNCTION_NAMES.iter().map(|(n, _)| item(format!("{n}()"), "function", "intrinsic")));
+                out.extend(
+                    FUNCTION_NAMES
+                        .iter()
+                        .map(|(n, _)| item(format!("{n}()"), "function", "intrinsic")),
+                );
             }
             out
         }
@@ -149,8 +352,14 @@ mod tests {
 
     fn labels(doc: &str, path: &str, in_key: bool) -> Vec<String> {
         let doc = json::parse(doc).unwrap_or_default();
-        let path = json::parse(path).ok().and_then(|p| p.as_array().cloned()).unwrap_or_default();
-        suggestions(&doc, &path, in_key).into_iter().map(|i| i.label).collect()
+        let path = json::parse(path)
+            .ok()
+            .and_then(|p| p.as_array().cloned())
+            .unwrap_or_default();
+        suggestions(&doc, &path, in_key)
+            .into_iter()
+            .map(|i| i.label)
+            .collect()
     }
 
     #[test]
@@ -158,10 +367,17 @@ mod tests {
         let doc = r#"{"StartAt":"A","States":{"A":{"Type":"Task","Resource":"x","End":true},"B":{"Type":"Pass","End":true}}}"#;
         assert!(labels(doc, r#"["States","A"]"#, true).contains(&"Retry".to_string()));
         assert!(!labels(doc, r#"["States","B"]"#, true).contains(&"Retry".to_string()));
-        assert_eq!(labels(doc, r#"["States","A","Next"]"#, false), vec!["A", "B"]);
+        assert_eq!(
+            labels(doc, r#"["States","A","Next"]"#, false),
+            vec!["A", "B"]
+        );
         assert!(labels(doc, r#"["States","A","Type"]"#, false).contains(&"Parallel".to_string()));
-        assert!(labels(doc, r#"["States","A","Retry",0,"ErrorEquals",0]"#, false).contains(&"States.TaskFailed".to_string()));
-        assert!(labels(doc, r#"["States","A","Parameters","x.$"]"#, false).contains(&"States.Format()".to_string()));
+        assert!(
+            labels(doc, r#"["States","A","Retry",0,"ErrorEquals",0]"#, false)
+                .contains(&"States.TaskFailed".to_string())
+        );
+        assert!(labels(doc, r#"["States","A","Parameters","x.$"]"#, false)
+            .contains(&"States.Format()".to_string()));
         assert!(labels(doc, r#"[]"#, true).contains(&"StartAt".to_string()));
     }
 }

@@ -12,7 +12,13 @@ pub struct Example {
 
 macro_rules! fixture {
     ($title:expr, $name:literal) => {
-        fixture!($title, $name, mocks = "{}", test_case = "", machine_name = "")
+        fixture!(
+            $title,
+            $name,
+            mocks = "{}",
+            test_case = "",
+            machine_name = ""
+        )
     };
     ($title:expr, $name:literal, mocks = $mocks:expr, test_case = $tc:expr, machine_name = $mn:expr) => {
         Example {
@@ -27,8 +33,20 @@ macro_rules! fixture {
 }
 
 pub const EXAMPLES: &[Example] = &[
-    fixture!("Retry with backoff", "retry-backoff", mocks = include_str!("../../tests/data/exec/retry-backoff.mocks.json"), test_case = "", machine_name = ""),
-    fixture!("Catch and compensate", "catch-result-path", mocks = include_str!("../../tests/data/exec/catch-result-path.mocks.json"), test_case = "", machine_name = ""),
+    fixture!(
+        "Retry with backoff",
+        "retry-backoff",
+        mocks = include_str!("../../tests/data/exec/retry-backoff.mocks.json"),
+        test_case = "",
+        machine_name = ""
+    ),
+    fixture!(
+        "Catch and compensate",
+        "catch-result-path",
+        mocks = include_str!("../../tests/data/exec/catch-result-path.mocks.json"),
+        test_case = "",
+        machine_name = ""
+    ),
     fixture!("Human approval (callback)", "callback-approval"),
     fixture!("Parallel fan-out", "parallel-makespan"),
     fixture!("Map with MaxConcurrency", "map-concurrency"),

@@ -1,9 +1,13 @@
-//! ASL Playground's page. For now: the engine's version and the validation of a built-in
-//! example, proving the toolchain (Yew, Trunk, wasm-bindgen, wasm-opt) end to end; the editor,
-//! graph and runs come with the web app issue.
+//! ASL Playground's page: a thin entry point; the app lives in `app`.
 
 mod app;
+mod bindings;
+mod completion;
+mod components;
+mod examples;
 pub mod layout;
+mod services;
+mod state;
 
 fn main() {
     yew::Renderer::<app::App>::new().render();

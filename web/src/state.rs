@@ -48,14 +48,22 @@ impl Workspace {
     /// Reads a saved workspace; missing fields keep the first example's.
     pub fn from_value(v: &Value) -> Workspace {
         let base = Workspace::from_example(0);
-        let s = |k: &str, d: &Rc<str>| v.get(k).and_then(Value::as_str).map_or_else(|| d.clone(), Rc::from);
+        let s = |k: &str, d: &Rc<str>| {
+            v.get(k)
+                .and_then(Value::as_str)
+                .map_or_else(|| d.clone(), Rc::from)
+        };
         Workspace {
             definition: s("definition", &base.definition),
             input: s("input", &base.input),
             mocks: s("mocks", &base.mocks),
             test_case: s("testCase", &base.test_case),
             machine_name: s("machineName", &base.machine_name),
-            workflow_type: v.get("type").and_then(Value::as_str).and_then(WorkflowType::parse).unwrap_or_default(),
+            workflow_type: v
+                .get("type")
+                .and_then(Value::as_str)
+                .and_then(WorkflowType::parse)
+                .unwrap_or_default(),
         }
     }
 }
@@ -91,7 +99,17 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(ws: Workspace) -> AppState {
-        AppState { ws, editor_rev: 0, selected: None, run: None, running: false, run_error: None, visit: None, executions_per_month: 1_000_000, free_tier: true }
+        AppState {
+            ws,
+            editor_rev: 0,
+            selected: None,
+            run: None,
+            running: false,
+            run_error: None,
+            visit: None,
+            executions_per_month: 1_000_000,
+            free_tier: true,
+        }
     }
 }
 
@@ -131,7 +149,11 @@ pub const ACTIONS_PER_TICK: usize = 4000;
 impl AppState {
     fn start(&self) -> Result<Execution, String> {
         let input = api::parse_json(&self.ws.input).map_err(|e| format!("Input: {e}"))?;
-        let mocks = if self.ws.mocks.trim().is_empty() { None } else { Some(api::parse_json(&self.ws.mocks).map_err(|e| format!("Mocks: {e}"))?) };
+        let mocks = if self.ws.mocks.trim().is_empty() {
+            None
+        } else {
+            Some(api::parse_json(&self.ws.mocks).map_err(|e| format!("Mocks: {e}"))?)
+        };
         let options = RunOptions {
             workflow_type: self.ws.workflow_type,
             mocks,
@@ -156,7 +178,10 @@ impl AppState {
         self.visit = None;
         match self.start() {
             Ok(ex) => {
-                self.run = Some(RunHandle { exec: Rc::new(RefCell::new(ex)), rev: 0 });
+                self.run = Some(RunHandle {
+                    exec: Rc::new(RefCell::new(ex)),
+                    rev: 0,
+                });
                 self.run_error = None;
             }
             Err(e) => {
@@ -195,7 +220,10 @@ impl Reducible for AppState {
                 s
             }
             Action::LoadExample(i) => {
-                s.ws = Workspace { workflow_type: s.ws.workflow_type, ..Workspace::from_example(i) };
+                s.ws = Workspace {
+                    workflow_type: s.ws.workflow_type,
+                    ..Workspace::from_example(i)
+                };
                 s.editor_rev += 1;
                 s.run = None;
                 s.running = false;
@@ -224,7 +252,10 @@ impl Reducible for AppState {
                 s
             }
             Action::Step => {
-                if s.run.as_ref().is_none_or(|r| r.exec.borrow().status().is_finished()) {
+                if s.run
+                    .as_ref()
+                    .is_none_or(|r| r.exec.borrow().status().is_finished())
+                {
                     s = s.fresh_run();
                 }
                 s.running = false;
@@ -239,7 +270,10 @@ impl Reducible for AppState {
                 let mut s = s.with_run(|ex| {
                     ex.run_for(ACTIONS_PER_TICK);
                 });
-                s.running = s.run.as_ref().is_some_and(|r| *r.exec.borrow().status() == Status::Running);
+                s.running = s
+                    .run
+                    .as_ref()
+                    .is_some_and(|r| *r.exec.borrow().status() == Status::Running);
                 s
             }
             Action::Cancel => {
@@ -265,13 +299,20 @@ impl Reducible for AppState {
                             Ok(v) => ex.send_task_success(&token, v),
                             Err(e) => Err(format!("Payload: {e}")),
                         },
-                        CallbackAnswer::Failure { error, cause } => ex.send_task_failure(&token, Some(&error).filter(|e| !e.is_empty()).map(|s| s.as_str()), Some(&cause).filter(|c| !c.is_empty()).map(|s| s.as_str())),
+                        CallbackAnswer::Failure { error, cause } => ex.send_task_failure(
+                            &token,
+                            Some(&error).filter(|e| !e.is_empty()).map(|s| s.as_str()),
+                            Some(&cause).filter(|c| !c.is_empty()).map(|s| s.as_str()),
+                        ),
                         CallbackAnswer::Heartbeat => ex.send_task_heartbeat(&token),
                     };
                     error = r.err();
                 });
                 s.run_error = error;
-                s.running = s.run.as_ref().is_some_and(|r| *r.exec.borrow().status() == Status::Running);
+                s.running = s
+                    .run
+                    .as_ref()
+                    .is_some_and(|r| *r.exec.borrow().status() == Status::Running);
                 s
             }
             Action::SetExecutions(n) => {

@@ -12,7 +12,11 @@ pub struct Props {
 
 #[function_component(Diagnostics)]
 pub fn diagnostics(props: &Props) -> Html {
-    let errors = props.diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
+    let errors = props
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
     html! {
         <div class="diagnostics" data-testid="diagnostics" data-errors={errors.to_string()}>
             if props.diagnostics.is_empty() {

@@ -24,7 +24,11 @@ pub struct Props {
 
 impl PartialEq for Props {
     fn eq(&self, o: &Self) -> bool {
-        self.revision == o.revision && Rc::ptr_eq(&self.diagnostics, &o.diagnostics) && self.highlight == o.highlight && self.dark == o.dark && self.text == o.text
+        self.revision == o.revision
+            && Rc::ptr_eq(&self.diagnostics, &o.diagnostics)
+            && self.highlight == o.highlight
+            && self.dark == o.dark
+            && self.text == o.text
     }
 }
 
@@ -64,7 +68,8 @@ pub fn editor(props: &Props) -> Html {
     let fallback = !bindings::editor_available();
 
     {
-        let (host, id, handlers, current) = (host.clone(), id.clone(), handlers.clone(), current.clone());
+        let (host, id, handlers, current) =
+            (host.clone(), id.clone(), handlers.clone(), current.clone());
         let p = props.clone();
         use_effect_with((), move |_| {
             if let Some(el) = host.cast::<web_sys::Element>() {
@@ -77,15 +82,27 @@ pub fn editor(props: &Props) -> Html {
                     });
                     let cur = current.clone();
                     let on_cursor = p.on_cursor.clone();
-                    let cursor = Closure::<dyn FnMut(u32)>::new(move |pos: u32| on_cursor.emit(byte_offset(&cur.borrow(), pos as usize)));
-                    let complete = Closure::<dyn FnMut(String) -> String>::new(|req: String| crate::completion::complete(&req));
+                    let cursor = Closure::<dyn FnMut(u32)>::new(move |pos: u32| {
+                        on_cursor.emit(byte_offset(&cur.borrow(), pos as usize))
+                    });
+                    let complete = Closure::<dyn FnMut(String) -> String>::new(|req: String| {
+                        crate::completion::complete(&req)
+                    });
                     let on_run = p.on_run.clone();
                     let run = Closure::<dyn FnMut()>::new(move || on_run.emit(()));
                     let on_step = p.on_step.clone();
                     let step = Closure::<dyn FnMut()>::new(move || on_step.emit(()));
-                    let new_id = bindings::editor_create(&el, &p.text, &change, &cursor, &complete, &run, &step, p.dark);
+                    let new_id = bindings::editor_create(
+                        &el, &p.text, &change, &cursor, &complete, &run, &step, p.dark,
+                    );
                     *id.borrow_mut() = Some(new_id);
-                    *handlers.borrow_mut() = Some(Handlers { _change: change, _cursor: cursor, _complete: complete, _run: run, _step: step });
+                    *handlers.borrow_mut() = Some(Handlers {
+                        _change: change,
+                        _cursor: cursor,
+                        _complete: complete,
+                        _run: run,
+                        _step: step,
+                    });
                 }
             }
             || ()
@@ -128,7 +145,12 @@ pub fn editor(props: &Props) -> Html {
             if let Some(id) = *id.borrow() {
                 let text = current.borrow();
                 match h {
-                    Some((a, b)) => bindings::editor_highlight(id, utf16_offset(&text, *a) as i32, utf16_offset(&text, *b) as i32, true),
+                    Some((a, b)) => bindings::editor_highlight(
+                        id,
+                        utf16_offset(&text, *a) as i32,
+                        utf16_offset(&text, *b) as i32,
+                        true,
+                    ),
                     None => bindings::editor_highlight(id, -1, -1, false),
                 }
             }

@@ -74,7 +74,11 @@ fn path_d(points: &[(f64, f64)]) -> String {
 
 #[function_component(Graph)]
 pub fn graph(props: &Props) -> Html {
-    let view = use_state(|| View { x: 0.0, y: 0.0, scale: 1.0 });
+    let view = use_state(|| View {
+        x: 0.0,
+        y: 0.0,
+        scale: 1.0,
+    });
     let drag = use_mut_ref(|| None::<(f64, f64, View)>);
     let svg_ref = use_node_ref();
     let host = use_node_ref();
@@ -83,18 +87,32 @@ pub fn graph(props: &Props) -> Html {
     let fit = {
         let (view, host, layout) = (view.clone(), host.clone(), props.layout.clone());
         Callback::from(move |_: ()| {
-            let (w, h) = host.cast::<web_sys::Element>().map_or((800.0, 600.0), |e| (e.client_width() as f64, e.client_height() as f64));
-            let scale = ((w - 2.0 * MARGIN) / layout.width.max(1.0)).min((h - 2.0 * MARGIN - 40.0) / layout.height.max(1.0)).clamp(0.05, 1.5);
-            view.set(View { x: (w - layout.width * scale) / 2.0, y: MARGIN + 20.0, scale });
+            let (w, h) = host.cast::<web_sys::Element>().map_or((800.0, 600.0), |e| {
+                (e.client_width() as f64, e.client_height() as f64)
+            });
+            let scale = ((w - 2.0 * MARGIN) / layout.width.max(1.0))
+                .min((h - 2.0 * MARGIN - 40.0) / layout.height.max(1.0))
+                .clamp(0.05, 1.5);
+            view.set(View {
+                x: (w - layout.width * scale) / 2.0,
+                y: MARGIN + 20.0,
+                scale,
+            });
         })
     };
     {
         let fit = fit.clone();
         // Fit when the graph's shape changes size noticeably (a new definition).
-        use_effect_with(((props.layout.width / 50.0) as i64, (props.layout.height / 50.0) as i64), move |_| {
-            fit.emit(());
-            || ()
-        });
+        use_effect_with(
+            (
+                (props.layout.width / 50.0) as i64,
+                (props.layout.height / 50.0) as i64,
+            ),
+            move |_| {
+                fit.emit(());
+                || ()
+            },
+        );
     }
     let on_wheel = {
         let view = view.clone();
@@ -104,7 +122,11 @@ pub fn graph(props: &Props) -> Html {
             let factor = if e.delta_y() < 0.0 { 1.1 } else { 1.0 / 1.1 };
             let scale = (v.scale * factor).clamp(0.05, 4.0);
             let (mx, my) = (e.offset_x() as f64, e.offset_y() as f64);
-            view.set(View { x: mx - (mx - v.x) * scale / v.scale, y: my - (my - v.y) * scale / v.scale, scale });
+            view.set(View {
+                x: mx - (mx - v.x) * scale / v.scale,
+                y: my - (my - v.y) * scale / v.scale,
+                scale,
+            });
         })
     };
     let on_down = {
@@ -118,7 +140,11 @@ pub fn graph(props: &Props) -> Html {
         Callback::from(move |e: PointerEvent| {
             if let Some((x0, y0, v)) = *drag.borrow() {
                 if e.buttons() & 1 == 1 {
-                    view.set(View { x: v.x + e.client_x() as f64 - x0, y: v.y + e.client_y() as f64 - y0, ..v });
+                    view.set(View {
+                        x: v.x + e.client_x() as f64 - x0,
+                        y: v.y + e.client_y() as f64 - y0,
+                        ..v
+                    });
                 }
             }
         })
@@ -131,14 +157,21 @@ pub fn graph(props: &Props) -> Html {
         let view = view.clone();
         Callback::from(move |_: MouseEvent| {
             let v = *view;
-            view.set(View { scale: (v.scale * factor).clamp(0.05, 4.0), ..v });
+            view.set(View {
+                scale: (v.scale * factor).clamp(0.05, 4.0),
+                ..v
+            });
         })
     };
     let export_svg = {
         let svg_ref = svg_ref.clone();
         Callback::from(move |_: MouseEvent| {
             if let Some(svg) = svg_ref.cast::<web_sys::Element>() {
-                crate::services::download("state-machine.svg", "image/svg+xml", &standalone_svg(&svg.outer_html()));
+                crate::services::download(
+                    "state-machine.svg",
+                    "image/svg+xml",
+                    &standalone_svg(&svg.outer_html()),
+                );
             }
         })
     };
@@ -146,18 +179,28 @@ pub fn graph(props: &Props) -> Html {
         let (svg_ref, layout) = (svg_ref.clone(), props.layout.clone());
         Callback::from(move |_: MouseEvent| {
             if let Some(svg) = svg_ref.cast::<web_sys::Element>() {
-                crate::bindings::export_png(&standalone_svg(&svg.outer_html()), layout.width + 2.0 * MARGIN, layout.height + 2.0 * MARGIN + 40.0, "state-machine.png");
+                crate::bindings::export_png(
+                    &standalone_svg(&svg.outer_html()),
+                    layout.width + 2.0 * MARGIN,
+                    layout.height + 2.0 * MARGIN + 40.0,
+                    "state-machine.png",
+                );
             }
         })
     };
 
-    let taken: std::collections::HashSet<(&str, &str)> = props.taken.iter().map(|(a, b)| (&**a, &**b)).collect();
+    let taken: std::collections::HashSet<(&str, &str)> =
+        props.taken.iter().map(|(a, b)| (&**a, &**b)).collect();
     let ox = MARGIN;
     let oy = MARGIN + 20.0;
     let mut containers = Vec::new();
     let mut leaves = Vec::new();
     for n in &l.nodes {
-        let status = props.statuses.get(&n.name).copied().unwrap_or(NodeStatus::NotYetStarted);
+        let status = props
+            .statuses
+            .get(&n.name)
+            .copied()
+            .unwrap_or(NodeStatus::NotYetStarted);
         let selected = props.selected.as_deref() == Some(&*n.name) && !n.name.is_empty();
         let on_click = {
             let (cb, name) = (props.on_select.clone(), n.name.clone());
@@ -173,7 +216,7 @@ pub fn graph(props: &Props) -> Html {
             NodeKind::Start | NodeKind::End => leaves.push(html! {
                 <g class={classes!("anchor", if n.kind == NodeKind::Start { "start" } else { "end" })}>
                     <circle cx={format!("{:.1}", x + n.w / 2.0)} cy={format!("{:.1}", y + n.h / 2.0)} r={format!("{:.1}", n.w / 2.0)} />
-                    <text x={format!("{:.1}", x + n.w / 2.0)} y={format!("{:.1}", y - 4.0)} text-anchor="middle">{ if n.kind == NodeKind::Start { "Start" } else { "End" } }</text>
+                    <text x={format!("{:.1}", x + n.w + 4.0)} y={format!("{:.1}", y + n.h / 2.0 + 4.0)}>{ if n.kind == NodeKind::Start { "Start" } else { "End" } }</text>
                 </g>
             }),
             NodeKind::Container { type_name } => {

@@ -52,7 +52,11 @@ pub fn history(props: &Props) -> Html {
         let run = props.run.clone();
         Callback::from(move |_: MouseEvent| {
             let v = engine::api::history_value(&run.exec.borrow());
-            crate::services::download("execution-history.json", "application/json", &engine::obj! { "events" => v }.to_json_pretty());
+            crate::services::download(
+                "execution-history.json",
+                "application/json",
+                &engine::obj! { "events" => v }.to_json_pretty(),
+            );
         })
     };
     let oninput = {

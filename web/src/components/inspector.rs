@@ -30,7 +30,11 @@ fn stage(title: &str, note: &str, v: Option<&Value>) -> Html {
 fn clip(s: String) -> String {
     const MAX: usize = 20_000;
     if s.len() > MAX {
-        format!("{}\n… ({} more characters)", &s[..engine::json::floor_char_boundary(&s, MAX)], s.len() - MAX)
+        format!(
+            "{}\n… ({} more characters)",
+            &s[..engine::json::floor_char_boundary(&s, MAX)],
+            s.len() - MAX
+        )
     } else {
         s
     }
@@ -44,12 +48,17 @@ pub fn inspector(props: &Props) -> Html {
         .visits()
         .iter()
         .enumerate()
-        .filter(|(_, v)| v.entered_event <= revealed && props.selected.as_deref().is_none_or(|s| s == &*v.state))
+        .filter(|(_, v)| {
+            v.entered_event <= revealed && props.selected.as_deref().is_none_or(|s| s == &*v.state)
+        })
         .collect();
     if visits.is_empty() {
         return html! { <section class="inspector" data-testid="inspector"><p class="hint">{ "Select a state that ran to see its data flow." }</p></section> };
     }
-    let current = props.visit.and_then(|i| visits.iter().position(|(vi, _)| *vi == i)).unwrap_or(visits.len() - 1);
+    let current = props
+        .visit
+        .and_then(|i| visits.iter().position(|(vi, _)| *vi == i))
+        .unwrap_or(visits.len() - 1);
     let (_, v) = visits[current];
     let exited = v.exited_event.is_some_and(|e| e <= revealed);
     let options: Html = visits

@@ -16,7 +16,11 @@ pub struct Props {
 
 #[function_component(JsonInput)]
 pub fn json_input(props: &Props) -> Html {
-    let error = if props.value.trim().is_empty() { None } else { engine::api::parse_json(&props.value).err() };
+    let error = if props.value.trim().is_empty() {
+        None
+    } else {
+        engine::api::parse_json(&props.value).err()
+    };
     let oninput = {
         let cb = props.on_change.clone();
         Callback::from(move |e: InputEvent| {

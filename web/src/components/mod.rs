@@ -1,5 +1,6 @@
 //! One component per file.
 
+pub mod cost_meter;
 pub mod diagnostics;
 pub mod editor;
 pub mod graph;
