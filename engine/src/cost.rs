@@ -178,9 +178,9 @@ mod tests {
             memory_mb: 64.0,
         };
         let bill = monthly(usage, 100_000_000.0, Pricing::default());
-        assert_eq!(cents(bill.express_requests), 100_00);
+        assert_eq!(cents(bill.express_requests), 10_000);
         assert_eq!(bill.gb_seconds, 62_500_000.0);
-        assert_eq!(cents(bill.express_duration), 382_97);
+        assert_eq!(cents(bill.express_duration), 38_297);
         // With the Price List's GB-second rates: $382.88.
         let bill = monthly(
             usage,
@@ -190,7 +190,7 @@ mod tests {
                 ..Pricing::default()
             },
         );
-        assert_eq!(cents(bill.express_duration), 382_88);
+        assert_eq!(cents(bill.express_duration), 38_288);
     }
 
     #[test]
@@ -207,7 +207,7 @@ mod tests {
                 ..Pricing::default()
             },
         );
-        assert_eq!(cents(bill.standard), 9_90);
+        assert_eq!(cents(bill.standard), 990);
     }
 
     #[test]
@@ -247,10 +247,10 @@ mod tests {
     #[test]
     fn infracost_tier_cross_checks() {
         let h = |gbh: f64| express_duration_cost(gbh * 3600.0, RateBasis::GbSecond);
-        assert_eq!(cents(h(1000.0)), 60_01);
-        assert_eq!(cents(h(5000.0)) - cents(h(1000.0)), 119_95);
+        assert_eq!(cents(h(1000.0)), 6_001);
+        assert_eq!(cents(h(5000.0)) - cents(h(1000.0)), 11_995);
         // The third tier's own line: 24,687.5 GB-hours beyond the first 5,000.
-        assert_eq!(cents(h(5000.0 + 24_687.5)) - cents(h(5000.0)), 405_27);
+        assert_eq!(cents(h(5000.0 + 24_687.5)) - cents(h(5000.0)), 40_527);
     }
 
     #[test]

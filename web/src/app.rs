@@ -71,14 +71,15 @@ fn state_at(g: &AslGraph, offset: usize) -> Option<Rc<str>> {
     None
 }
 
-/// Node statuses from what the run has revealed so far.
-fn statuses(
-    run: &RunHandle,
-) -> (
+/// What the graph shows of a run: node statuses, edges taken, Map iterations.
+type RunView = (
     HashMap<Rc<str>, NodeStatus>,
     Vec<(Rc<str>, Rc<str>)>,
     HashMap<Rc<str>, usize>,
-) {
+);
+
+/// Node statuses from what the run has revealed so far.
+fn statuses(run: &RunHandle) -> RunView {
     let exec = run.exec.borrow();
     let revealed = exec.history().len() as u64;
     let finished_failed = matches!(
