@@ -3,15 +3,15 @@
 
 use crate::components::{
     cost_meter::CostMeter, diagnostics::Diagnostics, editor::Editor, graph::Graph,
-    graph::NodeStatus, history::History, inspector::Inspector, run_panel::RunPanel,
+    history::History, inspector::Inspector, run_panel::RunPanel,
 };
 use crate::examples::EXAMPLES;
 use crate::layout::{self, Layout};
+use crate::run_view::RunView;
 use crate::services::{self, storage};
 use crate::state::{Action, AppState, RunHandle, Workspace};
 use engine::api::{self, Diagnostic};
 use engine::cost::Usage;
-use engine::exec::Status;
 use engine::history::EventKind;
 use engine::json::Value;
 use engine::model::{Graph as AslGraph, Kind, WorkflowType};
@@ -71,57 +71,6 @@ fn state_at(g: &AslGraph, offset: usize) -> Option<Rc<str>> {
     None
 }
 
-/// What the graph shows of a run: node statuses, edges taken, Map iterations.
-type RunView = (
-    HashMap<Rc<str>, NodeStatus>,
-    Vec<(Rc<str>, Rc<str>)>,
-    HashMap<Rc<str>, usize>,
-);
-
-/// Node statuses from what the run has revealed so far.
-fn statuses(run: &RunHandle) -> RunView {
-    let exec = run.exec.borrow();
-    let revealed = exec.history().len() as u64;
-    let finished_failed = matches!(
-        exec.status(),
-        Status::Failed { .. } | Status::TimedOut { .. } | Status::Aborted
-    );
-    let mut out: HashMap<Rc<str>, NodeStatus> = HashMap::new();
-    let mut taken = Vec::new();
-    for v in exec.visits().iter().filter(|v| v.entered_event <= revealed) {
-        let exited = v.exited_event.is_some_and(|e| e <= revealed);
-        let status = match (&v.error, exited) {
-            (Some(_), true) => NodeStatus::CaughtError,
-            (Some(_), false) if finished_failed => NodeStatus::Failed,
-            (None, true) => NodeStatus::Succeeded,
-            _ if finished_failed && !exited => NodeStatus::Failed,
-            _ => NodeStatus::InProgress,
-        };
-        // A state visited several times shows its worst outcome.
-        let rank = |s: NodeStatus| match s {
-            NodeStatus::Failed => 4,
-            NodeStatus::CaughtError => 3,
-            NodeStatus::InProgress => 2,
-            NodeStatus::Succeeded => 1,
-            NodeStatus::NotYetStarted => 0,
-        };
-        let e = out.entry(v.state.clone()).or_insert(status);
-        if rank(status) > rank(*e) {
-            *e = status;
-        }
-        if let (true, Some(n)) = (exited, &v.next) {
-            taken.push((v.state.clone(), n.clone()));
-        }
-    }
-    let mut iterations: HashMap<Rc<str>, usize> = HashMap::new();
-    for e in exec.history() {
-        if let EventKind::MapIterationStarted { name, .. } = &e.kind {
-            *iterations.entry(name.clone()).or_default() += 1;
-        }
-    }
-    (out, taken, iterations)
-}
-
 fn usage(run: &RunHandle, validation: &Validation) -> Option<Usage> {
     let exec = run.exec.borrow();
     if !exec.status().is_finished() {
@@ -179,6 +128,14 @@ pub fn app() -> Html {
             || ()
         });
     }
+    {
+        // A loaded example (or restored work) is drawn at once, without the typing debounce.
+        let (settled, def) = (settled.clone(), state.ws.definition.clone());
+        use_effect_with(state.editor_rev, move |_| {
+            settled.set(def);
+            || ()
+        });
+    }
     let workflow_type = state.ws.workflow_type;
     let validation = use_memo(((*settled).clone(), workflow_type), |(d, t)| {
         api::validate(d, *t)
@@ -216,9 +173,23 @@ pub fn app() -> Html {
         });
     }
 
-    let run_derived = use_memo(state.run.clone(), |run| run.as_ref().map(statuses));
+    let run_view = use_mut_ref(RunView::default);
+    let run_derived = use_memo(state.run.clone(), {
+        let run_view = run_view.clone();
+        move |run| {
+            run.as_ref().map(|r| {
+                let mut view = run_view.borrow_mut();
+                view.update(&r.exec.borrow());
+                (
+                    Rc::new(view.statuses.clone()),
+                    Rc::new(view.taken.iter().cloned().collect::<Vec<_>>()),
+                    Rc::new(view.iterations.clone()),
+                )
+            })
+        }
+    });
     let (node_status, taken, iterations) = match &*run_derived {
-        Some((s, t, i)) => (Rc::new(s.clone()), Rc::new(t.clone()), Rc::new(i.clone())),
+        Some((s, t, i)) => (s.clone(), t.clone(), i.clone()),
         None => (
             Rc::new(HashMap::new()),
             Rc::new(Vec::new()),
@@ -305,7 +276,7 @@ pub fn app() -> Html {
                 <span class="spacer" />
                 <span class="hint">{ "Ctrl/Cmd+Enter run · F10 step" }</span>
                 <button onclick={toggle_theme} aria-label="Toggle dark theme">{ if *dark { "☀ Light" } else { "☾ Dark" } }</button>
-                <span class="version">{ format!("engine {}", engine::VERSION) }</span>
+                <span class="version" data-testid="engine-version">{ format!("engine {}", engine::VERSION) }</span>
             </header>
             <main class="panes">
                 <section class="left">
@@ -334,7 +305,7 @@ pub fn app() -> Html {
                         on_executions={ let d = state.dispatcher(); Callback::from(move |n| d.dispatch(Action::SetExecutions(n))) }
                         on_free_tier={ let d = state.dispatcher(); Callback::from(move |b| d.dispatch(Action::SetFreeTier(b))) } />
                     if let Some(run) = &state.run {
-                        <History run={run.clone()} on_select_state={ let s = on_select.clone(); Callback::from(move |n| s.emit(Some(n))) } />
+                        <History run={run.clone()} running={state.running} on_select_state={ let s = on_select.clone(); Callback::from(move |n| s.emit(Some(n))) } />
                     }
                 </section>
             </main>

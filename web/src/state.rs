@@ -143,8 +143,16 @@ pub enum Action {
     SetFreeTier(bool),
 }
 
-/// How many engine actions one browser frame may take: small enough to keep frames short.
-pub const ACTIONS_PER_TICK: usize = 4000;
+/// Engine work per browser task during a run-to-end: short enough that rendering afterwards
+/// keeps every task well under 100 ms.
+pub const TICK_BUDGET_MS: f64 = 8.0;
+const ACTIONS_PER_SLICE: usize = 256;
+
+fn now_ms() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now())
+}
 
 impl AppState {
     fn start(&self) -> Result<Execution, String> {
@@ -268,7 +276,8 @@ impl Reducible for AppState {
                     return self;
                 }
                 let mut s = s.with_run(|ex| {
-                    ex.run_for(ACTIONS_PER_TICK);
+                    let start = now_ms();
+                    while ex.run_for(ACTIONS_PER_SLICE) && now_ms() - start < TICK_BUDGET_MS {}
                 });
                 s.running = s
                     .run

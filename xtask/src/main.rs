@@ -1,4 +1,4 @@
-//! `cargo xtask setup | test | serve [--port N] | bench | fuzz [--seconds N]`
+//! `cargo xtask setup | test | serve [--port N] | bench | budgets | fuzz [--seconds N]`
 //!
 //! `test` and `serve` first install whatever is missing, by name, from the package registries
 //! (rustup target, Trunk, wasm-bindgen-cli, npm packages, Debian's Chromium), skipping what is
@@ -237,6 +237,17 @@ fn serve(port: &str) -> Result<(), String> {
         .current_dir(root()))
 }
 
+/// The page's budgets measured in headless Chromium (size, first render, validate + layout per
+/// edit, layout of 1,000 states, longest task during a 10,000-item Map), with screenshots into
+/// docs/.
+fn budgets() -> Result<(), String> {
+    setup()?;
+    build_site()?;
+    run(Command::new("node")
+        .args(["web/e2e/smoke.mjs", "--budgets", "--screenshots", "docs"])
+        .current_dir(root()))
+}
+
 fn bench() -> Result<(), String> {
     run(cargo().args([
         "run",
@@ -335,6 +346,7 @@ fn main() -> ExitCode {
         Some("test") => test(),
         Some("serve") => serve(&port),
         Some("bench") => bench(),
+        Some("budgets") => budgets(),
         Some("fuzz") => fuzz(
             &args
                 .iter()
@@ -344,7 +356,7 @@ fn main() -> ExitCode {
                 .unwrap_or_else(|| "600".into()),
         ),
         _ => Err(
-            "usage: cargo xtask setup | test | serve [--port N] | bench | fuzz [--seconds N]"
+            "usage: cargo xtask setup | test | serve [--port N] | bench | budgets | fuzz [--seconds N]"
                 .into(),
         ),
     };

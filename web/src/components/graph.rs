@@ -254,8 +254,9 @@ pub fn graph(props: &Props) -> Html {
             };
             let is_taken = taken.contains(&(&*e.from, &*e.to));
             let label = e.label.as_ref().map(|t| {
-                // On the segment after the first bend: clear of the source node.
-                let (lx, ly) = pts.get(1).or(pts.first()).copied().unwrap_or_default();
+                // Mid-way along the segment that crosses the gap between ranks (free space).
+                let (a, b) = (pts.get(1).or(pts.first()).copied().unwrap_or_default(), pts.get(2).or(pts.get(1)).copied().unwrap_or_default());
+                let (lx, ly) = ((a.0 + b.0) / 2.0, (a.1 + b.1) / 2.0 - 12.0);
                 html! { <text class="edge-label" x={format!("{:.1}", lx + 4.0)} y={format!("{:.1}", ly + 14.0)}>{ t.clone() }</text> }
             });
             html! {

@@ -7,6 +7,9 @@ use yew::prelude::*;
 #[derive(Properties, PartialEq)]
 pub struct Props {
     pub run: RunHandle,
+    /// A run-to-end is in progress: render fewer rows per frame.
+    #[prop_or_default]
+    pub running: bool,
     pub on_select_state: Callback<std::rc::Rc<str>>,
 }
 
@@ -18,12 +21,12 @@ pub fn history(props: &Props) -> Html {
     let f = filter.to_lowercase();
     let events = exec.history();
     // Long histories show their last rows; the download has them all.
-    const SHOWN: usize = 500;
+    let shown: usize = if props.running { 50 } else { 500 };
     let rows: Vec<Html> = events
         .iter()
         .filter(|e| f.is_empty() || e.kind.type_name().to_lowercase().contains(&f) || e.kind.state_name().is_some_and(|n| n.to_lowercase().contains(&f)))
         .rev()
-        .take(SHOWN)
+        .take(shown)
         .map(|e| {
             let name = e.kind.state_name().cloned();
             let onclick = {
@@ -79,8 +82,8 @@ pub fn history(props: &Props) -> Html {
                     <thead><tr><th>{"ID"}</th><th>{"Type"}</th><th>{"State"}</th><th>{"Time"}</th></tr></thead>
                     <tbody>{ for rows }</tbody>
                 </table>
-                if total > SHOWN {
-                    <p class="hint">{ format!("Showing the latest {SHOWN} of {total} events (newest first); download for all.") }</p>
+                if total > shown {
+                    <p class="hint">{ format!("Showing the latest {shown} of {total} events (newest first); download for all.") }</p>
                 }
             </div>
         </section>

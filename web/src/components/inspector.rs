@@ -61,9 +61,13 @@ pub fn inspector(props: &Props) -> Html {
         .unwrap_or(visits.len() - 1);
     let (_, v) = visits[current];
     let exited = v.exited_event.is_some_and(|e| e <= revealed);
+    // The picker lists the latest visits only (a Map may have thousands).
+    const PICKER: usize = 200;
+    let first = visits.len().saturating_sub(PICKER).min(current);
     let options: Html = visits
         .iter()
         .enumerate()
+        .skip(first)
         .map(|(k, (vi, vv))| {
             let label = match vv.iteration {
                 Some(i) => format!("{} #{k} (iteration/branch {i})", vv.state),

@@ -1,0 +1,90 @@
+//! What the graph shows of a run (node statuses, edges taken, Map iterations), maintained
+//! incrementally: each update looks only at visits and events added since the last one, plus
+//! the few visits still in flight. A 10,000-iteration Map would otherwise make every frame of a
+//! run cost as much as the whole history so far.
+
+use crate::components::graph::NodeStatus;
+use engine::exec::{Execution, Status};
+use engine::history::EventKind;
+use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
+
+#[derive(Default)]
+pub struct RunView {
+    /// Which execution this describes (by address) and how far it has been read.
+    exec: usize,
+    visits_seen: usize,
+    events_seen: usize,
+    /// Visits entered but not yet exited.
+    pending: Vec<usize>,
+    pub statuses: HashMap<Rc<str>, NodeStatus>,
+    pub taken: HashSet<(Rc<str>, Rc<str>)>,
+    pub iterations: HashMap<Rc<str>, usize>,
+}
+
+fn rank(s: NodeStatus) -> u8 {
+    match s {
+        NodeStatus::Failed => 4,
+        NodeStatus::CaughtError => 3,
+        NodeStatus::InProgress => 2,
+        NodeStatus::Succeeded => 1,
+        NodeStatus::NotYetStarted => 0,
+    }
+}
+
+impl RunView {
+    /// Brings the view up to date with `exec` as far as its history is revealed.
+    pub fn update(&mut self, exec: &Execution) {
+        let id = exec as *const Execution as usize;
+        let revealed = exec.history().len();
+        if id != self.exec || revealed < self.events_seen {
+            *self = RunView {
+                exec: id,
+                ..RunView::default()
+            };
+        }
+        let failed = matches!(
+            exec.status(),
+            Status::Failed { .. } | Status::TimedOut { .. } | Status::Aborted
+        );
+        let visits = exec.visits();
+        while self.visits_seen < visits.len()
+            && visits[self.visits_seen].entered_event <= revealed as u64
+        {
+            self.pending.push(self.visits_seen);
+            self.visits_seen += 1;
+        }
+        // In-flight visits: settle those that exited; mark the rest in progress (or failed).
+        let mut still = Vec::with_capacity(self.pending.len());
+        for &i in &self.pending {
+            let v = &visits[i];
+            let exited = v.exited_event.is_some_and(|e| e <= revealed as u64);
+            let status = match (&v.error, exited) {
+                (Some(_), true) => NodeStatus::CaughtError,
+                (None, true) => NodeStatus::Succeeded,
+                (_, false) if failed => NodeStatus::Failed,
+                _ => NodeStatus::InProgress,
+            };
+            let entry = self.statuses.entry(v.state.clone()).or_insert(status);
+            // A state visited several times shows its worst outcome; a settled visit replaces
+            // the in-progress mark it left.
+            if rank(status) > rank(*entry) || (*entry == NodeStatus::InProgress && exited) {
+                *entry = status;
+            }
+            if exited {
+                if let Some(n) = &v.next {
+                    self.taken.insert((v.state.clone(), n.clone()));
+                }
+            } else if !failed {
+                still.push(i);
+            }
+        }
+        self.pending = still;
+        for e in &exec.history()[self.events_seen..] {
+            if let EventKind::MapIterationStarted { name, .. } = &e.kind {
+                *self.iterations.entry(name.clone()).or_default() += 1;
+            }
+        }
+        self.events_seen = revealed;
+    }
+}
