@@ -92,9 +92,16 @@ fn ensure_rust_tools() -> Result<(), String> {
 
 fn ensure_npm() -> Result<(), String> {
     let web = root().join("web");
-    if !web.join("node_modules/.bin/wasm-opt").exists()
-        || !web.join("node_modules/playwright-core").exists()
-    {
+    // What the build and the tests use: wasm-opt (Trunk), esbuild and CodeMirror (the editor
+    // bundle), playwright-core (end-to-end tests).
+    let needed = [
+        "node_modules/.bin/wasm-opt",
+        "node_modules/.bin/esbuild",
+        "node_modules/codemirror",
+        "node_modules/@codemirror/lint",
+        "node_modules/playwright-core",
+    ];
+    if needed.iter().any(|p| !web.join(p).exists()) {
         run(Command::new("npm")
             .args(["ci", "--no-audit", "--no-fund"])
             .current_dir(&web))?;
