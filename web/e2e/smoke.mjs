@@ -127,6 +127,32 @@ await check('a caught error is coloured CaughtError', async () => {
   await shot(page, 'caught-error.png');
 });
 
+await check('keyboard: Ctrl+Enter runs and F10 steps from anywhere on the page; Format reformats', async () => {
+  await loadExample('Retry with backoff');
+  await page.locator('h1').click();
+  await page.keyboard.press('Control+Enter');
+  await waitStatus('SUCCEEDED');
+  await page.getByTestId('reset').click();
+  await page.locator('h1').click();
+  await page.keyboard.press('F10');
+  await page.waitForTimeout(100);
+  expect(await page.getByTestId('history-row').count() === 1, 'F10 did not step');
+  await typeDefinition('{"StartAt":"A","States":{"A":{"Type":"Succeed"}}}');
+  await page.getByRole('button', { name: 'Format' }).click();
+  const lines = await page.locator('.cm-content .cm-line').count();
+  expect(lines >= 7, `not formatted (${lines} lines)`);
+});
+
+await check('the layout works at 1280×720', async () => {
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await page.waitForTimeout(200);
+  for (const id of ['editor', 'graph', 'run', 'step', 'workflow-type', 'execution-status']) {
+    const box = await page.getByTestId(id).boundingBox();
+    expect(box && box.width > 0 && box.x >= 0 && box.x + box.width <= 1281 && box.y < 720, `${id} is off screen: ${JSON.stringify(box)}`);
+  }
+  await page.setViewportSize({ width: 1440, height: 900 });
+});
+
 await check('a reload keeps the work', async () => {
   await typeDefinition('{\n  "Comment": "kept across reloads",\n  "StartAt": "Keep",\n  "States": { "Keep": { "Type": "Succeed" } }\n}');
   await page.waitForTimeout(400);

@@ -265,6 +265,47 @@ pub fn app() -> Html {
     };
     let can_run = validation.is_valid() && !stale;
 
+    // Page-wide shortcuts (the editor handles its own while focused): Ctrl/Cmd+Enter runs, F10
+    // steps.
+    {
+        let d = state.dispatcher();
+        use_effect_with((), move |_| {
+            let listener = wasm_bindgen::closure::Closure::<dyn FnMut(web_sys::KeyboardEvent)>::new(
+                move |e: web_sys::KeyboardEvent| {
+                    let in_editor = e
+                        .target()
+                        .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
+                        .is_some_and(|el| el.closest(".cm-editor").ok().flatten().is_some());
+                    if in_editor {
+                        return;
+                    }
+                    if e.key() == "Enter" && (e.ctrl_key() || e.meta_key()) {
+                        e.prevent_default();
+                        d.dispatch(Action::Run);
+                    } else if e.key() == "F10" {
+                        e.prevent_default();
+                        d.dispatch(Action::Step);
+                    }
+                },
+            );
+            let window = web_sys::window();
+            if let Some(w) = &window {
+                let _ = w.add_event_listener_with_callback(
+                    "keydown",
+                    wasm_bindgen::JsCast::unchecked_ref(listener.as_ref()),
+                );
+            }
+            move || {
+                if let Some(w) = window {
+                    let _ = w.remove_event_listener_with_callback(
+                        "keydown",
+                        wasm_bindgen::JsCast::unchecked_ref(listener.as_ref()),
+                    );
+                }
+            }
+        });
+    }
+
     html! {
         <div class={classes!("app", dark.then_some("dark"))}>
             <header class="top">

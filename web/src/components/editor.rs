@@ -174,11 +174,25 @@ pub fn editor(props: &Props) -> Html {
             }
         })
     };
+    let format = {
+        let id = id.clone();
+        Callback::from(move |_: MouseEvent| {
+            if let Some(id) = *id.borrow() {
+                bindings::editor_format(id);
+            }
+        })
+    };
     html! {
+        <>
+        <div class="editor-tools">
+            <button onclick={format} title="Format document (Shift+Alt+F)" disabled={fallback}>{ "Format" }</button>
+            <span class="hint">{ "Ctrl+F search · Ctrl+Space complete" }</span>
+        </div>
         <div class="editor" data-testid="editor" ref={host}>
             if fallback {
                 <textarea class="editor-fallback" aria-label="State machine definition (JSON)" value={props.text.to_string()} oninput={on_input} />
             }
         </div>
+        </>
     }
 }
