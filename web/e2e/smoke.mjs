@@ -127,6 +127,19 @@ await check('a caught error is coloured CaughtError', async () => {
   await shot(page, 'caught-error.png');
 });
 
+await check('a Map node shows its iterations and an iteration picker', async () => {
+  await loadExample('Map with MaxConcurrency');
+  await page.getByTestId('run').click();
+  await waitStatus('SUCCEEDED');
+  const badge = await page.locator('[data-testid=graph-node][data-state=Each] .badge').textContent();
+  expect(badge === '4 iterations', `badge: ${badge}`);
+  await page.locator('[data-testid=graph-node][data-state=Each] > rect').click({ position: { x: 20, y: 10 } });
+  await page.getByTestId('iteration-picker').selectOption({ label: 'iteration #2' });
+  await page.waitForTimeout(100);
+  expect(await nodeStatus('Label') === 'Succeeded', 'inner state not shown for the iteration');
+  await page.getByTestId('iteration-picker').selectOption({ label: 'all iterations' });
+});
+
 await check('keyboard: Ctrl+Enter runs and F10 steps from anywhere on the page; Format reformats', async () => {
   await loadExample('Retry with backoff');
   await page.locator('h1').click();

@@ -71,6 +71,47 @@ fn state_at(g: &AslGraph, offset: usize) -> Option<Rc<str>> {
     None
 }
 
+/// The statuses of a Map's inner states in one iteration, laid over the run's statuses.
+fn iteration_statuses(
+    all: &HashMap<Rc<str>, crate::components::graph::NodeStatus>,
+    run: &RunHandle,
+    processor: &AslGraph,
+    index: usize,
+) -> HashMap<Rc<str>, crate::components::graph::NodeStatus> {
+    use crate::components::graph::NodeStatus;
+    let mut out = all.clone();
+    let mut inner = Vec::new();
+    fn names(g: &AslGraph, out: &mut Vec<Rc<str>>) {
+        for s in &g.states {
+            out.push(s.name.clone());
+            match &s.kind {
+                Kind::Parallel { branches } => branches.iter().for_each(|b| names(b, out)),
+                Kind::Map(m) => names(&m.processor, out),
+                _ => {}
+            }
+        }
+    }
+    names(processor, &mut inner);
+    for n in &inner {
+        out.remove(n);
+    }
+    let exec = run.exec.borrow();
+    let revealed = exec.history().len() as u64;
+    for v in exec.visits().iter().filter(|v| {
+        v.iteration == Some(index) && v.entered_event <= revealed && inner.contains(&v.state)
+    }) {
+        let exited = v.exited_event.is_some_and(|e| e <= revealed);
+        let st = match (&v.error, exited) {
+            (Some(_), true) => NodeStatus::CaughtError,
+            (Some(_), false) => NodeStatus::Failed,
+            (None, true) => NodeStatus::Succeeded,
+            (None, false) => NodeStatus::InProgress,
+        };
+        out.insert(v.state.clone(), st);
+    }
+    out
+}
+
 fn usage(run: &RunHandle, validation: &Validation) -> Option<Usage> {
     let exec = run.exec.borrow();
     if !exec.status().is_finished() {
@@ -197,6 +238,26 @@ pub fn app() -> Html {
         ),
     };
     let cost_usage = state.run.as_ref().and_then(|r| usage(r, &validation));
+
+    // One Map iteration picked: the Map's inner states show that iteration's statuses.
+    let node_status = match (&state.iteration, &state.run, &validation.machine) {
+        (Some((map, i)), Some(run), Some(m)) => match find_state(&m.graph, map).map(|s| &s.kind) {
+            Some(Kind::Map(spec)) => {
+                Rc::new(iteration_statuses(&node_status, run, &spec.processor, *i))
+            }
+            _ => node_status,
+        },
+        _ => node_status,
+    };
+    let map_pick = state.selected.as_ref().and_then(|sel| {
+        let count = *iterations.get(sel)?;
+        let current = state
+            .iteration
+            .as_ref()
+            .filter(|(m, _)| m == sel)
+            .map(|(_, i)| *i);
+        Some((sel.clone(), count, current))
+    });
 
     let d = state.dispatcher();
     let dispatch = move |f: fn(String) -> Action| {
@@ -327,6 +388,21 @@ pub fn app() -> Html {
                 </section>
                 <section class="middle">
                     <Graph layout={shown_layout} statuses={node_status} {taken} {iterations} selected={state.selected.clone()} {stale} on_select={on_select.clone()} />
+                    if let Some((map, count, current)) = map_pick {
+                        <div class="iteration-picker">
+                            <label>{ format!("{map}: {count} iteration{} · show ", if count == 1 { "" } else { "s" }) }
+                                <select data-testid="iteration-picker" aria-label="Map iteration" onchange={ let d = state.dispatcher(); let map = map.clone(); Callback::from(move |e: Event| {
+                                    if let Some(s) = e.target_dyn_into::<web_sys::HtmlSelectElement>() {
+                                        d.dispatch(Action::PickIteration(s.value().parse::<usize>().ok().map(|i| (map.clone(), i))));
+                                    }
+                                }) }>
+                                    <option value="" selected={current.is_none()}>{ "all iterations" }</option>
+                                    // A long Map lists its first 1,000 iterations here.
+                                    { for (0..count.min(1000)).map(|i| html! { <option value={i.to_string()} selected={current == Some(i)}>{ format!("iteration #{i}") }</option> }) }
+                                </select>
+                            </label>
+                        </div>
+                    }
                     if let Some(run) = &state.run {
                         <Inspector run={run.clone()} selected={state.selected.clone()} visit={state.visit} on_visit={ let d = state.dispatcher(); Callback::from(move |v| d.dispatch(Action::SelectVisit(v))) } />
                     } else {

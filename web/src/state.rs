@@ -95,6 +95,8 @@ pub struct AppState {
     pub visit: Option<usize>,
     pub executions_per_month: u64,
     pub free_tier: bool,
+    /// The Map iteration shown in the graph (the Map's name and the iteration index).
+    pub iteration: Option<(Rc<str>, usize)>,
 }
 
 impl AppState {
@@ -109,6 +111,7 @@ impl AppState {
             visit: None,
             executions_per_month: 1_000_000,
             free_tier: true,
+            iteration: None,
         }
     }
 }
@@ -141,6 +144,8 @@ pub enum Action {
     Callback(CallbackAnswer),
     SetExecutions(u64),
     SetFreeTier(bool),
+    /// Show one iteration of a Map in the graph (None: all iterations).
+    PickIteration(Option<(Rc<str>, usize)>),
 }
 
 /// Engine work per browser task during a run-to-end: short enough that rendering afterwards
@@ -183,6 +188,7 @@ impl AppState {
 
     fn fresh_run(mut self) -> Self {
         self.running = false;
+        self.iteration = None;
         self.visit = None;
         match self.start() {
             Ok(ex) => {
@@ -233,6 +239,7 @@ impl Reducible for AppState {
                     ..Workspace::from_example(i)
                 };
                 s.editor_rev += 1;
+                s.iteration = None;
                 s.run = None;
                 s.running = false;
                 s.selected = None;
@@ -290,6 +297,7 @@ impl Reducible for AppState {
                 s.with_run(Execution::abort)
             }
             Action::Reset => {
+                s.iteration = None;
                 s.run = None;
                 s.running = false;
                 s.run_error = None;
@@ -330,6 +338,10 @@ impl Reducible for AppState {
             }
             Action::SetFreeTier(b) => {
                 s.free_tier = b;
+                s
+            }
+            Action::PickIteration(i) => {
+                s.iteration = i;
                 s
             }
         };
