@@ -786,6 +786,71 @@ mod tests {
         assert!(checked >= 10, "only {checked} definitions laid out");
     }
 
+    /// Proper crossings between segments of different edges (shared endpoints do not count).
+    fn crossings(l: &Layout) -> usize {
+        let segs: Vec<(usize, (f64, f64), (f64, f64))> = l
+            .edges
+            .iter()
+            .enumerate()
+            .flat_map(|(i, e)| e.points.windows(2).map(move |w| (i, w[0], w[1])))
+            .collect();
+        let cross = |a: (f64, f64), b: (f64, f64), c: (f64, f64), d: (f64, f64)| {
+            let o = |p: (f64, f64), q: (f64, f64), r: (f64, f64)| {
+                (q.0 - p.0) * (r.1 - p.1) - (q.1 - p.1) * (r.0 - p.0)
+            };
+            let (d1, d2, d3, d4) = (o(c, d, a), o(c, d, b), o(a, b, c), o(a, b, d));
+            d1 * d2 < -1e-6 && d3 * d4 < -1e-6
+        };
+        let mut n = 0;
+        for (i, a) in segs.iter().enumerate() {
+            for b in &segs[i + 1..] {
+                if a.0 != b.0 && cross(a.1, a.2, b.1, b.2) {
+                    n += 1;
+                }
+            }
+        }
+        n
+    }
+
+    #[test]
+    fn few_crossings() {
+        for (name, text, max) in [
+            (
+                "choice-operators",
+                include_str!("../../tests/data/exec/choice-operators.asl.json"),
+                0,
+            ),
+            (
+                "catch-result-path",
+                include_str!("../../tests/data/exec/catch-result-path.asl.json"),
+                0,
+            ),
+            (
+                "callback-approval",
+                include_str!("../../tests/data/exec/callback-approval.asl.json"),
+                0,
+            ),
+            (
+                "map-concurrency",
+                include_str!("../../tests/data/exec/map-concurrency.asl.json"),
+                0,
+            ),
+            (
+                "parallel-makespan",
+                include_str!("../../tests/data/exec/parallel-makespan.asl.json"),
+                0,
+            ),
+            (
+                "endless-loop",
+                include_str!("../../tests/data/exec/endless-loop.asl.json"),
+                1,
+            ),
+        ] {
+            let n = crossings(&lay(text));
+            assert!(n <= max, "{name}: {n} crossings (at most {max})");
+        }
+    }
+
     #[test]
     fn loops_become_back_edges_and_choices_are_labelled() {
         let l = lay(include_str!("../../tests/data/exec/endless-loop.asl.json"));
