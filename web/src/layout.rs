@@ -788,7 +788,8 @@ mod tests {
 
     /// Proper crossings between segments of different edges (shared endpoints do not count).
     fn crossings(l: &Layout) -> usize {
-        let segs: Vec<(usize, (f64, f64), (f64, f64))> = l
+        type Segment = (usize, (f64, f64), (f64, f64));
+        let segs: Vec<Segment> = l
             .edges
             .iter()
             .enumerate()
