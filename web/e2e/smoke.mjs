@@ -140,6 +140,31 @@ await check('a Map node shows its iterations and an iteration picker', async () 
   await page.getByTestId('iteration-picker').selectOption({ label: 'all iterations' });
 });
 
+await check('clicking a node highlights its definition; the editor cursor selects the node', async () => {
+  await loadExample('Catch and compensate');
+  await page.locator('[data-testid=graph-node][data-state=Compensate]').click();
+  await page.waitForTimeout(150);
+  const marked = await page.locator('.cm-selected-state').allTextContents();
+  expect(marked.join('').includes('"Compensate"'), `highlighted: ${marked.join('').slice(0, 80)}`);
+  const line = await page.evaluate(() => [...document.querySelectorAll('.cm-content .cm-line')].findIndex((l) => l.textContent.includes('"Unexpected": {')) );
+  await page.locator('.cm-content .cm-line').nth(line).click();
+  await page.waitForTimeout(150);
+  expect(await page.locator('[data-testid=graph-node][data-state=Unexpected].selected').count() === 1, 'cursor did not select Unexpected');
+});
+
+await check('the graph exports SVG and PNG; the history downloads as JSON', async () => {
+  for (const [button, suffix] of [['SVG', '.svg'], ['PNG', '.png']]) {
+    const [download] = await Promise.all([page.waitForEvent('download', { timeout: 5000 }), page.getByRole('button', { name: button, exact: true }).click()]);
+    expect(download.suggestedFilename().endsWith(suffix), download.suggestedFilename());
+  }
+  await page.getByTestId('run').click();
+  await waitStatus('SUCCEEDED');
+  const [download] = await Promise.all([page.waitForEvent('download', { timeout: 5000 }), page.getByRole('button', { name: 'Download JSON' }).click()]);
+  const text = await download.createReadStream().then((s) => new Promise((ok) => { let d = ''; s.on('data', (c) => (d += c)); s.on('end', () => ok(d)); }));
+  const events = JSON.parse(text).events;
+  expect(events[0].type === 'ExecutionStarted' && events.at(-1).type === 'ExecutionSucceeded', 'history JSON is not AWS-shaped');
+});
+
 await check('keyboard: Ctrl+Enter runs and F10 steps from anywhere on the page; Format reformats', async () => {
   await loadExample('Retry with backoff');
   await page.locator('h1').click();

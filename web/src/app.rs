@@ -51,12 +51,25 @@ fn find_state<'a>(g: &'a AslGraph, name: &str) -> Option<&'a engine::model::Stat
     None
 }
 
-/// The innermost state whose definition contains a byte offset.
-fn state_at(g: &AslGraph, offset: usize) -> Option<Rc<str>> {
+/// The innermost state whose definition's lines contain a byte offset (anywhere on the line
+/// of its key or of its closing brace counts).
+fn state_at(g: &AslGraph, text: &str, offset: usize) -> Option<Rc<str>> {
+    let line_start = |i: usize| {
+        text[..engine::json::floor_char_boundary(text, i)]
+            .rfind('\n')
+            .map_or(0, |p| p + 1)
+    };
+    let line_end = |i: usize| {
+        text[engine::json::floor_char_boundary(text, i)..]
+            .find('\n')
+            .map_or(text.len(), |p| i + p)
+    };
     for s in &g.states {
-        if s.body.start <= offset && offset < s.body.end.max(s.span.end)
-            || (s.span.start <= offset && offset < s.span.end)
-        {
+        let (from, to) = (
+            line_start(s.span.start),
+            line_end(s.body.end.max(s.span.end)),
+        );
+        if from <= offset && offset <= to {
             let inner: Vec<&Rc<AslGraph>> = match &s.kind {
                 Kind::Parallel { branches } => branches.iter().collect(),
                 Kind::Map(m) => vec![&m.processor],
@@ -64,7 +77,7 @@ fn state_at(g: &AslGraph, offset: usize) -> Option<Rc<str>> {
             };
             return inner
                 .into_iter()
-                .find_map(|g| state_at(g, offset))
+                .find_map(|g| state_at(g, text, offset))
                 .or_else(|| Some(s.name.clone()));
         }
     }
@@ -277,10 +290,11 @@ pub fn app() -> Html {
         })
     };
     let on_cursor = {
-        let (d, validation) = (state.dispatcher(), validation.clone());
+        let (d, validation, settled_text) =
+            (state.dispatcher(), validation.clone(), (*settled).clone());
         Callback::from(move |offset: usize| {
             if let Some(m) = &validation.machine {
-                if let Some(name) = state_at(&m.graph, offset) {
+                if let Some(name) = state_at(&m.graph, &settled_text, offset) {
                     d.dispatch(Action::Select(Some(name)));
                 }
             }

@@ -66,24 +66,28 @@ pub fn editor(props: &Props) -> Html {
     // The text the editor holds now (for cursor offsets).
     let current = use_mut_ref(|| props.text.to_string());
     let fallback = !bindings::editor_available();
+    // The JS callbacks are made once; they call whatever callbacks the latest render passed.
+    let latest = use_mut_ref(|| props.clone());
+    *latest.borrow_mut() = props.clone();
 
     {
         let (host, id, handlers, current) =
             (host.clone(), id.clone(), handlers.clone(), current.clone());
         let p = props.clone();
+        let latest = latest.clone();
         use_effect_with((), move |_| {
             if let Some(el) = host.cast::<web_sys::Element>() {
                 if bindings::editor_available() {
-                    let cur = current.clone();
-                    let on_change = p.on_change.clone();
+                    let (cur, l) = (current.clone(), latest.clone());
                     let change = Closure::<dyn FnMut(String)>::new(move |t: String| {
                         *cur.borrow_mut() = t.clone();
-                        on_change.emit(t);
+                        let cb = l.borrow().on_change.clone();
+                        cb.emit(t);
                     });
-                    let cur = current.clone();
-                    let on_cursor = p.on_cursor.clone();
+                    let (cur, l) = (current.clone(), latest.clone());
                     let cursor = Closure::<dyn FnMut(u32)>::new(move |pos: u32| {
-                        on_cursor.emit(byte_offset(&cur.borrow(), pos as usize))
+                        let cb = l.borrow().on_cursor.clone();
+                        cb.emit(byte_offset(&cur.borrow(), pos as usize))
                     });
                     let complete = Closure::<dyn FnMut(String) -> String>::new(|req: String| {
                         crate::completion::complete(&req)
