@@ -89,7 +89,7 @@ pub fn inspector(props: &Props) -> Html {
             <header>
                 <h3>{ format!("{} · {}", v.state, v.state_type) }</h3>
                 <select {onchange} aria-label="Visit">{ options }</select>
-                if v.retries > 0 { <span class="badge">{ format!("{} retr{}", v.retries, if v.retries == 1 { "y" } else { "ies" }) }</span> }
+                if v.retries > 0 && (exited || exec.status().is_finished()) { <span class="badge">{ format!("{} retr{}", v.retries, if v.retries == 1 { "y" } else { "ies" }) }</span> }
             </header>
             <div class="stages">
                 { stage("input", "state input", Some(&v.input)) }
