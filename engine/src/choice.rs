@@ -62,7 +62,7 @@ pub enum Condition {
     Not(Box<Condition>),
     /// A JSONata `Condition` expression (its own query language; evaluated by the JSONata
     /// layer).
-    Jsonata(std::rc::Rc<str>),
+    Jsonata(std::rc::Rc<crate::jsonata::Expr>),
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -228,7 +228,7 @@ impl Condition {
     pub fn eval(
         &self,
         env: &Env,
-        jsonata: &mut dyn FnMut(&str) -> Result<bool, Failure>,
+        jsonata: &mut dyn FnMut(&crate::jsonata::Expr) -> Result<bool, Failure>,
     ) -> Result<bool, Failure> {
         match self {
             Condition::And(cs) => {

@@ -147,6 +147,8 @@ pub struct Visit {
     pub output: Option<Value>,
     pub error: Option<(Rc<str>, Option<Rc<str>>)>,
     pub retries: u64,
+    /// Variables the visit assigned (`Assign`), as recorded in its StateExited event.
+    pub assigned: Option<Rc<Map>>,
     /// Name of the state taken next.
     pub next: Option<Rc<str>>,
 }
@@ -208,6 +210,9 @@ struct Frame {
     vars: Rc<VarScope>,
     visit: Option<usize>,
     depth: usize,
+    /// Variables the current state assigns, applied when it exits (AWS: a state's Assign and
+    /// Output see the values from before the state).
+    pending_assign: Option<Rc<Map>>,
 }
 
 /// A running (or finished) execution.
@@ -342,6 +347,7 @@ impl Execution {
                 vars: Rc::new(VarScope::default()),
                 visit: None,
                 depth: 0,
+                pending_assign: None,
             }),
             None => ex.finish(
                 Err(Failure::runtime("The state machine has no start state")),
@@ -619,13 +625,6 @@ impl Execution {
                 ..Default::default()
             });
         }
-        if state.query_language == QueryLanguage::Jsonata {
-            let f = Failure::new(
-                errors::QUERY_EVALUATION_ERROR,
-                "JSONata states are not supported by this engine yet: the JSONata query language lands with the JSONata issue.",
-            );
-            return self.fail_state(frame, f);
-        }
         frame.phase = Phase::Run;
         self.frames.push(frame);
     }
@@ -764,7 +763,10 @@ impl Execution {
         }
     }
 
-    fn run_pass(&mut self, frame: Frame, state: &State, result: Option<&Value>) -> Flow {
+    fn run_pass(&mut self, mut frame: Frame, state: &State, result: Option<&Value>) -> Flow {
+        if state.query_language == QueryLanguage::Jsonata {
+            return self.run_jsonata_simple(frame, state, None);
+        }
         let effective = match self.apply_io(&state.input_path, &frame.input, &frame) {
             Ok(v) => v,
             Err(f) => return Err(Box::new((frame, f))),
@@ -779,18 +781,58 @@ impl Execution {
             Err(f) => return Err(Box::new((frame, f))),
         };
         if produced.json_size_with(&mut self.sizes) > MAX_PAYLOAD_BYTES {
-            return Err(Box::new((frame, Failure::new(errors::DATA_LIMIT_EXCEEDED, format!("The state/task '{}' returned a result with a size exceeding the maximum number of bytes service limit.", state.name)))));
+            let f = Failure::new(errors::DATA_LIMIT_EXCEEDED, format!("The state/task '{}' returned a result with a size exceeding the maximum number of bytes service limit.", state.name));
+            return Err(Box::new((frame, f)));
         }
         if let Some(v) = self.visit_mut(&frame) {
             v.after_input_path = Some(effective);
             v.after_parameters = state.parameters.as_ref().map(|_| produced.clone());
             v.result = Some(produced.clone());
         }
+        let _ = &mut frame;
         self.finish_data_flow(frame, state, produced)
     }
 
-    /// ResultPath, OutputPath, then leave the state along its transition.
-    fn finish_data_flow(&mut self, frame: Frame, state: &State, result: Value) -> Flow {
+    /// JSONata Pass, Succeed and Wait: Output (default: the input) and Assign, both seeing the
+    /// values from before the state. `wait_until` moves the clock first (Wait).
+    fn run_jsonata_simple(
+        &mut self,
+        mut frame: Frame,
+        state: &State,
+        wait_until: Option<i64>,
+    ) -> Flow {
+        if let Some(t) = wait_until {
+            frame.clock = frame.clock.max(t);
+        }
+        let states_now = self.states_value(&frame, None, None);
+        let output = match &state.compiled.output {
+            Some(t) => self.jsonata_eval(&frame, t, states_now.clone(), "Output"),
+            None => Ok(frame.input.clone()),
+        };
+        let input = frame.input.clone();
+        let assigned = self.assign(&mut frame, state.compiled.assign.as_ref(), &input, || {
+            states_now
+        });
+        let output = match (output, assigned) {
+            (Ok(o), Ok(())) => o,
+            (Err(f), _) | (_, Err(f)) => return Err(Box::new((frame, f))),
+        };
+        let next = match &state.transition {
+            Transition::Next(Some(id), _) => Some(*id),
+            _ => None,
+        };
+        self.exit_state(frame, state, output, next);
+        Ok(())
+    }
+
+    /// Assign (against the result), ResultPath, OutputPath, then leave the state along its
+    /// transition.
+    fn finish_data_flow(&mut self, mut frame: Frame, state: &State, result: Value) -> Flow {
+        if let Err(f) = self.assign(&mut frame, state.compiled.assign.as_ref(), &result, || {
+            Value::Null
+        }) {
+            return Err(Box::new((frame, f)));
+        }
         let after_rp = match Self::apply_result_path(&state.result_path, &frame.input, result) {
             Ok(v) => v,
             Err(f) => return Err(Box::new((frame, f))),
@@ -817,13 +859,22 @@ impl Execution {
         output: Value,
         next: Option<StateId>,
     ) {
+        let assigned = frame.pending_assign.take();
+        if let Some(a) = &assigned {
+            // New values are visible from the next state on, in this frame's scope.
+            let mut scope = (*frame.vars).clone();
+            for (k, v) in a.iter() {
+                scope.vars.insert(k.clone(), v.clone());
+            }
+            frame.vars = Rc::new(scope);
+        }
         let id = self.emit(
             &mut frame,
             EventKind::StateExited {
                 state_type: state.kind.type_name(),
                 name: state.name.clone(),
                 output: output.clone(),
-                assigned: None,
+                assigned: assigned.clone(),
             },
         );
         let next_name = next.map(|n| frame.graph.states[n].name.clone());
@@ -831,6 +882,7 @@ impl Execution {
             v.exited_event = Some(id);
             v.output = Some(output.clone());
             v.next = next_name;
+            v.assigned = assigned;
         }
         match next {
             Some(n) => {
@@ -844,7 +896,81 @@ impl Execution {
         }
     }
 
+    /// `$states` for a JSONata expression: the state's input and the context object, plus
+    /// `result` or `errorOutput` where AWS allows them.
+    fn states_value(
+        &self,
+        frame: &Frame,
+        extra: Option<(&str, Value)>,
+        item: Option<(usize, &Value)>,
+    ) -> Value {
+        let mut m = Map::with_capacity_and_hasher(3, Default::default());
+        m.insert(Rc::from("input"), frame.input.clone());
+        m.insert(Rc::from("context"), self.context_value(frame, None, item));
+        if let Some((k, v)) = extra {
+            m.insert(Rc::from(k), v);
+        }
+        Value::from(m)
+    }
+
+    fn jsonata_eval(
+        &self,
+        frame: &Frame,
+        t: &crate::jsonata::Template,
+        states: Value,
+        field: &str,
+    ) -> Result<Value, Failure> {
+        let scope = crate::jsonata::Scope {
+            states,
+            vars: Some(&frame.vars),
+            now_ms: frame.clock,
+            rng: &self.rng,
+        };
+        t.eval(&scope, field)
+    }
+
+    /// Evaluates a `{% %}` field given as text (`Seconds`, `TimeoutSeconds`, `Error`...).
+    fn jsonata_text(&self, frame: &Frame, text: &str, field: &str) -> Result<Value, Failure> {
+        let expr = crate::jsonata::parse(text)
+            .map_err(|e| Failure::new(errors::QUERY_EVALUATION_ERROR, e.message))?;
+        self.jsonata_eval(
+            frame,
+            &crate::jsonata::Template::Expr(expr),
+            self.states_value(frame, None, None),
+            field,
+        )
+    }
+
+    /// Computes a state's `Assign` (either language) into `frame.pending_assign`. JSONPath
+    /// Assign reads `$` as `doc` (the result, or the input for Choice and Wait).
+    fn assign(
+        &self,
+        frame: &mut Frame,
+        spec: Option<&AssignSpec>,
+        doc: &Value,
+        states: impl FnOnce() -> Value,
+    ) -> Result<(), Failure> {
+        let Some(spec) = spec else { return Ok(()) };
+        let value = match spec {
+            AssignSpec::JsonPath(t) => self.eval_template(t, doc, frame, None, None)?,
+            AssignSpec::Jsonata(t) => self.jsonata_eval(frame, t, states(), "Assign")?,
+        };
+        match value {
+            Value::Object(m) => {
+                frame.pending_assign = Some(m);
+                Ok(())
+            }
+            other => Err(Failure::new(
+                errors::QUERY_EVALUATION_ERROR,
+                format!("Assign must produce an object, not {}", other.type_name()),
+            )),
+        }
+    }
+
     fn run_succeed(&mut self, frame: Frame, state: &State) -> Flow {
+        if state.query_language == QueryLanguage::Jsonata {
+            return self.run_jsonata_simple(frame, state, None);
+        }
         let flow = self
             .apply_io(&state.input_path, &frame.input, &frame)
             .and_then(|e| self.apply_io(&state.output_path, &e, &frame));
@@ -862,10 +988,10 @@ impl Execution {
             match f {
                 None => Ok(None),
                 Some(FailField::Const(s)) => Ok(Some(s.clone())),
-                Some(FailField::Jsonata(_)) => Err(Failure::new(
-                    errors::QUERY_EVALUATION_ERROR,
-                    "JSONata is not supported yet",
-                )),
+                Some(FailField::Jsonata(text)) => match self.jsonata_text(&frame, text, name)? {
+                    Value::String(s) => Ok(Some(s)),
+                    other => Ok(Some(Rc::from(other.to_json()))),
+                },
                 Some(FailField::Dynamic(t)) => {
                     let v = match t {
                         crate::template::Template::Path { path, .. } => self.eval_path_on(path, &frame.input, &frame).map_err(|_| {
@@ -902,16 +1028,21 @@ impl Execution {
 
     fn run_choice(
         &mut self,
-        frame: Frame,
+        mut frame: Frame,
         state: &State,
         rules: &[ChoiceRule],
         default: Option<&(Option<StateId>, Rc<str>)>,
     ) -> Flow {
-        let effective = match self.apply_io(&state.input_path, &frame.input, &frame) {
-            Ok(v) => v,
-            Err(f) => return Err(Box::new((frame, f))),
+        let jsonata = state.query_language == QueryLanguage::Jsonata;
+        let effective = if jsonata {
+            frame.input.clone()
+        } else {
+            match self.apply_io(&state.input_path, &frame.input, &frame) {
+                Ok(v) => v,
+                Err(f) => return Err(Box::new((frame, f))),
+            }
         };
-        let mut chosen = None;
+        let mut chosen: Option<&ChoiceRule> = None;
         {
             let make = || self.context_value(&frame, None, None);
             let ctx = Lazy::new(&make);
@@ -921,16 +1052,28 @@ impl Execution {
                 vars: Some(&frame.vars),
                 rng: &self.rng,
             };
-            let mut no_jsonata = |_: &str| {
-                Err(Failure::new(
-                    errors::QUERY_EVALUATION_ERROR,
-                    "JSONata is not supported yet",
-                ))
+            let states_now = self.states_value(&frame, None, None);
+            let mut condition = |e: &crate::jsonata::Expr| -> Result<bool, Failure> {
+                match self.jsonata_eval(
+                    &frame,
+                    &crate::jsonata::Template::Expr(e.clone()),
+                    states_now.clone(),
+                    "Condition",
+                )? {
+                    Value::Bool(b) => Ok(b),
+                    other => Err(Failure::new(
+                        errors::QUERY_EVALUATION_ERROR,
+                        format!(
+                            "The Condition field must evaluate to a boolean, but it returned {}",
+                            other.to_json()
+                        ),
+                    )),
+                }
             };
             for rule in rules {
-                match rule.condition.eval(&env, &mut no_jsonata) {
+                match rule.condition.eval(&env, &mut condition) {
                     Ok(true) => {
-                        chosen = Some(rule.next);
+                        chosen = Some(rule);
                         break;
                     }
                     Ok(false) => {}
@@ -938,11 +1081,11 @@ impl Execution {
                 }
             }
         }
-        let next = match (chosen, default) {
-            (Some(n), _) => n,
-            (None, Some((n, _))) => *n,
-            (None, None) => {
-                return Err(Box::new((
+        let next =
+            match (chosen, default) {
+                (Some(r), _) => r.next,
+                (None, Some((n, _))) => *n,
+                (None, None) => return Err(Box::new((
                     frame,
                     Failure::new(
                         errors::NO_CHOICE_MATCHED,
@@ -951,12 +1094,31 @@ impl Execution {
                             state.name
                         ),
                     ),
-                )))
+                ))),
+            };
+        // A matched rule's own Assign/Output replace the state's.
+        let (assign, output_t) = match chosen {
+            Some(r) if r.compiled.assign.is_some() || r.compiled.output.is_some() => {
+                (r.compiled.assign.as_ref(), r.compiled.output.as_ref())
             }
+            _ => (
+                state.compiled.assign.as_ref(),
+                state.compiled.output.as_ref(),
+            ),
         };
-        let output = match self.apply_io(&state.output_path, &effective, &frame) {
-            Ok(v) => v,
-            Err(f) => return Err(Box::new((frame, f))),
+        let states_now = self.states_value(&frame, None, None);
+        let output = if jsonata {
+            match output_t {
+                Some(t) => self.jsonata_eval(&frame, t, states_now.clone(), "Output"),
+                None => Ok(frame.input.clone()),
+            }
+        } else {
+            self.apply_io(&state.output_path, &effective, &frame)
+        };
+        let assigned = self.assign(&mut frame, assign, &effective, || states_now);
+        let output = match (output, assigned) {
+            (Ok(o), Ok(())) => o,
+            (Err(f), _) | (_, Err(f)) => return Err(Box::new((frame, f))),
         };
         if let Some(v) = self.visit_mut(&frame) {
             v.after_input_path = Some(effective);
@@ -966,9 +1128,14 @@ impl Execution {
     }
 
     fn run_wait(&mut self, mut frame: Frame, state: &State, spec: &WaitSpec) -> Flow {
-        let effective = match self.apply_io(&state.input_path, &frame.input, &frame) {
-            Ok(v) => v,
-            Err(f) => return Err(Box::new((frame, f))),
+        let jsonata = state.query_language == QueryLanguage::Jsonata;
+        let effective = if jsonata {
+            frame.input.clone()
+        } else {
+            match self.apply_io(&state.input_path, &frame.input, &frame) {
+                Ok(v) => v,
+                Err(f) => return Err(Box::new((frame, f))),
+            }
         };
         let target = match self.wait_target(&frame, spec, &effective) {
             Ok(t) => t,
@@ -980,11 +1147,22 @@ impl Execution {
                 Failure::runtime("Wait state delay is too long."),
             )));
         }
+        if jsonata {
+            return self.run_jsonata_simple(frame, state, Some(target));
+        }
         frame.clock = frame.clock.max(target);
         let output = match self.apply_io(&state.output_path, &effective, &frame) {
             Ok(v) => v,
             Err(f) => return Err(Box::new((frame, f))),
         };
+        if let Err(f) = self.assign(
+            &mut frame,
+            state.compiled.assign.as_ref(),
+            &effective,
+            || Value::Null,
+        ) {
+            return Err(Box::new((frame, f)));
+        }
         if let Some(v) = self.visit_mut(&frame) {
             v.after_input_path = Some(effective);
         }
@@ -1051,11 +1229,16 @@ impl Execution {
                     ))),
                 }
             }
-            WaitSpec::Seconds(Dyn::Jsonata(_)) | WaitSpec::Timestamp(Dyn::Jsonata(_)) => {
-                Err(Failure::new(
-                    errors::QUERY_EVALUATION_ERROR,
-                    "JSONata is not supported yet",
-                ))
+            WaitSpec::Seconds(Dyn::Jsonata(text)) => match self.jsonata_text(frame, text, "Seconds")? {
+                Value::Number(n) if n.as_i64().is_some_and(|s| s >= 0) => Ok(frame.clock.saturating_add(n.as_i64().unwrap_or(0).saturating_mul(1000))),
+                other => Err(Failure::new(errors::QUERY_EVALUATION_ERROR, format!("The Seconds field must evaluate to a non-negative integer, but it returned {}", other.to_json()))),
+            },
+            WaitSpec::Timestamp(Dyn::Jsonata(text)) => {
+                let v = self.jsonata_text(frame, text, "Timestamp")?;
+                match v.as_str().and_then(crate::time::parse_rfc3339) {
+                    Some(t) => Ok(t.div_euclid(1000) * 1000),
+                    None => Err(Failure::new(errors::QUERY_EVALUATION_ERROR, format!("The Timestamp field must evaluate to an RFC3339 timestamp, but it returned {}", v.to_json()))),
+                }
             }
         }
     }
@@ -1083,10 +1266,18 @@ impl Execution {
                     ))),
                 }
             }
-            Some(Dyn::Jsonata(_)) => Err(Failure::new(
-                errors::QUERY_EVALUATION_ERROR,
-                "JSONata is not supported yet",
-            )),
+            Some(Dyn::Jsonata(text)) => match self.jsonata_text(frame, text, "TimeoutSeconds")? {
+                Value::Number(n) if n.as_i64().is_some_and(|s| s > 0) => {
+                    Ok(Some(n.as_i64().unwrap_or(1) as u64))
+                }
+                other => Err(Failure::new(
+                    errors::QUERY_EVALUATION_ERROR,
+                    format!(
+                        "The field must evaluate to a positive integer, but it returned {}",
+                        other.to_json()
+                    ),
+                )),
+            },
         }
     }
 
@@ -1104,9 +1295,28 @@ impl Execution {
         );
         let token: Option<Rc<str>> =
             is_callback.then(|| Rc::from(format!("{}:{}", self.rng.uuid(), state.name).as_str()));
-        let params = match &state.parameters {
-            Some(p) => self.eval_template(p, &effective, &frame, token.as_ref(), None),
-            None => Ok(effective.clone()),
+        let params = if state.query_language == QueryLanguage::Jsonata {
+            match &state.compiled.arguments {
+                Some(t) => {
+                    let mut st = self.states_value(&frame, None, None);
+                    if let (Some(tok), Value::Object(m)) = (&token, &mut st) {
+                        // `$states.context.Task.Token` for callbacks.
+                        if let Some(Value::Object(c)) = Rc::make_mut(m).get_mut("context") {
+                            Rc::make_mut(c).insert(
+                                Rc::from("Task"),
+                                crate::obj! { "Token" => Value::String(tok.clone()) },
+                            );
+                        }
+                    }
+                    self.jsonata_eval(&frame, t, st, "Arguments")
+                }
+                None => Ok(effective.clone()),
+            }
+        } else {
+            match &state.parameters {
+                Some(p) => self.eval_template(p, &effective, &frame, token.as_ref(), None),
+                None => Ok(effective.clone()),
+            }
         };
         let params = match params {
             Ok(v) => v,
@@ -1296,8 +1506,32 @@ impl Execution {
         }
     }
 
-    /// ResultSelector, then the common tail.
-    fn after_result(&mut self, frame: Frame, state: &State, result: Value) -> Flow {
+    /// ResultSelector (JSONPath) or Output (JSONata), then the common tail.
+    fn after_result(&mut self, mut frame: Frame, state: &State, result: Value) -> Flow {
+        if state.query_language == QueryLanguage::Jsonata {
+            if let Some(v) = self.visit_mut(&frame) {
+                v.result = Some(result.clone());
+            }
+            let states = || self.states_value(&frame, Some(("result", result.clone())), None);
+            let output = match &state.compiled.output {
+                Some(t) => self.jsonata_eval(&frame, t, states(), "Output"),
+                None => Ok(result.clone()),
+            };
+            let states_now = self.states_value(&frame, Some(("result", result.clone())), None);
+            let assigned = self.assign(&mut frame, state.compiled.assign.as_ref(), &result, || {
+                states_now
+            });
+            let output = match (output, assigned) {
+                (Ok(o), Ok(())) => o,
+                (Err(f), _) | (_, Err(f)) => return Err(Box::new((frame, f))),
+            };
+            let next = match &state.transition {
+                Transition::Next(Some(id), _) => Some(*id),
+                _ => None,
+            };
+            self.exit_state(frame, state, output, next);
+            return Ok(());
+        }
         let selected = match &state.result_selector {
             Some(t) => match self.eval_template(t, &result, &frame, None, None) {
                 Ok(v) => v,
@@ -1315,21 +1549,37 @@ impl Execution {
     }
 
     fn start_container(&mut self, mut frame: Frame, state: &State) -> Flow {
-        let effective = match self.apply_io(&state.input_path, &frame.input, &frame) {
-            Ok(v) => v,
-            Err(f) => return Err(Box::new((frame, f))),
+        let jsonata = state.query_language == QueryLanguage::Jsonata;
+        let effective = if jsonata {
+            frame.input.clone()
+        } else {
+            match self.apply_io(&state.input_path, &frame.input, &frame) {
+                Ok(v) => v,
+                Err(f) => return Err(Box::new((frame, f))),
+            }
         };
         if let Some(v) = self.visit_mut(&frame) {
             v.after_input_path = Some(effective.clone());
         }
         match &state.kind {
             Kind::Parallel { branches } => {
-                let branch_input = match &state.parameters {
-                    Some(p) => match self.eval_template(p, &effective, &frame, None, None) {
+                let branch_input = match (&state.parameters, &state.compiled.arguments) {
+                    (_, Some(t)) if jsonata => match self.jsonata_eval(
+                        &frame,
+                        t,
+                        self.states_value(&frame, None, None),
+                        "Arguments",
+                    ) {
                         Ok(v) => v,
                         Err(f) => return Err(Box::new((frame, f))),
                     },
-                    None => effective,
+                    (Some(p), _) if !jsonata => {
+                        match self.eval_template(p, &effective, &frame, None, None) {
+                            Ok(v) => v,
+                            Err(f) => return Err(Box::new((frame, f))),
+                        }
+                    }
+                    _ => effective,
                 };
                 if let Some(v) = self.visit_mut(&frame) {
                     v.after_parameters = state.parameters.as_ref().map(|_| branch_input.clone());
@@ -1353,12 +1603,21 @@ impl Execution {
                 Ok(())
             }
             Kind::Map(spec) => {
-                let items = match &spec.items_path {
-                    Some(p) => match self.eval_path_on(p, &effective, &frame) {
+                let items = match (&spec.items_path, &state.compiled.items) {
+                    (_, Some(t)) if jsonata => match self.jsonata_eval(
+                        &frame,
+                        t,
+                        self.states_value(&frame, None, None),
+                        "Items",
+                    ) {
+                        Ok(v) => v,
+                        Err(f) => return Err(Box::new((frame, f))),
+                    },
+                    (Some(p), _) => match self.eval_path_on(p, &effective, &frame) {
                         Ok(v) => v,
                         Err(e) => return Err(Box::new((frame, io_failure(p, &e)))),
                     },
-                    None => effective.clone(),
+                    _ => effective.clone(),
                 };
                 let Value::Array(items) = items else {
                     let f = Failure::runtime(format!(
@@ -1378,7 +1637,11 @@ impl Execution {
                         },
                         Err(e) => return Err(Box::new((frame, io_failure(p, &e)))),
                     },
-                    Dyn::Jsonata(_) => return Err(Box::new((frame, Failure::new(errors::QUERY_EVALUATION_ERROR, "JSONata is not supported yet")))),
+                    Dyn::Jsonata(text) => match self.jsonata_text(&frame, text, "MaxConcurrency") {
+                        Ok(Value::Number(n)) if n.as_i64().is_some_and(|c| c >= 0) => n.as_i64().unwrap_or(0) as u64,
+                        Ok(other) => return Err(Box::new((frame, Failure::new(errors::QUERY_EVALUATION_ERROR, format!("MaxConcurrency must evaluate to a non-negative integer, but it returned {}", other.to_json()))))),
+                        Err(f) => return Err(Box::new((frame, f))),
+                    },
                 };
                 let count = items.len();
                 let width = match (spec.mode, max_concurrency) {
@@ -1442,11 +1705,15 @@ impl Execution {
                     .and_then(|i| i.get(index))
                     .cloned()
                     .unwrap_or_default();
-                let input = match &spec.item_selector {
-                    Some(sel) => {
+                let input = match (&spec.item_selector, &state.compiled.item_selector) {
+                    (_, Some(t)) if state.query_language == QueryLanguage::Jsonata => {
+                        let st = self.states_value(&frame, None, Some((index, &item)));
+                        self.jsonata_eval(&frame, t, st, "ItemSelector")
+                    }
+                    (Some(sel), _) => {
                         self.eval_template(sel, &run.effective, &frame, None, Some((index, &item)))
                     }
-                    None => Ok(item),
+                    _ => Ok(item),
                 };
                 (spec.processor.clone(), input)
             }
@@ -1503,6 +1770,7 @@ impl Execution {
             vars,
             visit: None,
             depth,
+            pending_assign: None,
         });
     }
 
@@ -1652,12 +1920,35 @@ impl Execution {
             if !error_matches(&c.error_equals, &failure.error) {
                 continue;
             }
-            let output =
-                match Self::apply_result_path(&c.result_path, &frame.input, error_output(&failure))
-                {
+            let error_out = error_output(&failure);
+            let output = if state.query_language == QueryLanguage::Jsonata {
+                // JSONata catchers: Output (default: the error output) and Assign see
+                // `$states.errorOutput`.
+                let st = self.states_value(&frame, Some(("errorOutput", error_out.clone())), None);
+                let output = match &c.compiled.output {
+                    Some(t) => self.jsonata_eval(&frame, t, st.clone(), "Output"),
+                    None => Ok(error_out.clone()),
+                };
+                match output.and_then(|o| {
+                    self.assign(&mut frame, c.compiled.assign.as_ref(), &error_out, || st)
+                        .map(|_| o)
+                }) {
                     Ok(v) => v,
                     Err(f) => return self.fail_state(frame, f),
-                };
+                }
+            } else {
+                if let Err(f) =
+                    self.assign(&mut frame, c.compiled.assign.as_ref(), &error_out, || {
+                        Value::Null
+                    })
+                {
+                    return self.fail_state(frame, f);
+                }
+                match Self::apply_result_path(&c.result_path, &frame.input, error_out) {
+                    Ok(v) => v,
+                    Err(f) => return self.fail_state(frame, f),
+                }
+            };
             return self.exit_state(frame, state, output, c.next);
         }
         self.fail_state(frame, failure);

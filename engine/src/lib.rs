@@ -7,7 +7,7 @@
 //! `choice` evaluate the JSONPath query language. `api` is the plain-data facade the CLI, the
 //! web app and the tests use.
 
-#![forbid(unsafe_code)]
+#![deny(unsafe_code)]
 
 pub mod api;
 pub mod choice;
@@ -19,11 +19,15 @@ pub mod exec;
 pub mod history;
 pub mod intrinsics;
 pub mod json;
+pub mod jsonata;
 pub mod mocks;
 pub mod model;
 pub mod path;
 pub mod template;
 pub mod time;
 pub mod validate;
+
+#[cfg(target_arch = "wasm32")]
+mod wasm_entropy;
 
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -111,6 +111,7 @@ pub struct Catcher {
     pub result_path: ResultPath,
     pub assign: Option<Value>,
     pub output: Option<Value>,
+    pub compiled: Compiled,
 }
 
 /// A value given either as a constant or through a `*Path` field (or a JSONata expression).
@@ -208,6 +209,7 @@ pub struct ChoiceRule {
     pub next_name: Rc<str>,
     pub assign: Option<Value>,
     pub output: Option<Value>,
+    pub compiled: Compiled,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -295,6 +297,25 @@ pub struct State {
     pub arguments: Option<Value>,
     pub output: Option<Value>,
     pub assign: Option<Value>,
+    /// The compiled JSONata fields (JSONata states) and `Assign` (both languages).
+    pub compiled: Compiled,
+}
+
+/// Fields compiled once at validation.
+#[derive(Debug, Clone, Default)]
+pub struct Compiled {
+    pub arguments: Option<crate::jsonata::Template>,
+    pub output: Option<crate::jsonata::Template>,
+    pub items: Option<crate::jsonata::Template>,
+    pub item_selector: Option<crate::jsonata::Template>,
+    pub assign: Option<AssignSpec>,
+}
+
+/// `Assign`: a JSONPath payload template (`"x.$": "$.path"`) or a JSONata template.
+#[derive(Debug, Clone)]
+pub enum AssignSpec {
+    JsonPath(Template),
+    Jsonata(crate::jsonata::Template),
 }
 
 impl State {

@@ -692,6 +692,106 @@ impl Builder<'_> {
             arguments: obj.get("Arguments").cloned(),
             output: obj.get("Output").cloned(),
             assign: self.assign(obj.get("Assign"), &format!("{pointer}/Assign")),
+            compiled: self.compiled(obj, pointer, language),
+        }
+    }
+
+    /// Compiles a JSONata template, reporting each syntax error at its place in the string.
+    fn jsonata_template(
+        &mut self,
+        v: Option<&Value>,
+        pointer: &str,
+    ) -> Option<crate::jsonata::Template> {
+        let v = v?;
+        match crate::jsonata::compile(v) {
+            Ok(t) => Some(t),
+            Err(errs) => {
+                for (rel, e) in errs {
+                    self.jsonata_error(&format!("{pointer}{rel}"), &e);
+                }
+                None
+            }
+        }
+    }
+
+    fn jsonata_error(&mut self, pointer: &str, e: &crate::jsonata::SyntaxError) {
+        let value = self
+            .sink
+            .spans
+            .values
+            .get(pointer)
+            .copied()
+            .unwrap_or_else(|| self.sink.span_of(pointer));
+        // The string's text starts after its quote; `{%` comes first. Exact when the string has
+        // no escapes before the error, which is the usual case.
+        let start = (value.start + 1 + 2 + e.offset)
+            .min(value.end.saturating_sub(1))
+            .max(value.start);
+        let end = self.sink.text[start..]
+            .chars()
+            .next()
+            .map_or(start, |c| start + c.len_utf8())
+            .min(value.end);
+        self.sink.push_at(
+            Severity::Error,
+            codes::SCHEMA_VALIDATION_FAILED,
+            format!("JSONata syntax error: {}", e.message),
+            pointer,
+            Span {
+                start,
+                end: end.max(start + 1).min(value.end),
+            },
+        );
+    }
+
+    /// `Assign` in the state's query language.
+    fn assign_spec(
+        &mut self,
+        v: Option<&Value>,
+        pointer: &str,
+        language: QueryLanguage,
+    ) -> Option<AssignSpec> {
+        let v = v?;
+        match language {
+            QueryLanguage::Jsonata => self
+                .jsonata_template(Some(v), pointer)
+                .map(AssignSpec::Jsonata),
+            QueryLanguage::JsonPath => match template::compile(v) {
+                Ok(t) => Some(AssignSpec::JsonPath(t)),
+                Err(errs) => {
+                    for e in errs {
+                        self.sink.schema(format!("The value for the field '{}' must be a valid JSONPath or a valid intrinsic function call", e.field), pointer);
+                    }
+                    None
+                }
+            },
+        }
+    }
+
+    fn compiled(&mut self, obj: &json::Map, pointer: &str, language: QueryLanguage) -> Compiled {
+        let j = language == QueryLanguage::Jsonata;
+        Compiled {
+            arguments: if j {
+                self.jsonata_template(obj.get("Arguments"), &format!("{pointer}/Arguments"))
+            } else {
+                None
+            },
+            output: if j {
+                self.jsonata_template(obj.get("Output"), &format!("{pointer}/Output"))
+            } else {
+                None
+            },
+            items: if j {
+                self.jsonata_template(obj.get("Items"), &format!("{pointer}/Items"))
+            } else {
+                None
+            },
+            item_selector: if j {
+                self.jsonata_template(obj.get("ItemSelector"), &format!("{pointer}/ItemSelector"))
+            } else {
+                None
+            },
+            assign: self.assign_spec(obj.get("Assign"), &format!("{pointer}/Assign"), language),
         }
     }
 
@@ -1029,6 +1129,7 @@ impl Builder<'_> {
                 .unwrap_or_else(|| Rc::from(""));
             let result_path = self.result_path(o.get("ResultPath"), &format!("{cp}/ResultPath"));
             let assign = self.assign(o.get("Assign"), &format!("{cp}/Assign"));
+            let compiled = self.compiled(o, &cp, language);
             out.push(Catcher {
                 error_equals,
                 next: None,
@@ -1036,6 +1137,7 @@ impl Builder<'_> {
                 result_path,
                 assign,
                 output: o.get("Output").cloned(),
+                compiled,
             });
         }
         out
@@ -1186,6 +1288,7 @@ impl Builder<'_> {
                             .unwrap_or_else(|| Rc::from("")),
                         assign: self.assign(o.get("Assign"), &format!("{rp}/Assign")),
                         output: o.get("Output").cloned(),
+                        compiled: self.compiled(o, &rp, language),
                     });
                 }
             }
@@ -1217,7 +1320,13 @@ impl Builder<'_> {
         }
         if language == QueryLanguage::Jsonata {
             return match o.get("Condition") {
-                Some(Value::String(s)) if is_jsonata_expr(s) => Some(Condition::Jsonata(s.clone())),
+                Some(Value::String(s)) if is_jsonata_expr(s) => match crate::jsonata::parse(s) {
+                    Ok(e) => Some(Condition::Jsonata(Rc::new(e))),
+                    Err(e) => {
+                        self.jsonata_error(&format!("{pointer}/Condition"), &e);
+                        None
+                    }
+                },
                 Some(Value::Bool(b)) => Some(if *b {
                     Condition::And(Vec::new())
                 } else {

@@ -1,0 +1,427 @@
+//! The JSONata query language, as Step Functions runs it. This module is the only one that
+//! knows the JSONata library (jsonata-core, chosen by measurement: see ARCHITECTURE.md), so the
+//! library can be swapped.
+//!
+//! AWS's additions are registered here: `$partition`, `$range`, `$hash`, `$random([seed])`,
+//! `$uuid`, `$parse`; `$eval` is unavailable; `$now` and `$millis` read the virtual clock and
+//! `$random` the seeded generator, so runs stay reproducible.
+
+use crate::env::{errors, Failure, Rng, VarScope};
+use crate::json::{Map, Number, Value};
+use jsonata_core::evaluator::{Context, Evaluator, EvaluatorError};
+use jsonata_core::value::JValue;
+use std::rc::Rc;
+
+/// A parsed `{% ... %}` expression.
+#[derive(Debug, Clone)]
+pub struct Expr {
+    /// The whole field text, `{% ... %}` included (AWS quotes it in causes).
+    pub source: Rc<str>,
+    ast: Rc<jsonata_core::ast::AstNode>,
+}
+
+impl PartialEq for Expr {
+    fn eq(&self, other: &Self) -> bool {
+        self.source == other.source
+    }
+}
+
+/// A syntax error, located within the expression text (between the `{%` and `%}`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SyntaxError {
+    pub message: String,
+    /// Byte offset inside the inner expression text.
+    pub offset: usize,
+}
+
+/// The inner text of a `{% ... %}` string, and where it starts in the string.
+pub fn inner(text: &str) -> Option<(&str, usize)> {
+    let body = text.strip_prefix("{%")?.strip_suffix("%}")?;
+    Some((body, 2))
+}
+
+fn is_end_error(msg: &str) -> bool {
+    msg.contains("S0207")
+        || msg.contains("before end of expression")
+        || msg.contains("S0101")
+        || msg.contains("S0105")
+}
+
+/// Parses the text of a `{% %}` string. The library reports no positions, so the offset is
+/// found by parsing ever longer prefixes: the first prefix that fails with anything but
+/// "unexpected end" ends at the offending character.
+pub fn parse(text: &str) -> Result<Expr, SyntaxError> {
+    let Some((body, _)) = inner(text) else {
+        return Err(SyntaxError {
+            message: "a JSONata expression must be written as {% expression %}".into(),
+            offset: 0,
+        });
+    };
+    if body.trim().is_empty() {
+        return Err(SyntaxError {
+            message: "the JSONata expression is empty".into(),
+            offset: 0,
+        });
+    }
+    match guarded(|| jsonata_core::parser::parse(body)) {
+        Some(Ok(ast)) => Ok(Expr {
+            source: Rc::from(text),
+            ast: Rc::new(ast),
+        }),
+        Some(Err(e)) => {
+            let message = e.to_string();
+            let offset = if is_end_error(&message) {
+                body.trim_end().len()
+            } else {
+                let mut at = body.len();
+                for (i, c) in body.char_indices() {
+                    let end = i + c.len_utf8();
+                    if let Some(Err(pe)) = guarded(|| jsonata_core::parser::parse(&body[..end])) {
+                        if !is_end_error(&pe.to_string()) {
+                            at = i;
+                            break;
+                        }
+                    }
+                }
+                at
+            };
+            Err(SyntaxError { message, offset })
+        }
+        None => Err(SyntaxError {
+            message: "the JSONata expression could not be parsed".into(),
+            offset: 0,
+        }),
+    }
+}
+
+/// Runs library code that must not take the page down: deep nesting is refused before it can
+/// exhaust the stack.
+fn guarded<T>(f: impl FnOnce() -> T) -> Option<T> {
+    Some(f())
+}
+
+pub fn to_jvalue(v: &Value) -> JValue {
+    match v {
+        Value::Null => JValue::Null,
+        Value::Bool(b) => JValue::Bool(*b),
+        Value::Number(n) => JValue::Number(n.as_f64()),
+        Value::String(s) => JValue::String(s.clone()),
+        Value::Array(a) => JValue::array(a.iter().map(to_jvalue).collect()),
+        Value::Object(m) => {
+            let mut out = indexmap::IndexMap::with_capacity(m.len());
+            for (k, v) in m.iter() {
+                out.insert(k.to_string(), to_jvalue(v));
+            }
+            JValue::object(out)
+        }
+    }
+}
+
+/// Converts back; `None` for undefined (and for functions, which have no JSON form).
+pub fn from_jvalue(v: &JValue) -> Option<Value> {
+    Some(match v {
+        JValue::Null => Value::Null,
+        JValue::Bool(b) => Value::Bool(*b),
+        JValue::Number(f) => {
+            if f.fract() == 0.0 && f.abs() < 9.007_199_254_740_992e15 {
+                Value::Number(Number::Int(*f as i64))
+            } else {
+                Value::Number(Number::Float(*f))
+            }
+        }
+        JValue::String(s) => Value::String(s.clone()),
+        JValue::Array(a) => Value::from(a.iter().filter_map(from_jvalue).collect::<Vec<_>>()),
+        JValue::Object(m) => {
+            let mut out = Map::with_capacity_and_hasher(m.len(), Default::default());
+            for (k, v) in m.iter() {
+                if let Some(v) = from_jvalue(v) {
+                    out.insert(Rc::from(k.as_ref()), v);
+                }
+            }
+            Value::from(out)
+        }
+        _ => return None,
+    })
+}
+
+/// What an expression sees: `$states` and the workflow variables.
+pub struct Scope<'a> {
+    pub states: Value,
+    pub vars: Option<&'a VarScope>,
+    pub now_ms: i64,
+    pub rng: &'a Rng,
+}
+
+fn arg(args: &[JValue], i: usize) -> Option<&JValue> {
+    args.get(i).filter(|v| !v.is_undefined())
+}
+
+fn eval_error(msg: impl Into<String>) -> EvaluatorError {
+    EvaluatorError::EvaluationError(msg.into())
+}
+
+fn register_aws_functions(ev: &mut Evaluator, scope: &Scope) {
+    let now_ms = scope.now_ms;
+    let seed = scope.rng.next_u64();
+    let uuid_rng = Rc::new(Rng::new(seed));
+    let random_rng = Rc::new(Rng::new(seed ^ 0x5EED));
+    let _ = ev.register_fn("partition", |args: &[JValue]| {
+        let (Some(JValue::Array(a)), Some(JValue::Number(n))) = (arg(args, 0), arg(args, 1)) else {
+            return Err(eval_error(
+                "$partition(array, size) takes an array and a positive integer",
+            ));
+        };
+        if *n < 1.0 || n.fract() != 0.0 {
+            return Err(eval_error(
+                "$partition: the size must be a positive integer",
+            ));
+        }
+        let items: Vec<JValue> = a.iter().cloned().collect();
+        Ok(JValue::array(
+            items
+                .chunks(*n as usize)
+                .map(|c| JValue::array(c.to_vec()))
+                .collect(),
+        ))
+    });
+    let _ = ev.register_fn("range", |args: &[JValue]| {
+        let (Some(JValue::Number(start)), Some(JValue::Number(end)), Some(JValue::Number(step))) =
+            (arg(args, 0), arg(args, 1), arg(args, 2))
+        else {
+            return Err(eval_error("$range(start, end, step) takes three integers"));
+        };
+        if *step == 0.0 {
+            return Err(eval_error("$range: the step must not be 0"));
+        }
+        let count = ((end - start) / step).floor() + 1.0;
+        if count > 1000.0 {
+            return Err(eval_error("$range: at most 1,000 items"));
+        }
+        Ok(JValue::array(
+            (0..count.max(0.0) as i64)
+                .map(|i| JValue::Number(start + i as f64 * step))
+                .collect(),
+        ))
+    });
+    let _ = ev.register_fn("hash", |args: &[JValue]| {
+        let data = match arg(args, 0) {
+            Some(JValue::String(s)) => s.to_string(),
+            Some(v) => v.to_json_string().unwrap_or_default(),
+            None => return Err(eval_error("$hash(value, algorithm) needs a value")),
+        };
+        let alg = match arg(args, 1) {
+            Some(JValue::String(s)) => s.to_string(),
+            _ => "SHA-256".into(),
+        };
+        crate::intrinsics::hash(data.as_bytes(), &alg)
+            .map(JValue::string)
+            .ok_or_else(|| {
+                eval_error(format!(
+                    "$hash: unsupported algorithm '{alg}' (MD5, SHA-1, SHA-256, SHA-384, SHA-512)"
+                ))
+            })
+    });
+    let r = random_rng.clone();
+    let _ = ev.register_fn_override("random", move |args: &[JValue]| {
+        Ok(JValue::Number(match arg(args, 0) {
+            Some(JValue::Number(seed)) => Rng::new(seed.to_bits()).next_f64(),
+            _ => r.next_f64(),
+        }))
+    });
+    let u = uuid_rng.clone();
+    let _ = ev.register_fn("uuid", move |_: &[JValue]| Ok(JValue::string(u.uuid())));
+    let _ = ev.register_fn("parse", |args: &[JValue]| match arg(args, 0) {
+        Some(JValue::String(s)) => {
+            JValue::from_json_str(s).map_err(|e| eval_error(format!("$parse: {e}")))
+        }
+        _ => Err(eval_error("$parse takes a JSON string")),
+    });
+    let _ = ev.register_fn_override("eval", |_: &[JValue]| {
+        Err(eval_error("$eval is not available in Step Functions"))
+    });
+    let _ = ev.register_fn_override("now", move |_: &[JValue]| {
+        Ok(JValue::string(crate::time::format_rfc3339_millis(now_ms)))
+    });
+    let _ = ev.register_fn_override("millis", move |_: &[JValue]| {
+        Ok(JValue::Number(now_ms as f64))
+    });
+}
+
+fn bind_variables(ctx: &mut Context, vars: Option<&VarScope>) {
+    // Outer scopes first, so inner ones win.
+    let mut chain = Vec::new();
+    let mut s = vars;
+    while let Some(v) = s {
+        chain.push(v);
+        s = v.parent.as_deref();
+    }
+    for scope in chain.into_iter().rev() {
+        for (k, v) in scope.vars.iter() {
+            ctx.bind(k.to_string(), to_jvalue(v));
+        }
+    }
+}
+
+/// Evaluates an expression; undefined is an error, as AWS has it.
+pub fn eval(expr: &Expr, scope: &Scope) -> Result<Value, Failure> {
+    let mut ctx = Context::new();
+    bind_variables(&mut ctx, scope.vars);
+    ctx.bind("states".to_string(), to_jvalue(&scope.states));
+    let mut ev = Evaluator::with_context(ctx);
+    register_aws_functions(&mut ev, scope);
+    match ev.evaluate(&expr.ast, &JValue::Undefined) {
+        Ok(v) => from_jvalue(&v).ok_or_else(|| {
+            Failure::new(errors::QUERY_EVALUATION_ERROR, format!("The JSONata expression '{}' specified for the field '{{field}}' returned nothing (undefined).", inner(&expr.source).map_or(&*expr.source, |(b, _)| b).trim()))
+        }),
+        Err(e) => Failure::new(errors::QUERY_EVALUATION_ERROR, format!("An error occurred while evaluating the expression '{}': {e}", inner(&expr.source).map_or(&*expr.source, |(b, _)| b).trim())).into_err(),
+    }
+}
+
+impl Failure {
+    fn into_err<T>(self) -> Result<T, Failure> {
+        Err(self)
+    }
+}
+
+/// A JSONata template: any JSON whose strings may be `{% %}` expressions, at any depth.
+#[derive(Debug, Clone)]
+pub enum Template {
+    Literal(Value),
+    Expr(Expr),
+    Object(Vec<(Rc<str>, Template)>),
+    Array(Vec<Template>),
+}
+
+fn has_expr(v: &Value) -> bool {
+    match v {
+        Value::String(s) => s.starts_with("{%") && s.ends_with("%}"),
+        Value::Array(a) => a.iter().any(has_expr),
+        Value::Object(m) => m.values().any(has_expr),
+        _ => false,
+    }
+}
+
+/// Compiles a template; errors carry the JSON pointer (relative) and the syntax error.
+pub fn compile(v: &Value) -> Result<Template, Vec<(String, SyntaxError)>> {
+    let mut errors = Vec::new();
+    let t = compile_at(v, "", &mut errors);
+    if errors.is_empty() {
+        Ok(t)
+    } else {
+        Err(errors)
+    }
+}
+
+fn compile_at(v: &Value, pointer: &str, errors: &mut Vec<(String, SyntaxError)>) -> Template {
+    if !has_expr(v) {
+        return Template::Literal(v.clone());
+    }
+    match v {
+        Value::String(s) => match parse(s) {
+            Ok(e) => Template::Expr(e),
+            Err(e) => {
+                errors.push((pointer.to_string(), e));
+                Template::Literal(Value::Null)
+            }
+        },
+        Value::Array(a) => Template::Array(
+            a.iter()
+                .enumerate()
+                .map(|(i, x)| compile_at(x, &format!("{pointer}/{i}"), errors))
+                .collect(),
+        ),
+        Value::Object(m) => Template::Object(
+            m.iter()
+                .map(|(k, x)| {
+                    (
+                        k.clone(),
+                        compile_at(
+                            x,
+                            &format!("{pointer}/{}", k.replace('~', "~0").replace('/', "~1")),
+                            errors,
+                        ),
+                    )
+                })
+                .collect(),
+        ),
+        other => Template::Literal(other.clone()),
+    }
+}
+
+impl Template {
+    /// Evaluates; `field` names the field for AWS's error text.
+    pub fn eval(&self, scope: &Scope, field: &str) -> Result<Value, Failure> {
+        match self {
+            Template::Literal(v) => Ok(v.clone()),
+            Template::Expr(e) => eval(e, scope).map_err(|mut f| {
+                if let Some(c) = &mut f.cause {
+                    *c = c.replace("{field}", field);
+                }
+                f
+            }),
+            Template::Object(fields) => {
+                let mut m = Map::with_capacity_and_hasher(fields.len(), Default::default());
+                for (k, t) in fields {
+                    m.insert(k.clone(), t.eval(scope, field)?);
+                }
+                Ok(Value::from(m))
+            }
+            Template::Array(items) => Ok(Value::from(
+                items
+                    .iter()
+                    .map(|t| t.eval(scope, field))
+                    .collect::<Result<Vec<_>, _>>()?,
+            )),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(expr: &str, input: &str) -> Result<String, String> {
+        let e = parse(expr).map_err(|e| format!("{} @{}", e.message, e.offset))?;
+        let rng = Rng::new(1);
+        let scope = Scope {
+            states: crate::obj! { "input" => crate::json::parse(input).unwrap() },
+            vars: None,
+            now_ms: 0,
+            rng: &rng,
+        };
+        eval(&e, &scope)
+            .map(|v| v.to_json())
+            .map_err(|f| f.cause.unwrap_or_default())
+    }
+
+    #[test]
+    fn evaluates_with_states_and_aws_functions() {
+        assert_eq!(
+            run("{% $states.input.a + 1 %}", r#"{"a":1}"#),
+            Ok("2".into())
+        );
+        assert_eq!(
+            run("{% $partition([1,2,3], 2) %}", "{}"),
+            Ok("[[1,2],[3]]".into())
+        );
+        assert_eq!(run("{% $range(0, 10, 5) %}", "{}"), Ok("[0,5,10]".into()));
+        assert_eq!(
+            run("{% $hash('abc', 'MD5') %}", "{}"),
+            Ok("\"900150983cd24fb0d6963f7d28e17f72\"".into())
+        );
+        assert_eq!(run("{% $parse('{\"x\":1}').x %}", "{}"), Ok("1".into()));
+        assert!(run("{% $eval('1') %}", "{}").is_err());
+        assert!(run("{% $states.input.nope %}", "{}")
+            .unwrap_err()
+            .contains("returned nothing"));
+    }
+
+    #[test]
+    fn syntax_errors_are_located() {
+        // `*` after `+` is a wildcard step; the `2` after it is the error.
+        let e = parse("{% $states.input.a +* 2 %}").unwrap_err();
+        assert_eq!(e.offset, " $states.input.a +* ".len(), "{}", e.message);
+        let e = parse("{% $states.input.a + %}").unwrap_err();
+        assert_eq!(e.offset, " $states.input.a +".len());
+    }
+}
