@@ -1081,11 +1081,11 @@ impl Execution {
                 }
             }
         }
-        let next =
-            match (chosen, default) {
-                (Some(r), _) => r.next,
-                (None, Some((n, _))) => *n,
-                (None, None) => return Err(Box::new((
+        let next = match (chosen, default) {
+            (Some(r), _) => r.next,
+            (None, Some((n, _))) => *n,
+            (None, None) => {
+                return Err(Box::new((
                     frame,
                     Failure::new(
                         errors::NO_CHOICE_MATCHED,
@@ -1094,8 +1094,9 @@ impl Execution {
                             state.name
                         ),
                     ),
-                ))),
-            };
+                )))
+            }
+        };
         // A matched rule's own Assign/Output replace the state's.
         let (assign, output_t) = match chosen {
             Some(r) if r.compiled.assign.is_some() || r.compiled.output.is_some() => {
@@ -1237,7 +1238,7 @@ impl Execution {
                 let v = self.jsonata_text(frame, text, "Timestamp")?;
                 match v.as_str().and_then(crate::time::parse_rfc3339) {
                     Some(t) => Ok(t.div_euclid(1000) * 1000),
-                    None => Err(Failure::new(errors::QUERY_EVALUATION_ERROR, format!("The Timestamp field must evaluate to an RFC3339 timestamp, but it returned {}", v.to_json()))),
+                    None => Err(Failure::new(errors::QUERY_EVALUATION_ERROR, format!("The Timestamp field cannot be parsed as an ISO-8601 extended offset date-time format string: {}", v.as_str().map_or_else(|| v.to_json(), str::to_string)))),
                 }
             }
         }
@@ -1610,7 +1611,14 @@ impl Execution {
                         self.states_value(&frame, None, None),
                         "Items",
                     ) {
-                        Ok(v) => v,
+                        Ok(v @ Value::Array(_)) => v,
+                        Ok(other) => {
+                            let q = t
+                                .single()
+                                .map_or(String::new(), |e| crate::jsonata::quoted(e).to_string());
+                            let f = Failure::new(errors::QUERY_EVALUATION_ERROR, format!("The JSONata expression '{q}' specified for the field 'Items' returned an unexpected result type. Expected 'array', but was '{}' for value: {}", other.type_name(), other.to_json()));
+                            return Err(Box::new((frame, f)));
+                        }
                         Err(f) => return Err(Box::new((frame, f))),
                     },
                     (Some(p), _) => match self.eval_path_on(p, &effective, &frame) {
@@ -1620,10 +1628,16 @@ impl Execution {
                     _ => effective.clone(),
                 };
                 let Value::Array(items) = items else {
-                    let f = Failure::runtime(format!(
-                        "Map state input must be an array, but was: {}",
-                        items.type_name()
-                    ));
+                    // AWS-recorded wording (JSONata: States.QueryEvaluationError).
+                    let message = format!(
+                        "Map state input must be an array but was: {}",
+                        items.to_json()
+                    );
+                    let f = if jsonata {
+                        Failure::new(errors::QUERY_EVALUATION_ERROR, message)
+                    } else {
+                        Failure::runtime(message)
+                    };
                     return Err(Box::new((frame, f)));
                 };
                 let max_concurrency = match &spec.max_concurrency {
@@ -1868,7 +1882,7 @@ impl Execution {
     fn handle_error(&mut self, mut frame: Frame, mut failure: Failure) {
         let graph = frame.graph.clone();
         let state = &graph.states[frame.state];
-        if &*failure.error == errors::RUNTIME {
+        if &*failure.error == errors::RUNTIME || &*failure.error == errors::QUERY_EVALUATION_ERROR {
             // AWS-recorded: runtime errors name the state and its StateEntered event id.
             let cause = failure.cause.take().unwrap_or_default();
             failure.cause = Some(

@@ -262,25 +262,45 @@ fn bind_variables(ctx: &mut Context, vars: Option<&VarScope>) {
     }
 }
 
-/// Evaluates an expression; undefined is an error, as AWS has it.
-pub fn eval(expr: &Expr, scope: &Scope) -> Result<Value, Failure> {
+/// The expression as AWS quotes it in causes: the text inside `{% %}`, trimmed.
+pub fn quoted(expr: &Expr) -> &str {
+    inner(&expr.source).map_or(&*expr.source, |(b, _)| b).trim()
+}
+
+/// The library's message in jsonata-js's words: `CODE: message` without the library's
+/// category prefix or trailing detail where jsonata-js has none.
+fn js_message(e: &EvaluatorError) -> String {
+    let text = e.to_string();
+    let text = ["Type error: ", "Reference error: ", "Evaluation error: "]
+        .iter()
+        .fold(text, |t, p| {
+            t.strip_prefix(p).map(str::to_string).unwrap_or(t)
+        });
+    if text.starts_with("T1006") {
+        return "T1006: Attempted to invoke a non-function".into();
+    }
+    text
+}
+
+/// Evaluates an expression for `field`; undefined is an error, as AWS has it. Causes are
+/// AWS's (recorded) texts.
+pub fn eval_field(expr: &Expr, scope: &Scope, field: &str) -> Result<Value, Failure> {
     let mut ctx = Context::new();
     bind_variables(&mut ctx, scope.vars);
     ctx.bind("states".to_string(), to_jvalue(&scope.states));
     let mut ev = Evaluator::with_context(ctx);
     register_aws_functions(&mut ev, scope);
+    let q = quoted(expr);
     match ev.evaluate(&expr.ast, &JValue::Undefined) {
-        Ok(v) => from_jvalue(&v).ok_or_else(|| {
-            Failure::new(errors::QUERY_EVALUATION_ERROR, format!("The JSONata expression '{}' specified for the field '{{field}}' returned nothing (undefined).", inner(&expr.source).map_or(&*expr.source, |(b, _)| b).trim()))
-        }),
-        Err(e) => Failure::new(errors::QUERY_EVALUATION_ERROR, format!("An error occurred while evaluating the expression '{}': {e}", inner(&expr.source).map_or(&*expr.source, |(b, _)| b).trim())).into_err(),
+        Ok(v) if v.is_undefined() => Err(Failure::new(errors::QUERY_EVALUATION_ERROR, format!("The JSONata expression '{q}' specified for the field '{field}' returned nothing (undefined)."))),
+        Ok(v) => from_jvalue(&v).ok_or_else(|| Failure::new(errors::QUERY_EVALUATION_ERROR, format!("The JSONata expression '{q}' specified for the field '{field}' returned an unsupported result type."))),
+        Err(e) => Err(Failure::new(errors::QUERY_EVALUATION_ERROR, format!("The JSONata expression '{q}' specified for the field '{field}' threw an error during evaluation. {}", js_message(&e)))),
     }
 }
 
-impl Failure {
-    fn into_err<T>(self) -> Result<T, Failure> {
-        Err(self)
-    }
+/// `eval_field` for a field named "expression" (tests, tools).
+pub fn eval(expr: &Expr, scope: &Scope) -> Result<Value, Failure> {
+    eval_field(expr, scope, "expression")
 }
 
 /// A JSONata template: any JSON whose strings may be `{% %}` expressions, at any depth.
@@ -349,29 +369,33 @@ fn compile_at(v: &Value, pointer: &str, errors: &mut Vec<(String, SyntaxError)>)
 }
 
 impl Template {
-    /// Evaluates; `field` names the field for AWS's error text.
+    /// Evaluates; `field` names the field for AWS's error text (`Output`, `Output/total`).
     pub fn eval(&self, scope: &Scope, field: &str) -> Result<Value, Failure> {
         match self {
             Template::Literal(v) => Ok(v.clone()),
-            Template::Expr(e) => eval(e, scope).map_err(|mut f| {
-                if let Some(c) = &mut f.cause {
-                    *c = c.replace("{field}", field);
-                }
-                f
-            }),
+            Template::Expr(e) => eval_field(e, scope, field),
             Template::Object(fields) => {
                 let mut m = Map::with_capacity_and_hasher(fields.len(), Default::default());
                 for (k, t) in fields {
-                    m.insert(k.clone(), t.eval(scope, field)?);
+                    m.insert(k.clone(), t.eval(scope, &format!("{field}/{k}"))?);
                 }
                 Ok(Value::from(m))
             }
             Template::Array(items) => Ok(Value::from(
                 items
                     .iter()
-                    .map(|t| t.eval(scope, field))
+                    .enumerate()
+                    .map(|(i, t)| t.eval(scope, &format!("{field}/{i}")))
                     .collect::<Result<Vec<_>, _>>()?,
             )),
+        }
+    }
+
+    /// The expression when the whole template is one `{% %}` string.
+    pub fn single(&self) -> Option<&Expr> {
+        match self {
+            Template::Expr(e) => Some(e),
+            _ => None,
         }
     }
 }
