@@ -1052,12 +1052,15 @@ impl Execution {
                 vars: Some(&frame.vars),
                 rng: &self.rng,
             };
-            let states_now = self.states_value(&frame, None, None);
+            // `$states` is built only if a JSONata condition asks for it.
+            let states_now = std::cell::OnceCell::new();
             let mut condition = |e: &crate::jsonata::Expr| -> Result<bool, Failure> {
                 match self.jsonata_eval(
                     &frame,
                     &crate::jsonata::Template::Expr(e.clone()),
-                    states_now.clone(),
+                    states_now
+                        .get_or_init(|| self.states_value(&frame, None, None))
+                        .clone(),
                     "Condition",
                 )? {
                     Value::Bool(b) => Ok(b),
@@ -1107,14 +1110,20 @@ impl Execution {
                 state.compiled.output.as_ref(),
             ),
         };
-        let states_now = self.states_value(&frame, None, None);
         let output = if jsonata {
             match output_t {
-                Some(t) => self.jsonata_eval(&frame, t, states_now.clone(), "Output"),
+                Some(t) => {
+                    self.jsonata_eval(&frame, t, self.states_value(&frame, None, None), "Output")
+                }
                 None => Ok(frame.input.clone()),
             }
         } else {
             self.apply_io(&state.output_path, &effective, &frame)
+        };
+        let states_now = if jsonata && assign.is_some() {
+            self.states_value(&frame, None, None)
+        } else {
+            Value::Null
         };
         let assigned = self.assign(&mut frame, assign, &effective, || states_now);
         let output = match (output, assigned) {
