@@ -7,8 +7,12 @@
 //! `$random` the seeded generator, so runs stay reproducible.
 
 use crate::env::{errors, Failure, Rng, VarScope};
-use crate::json::{Map, Number, Value};
+use crate::json::{Map, Value};
+#[cfg(feature = "jsonata")]
+use crate::json::Number;
+#[cfg(feature = "jsonata")]
 use jsonata_core::evaluator::{Context, Evaluator, EvaluatorError};
+#[cfg(feature = "jsonata")]
 use jsonata_core::value::JValue;
 use std::rc::Rc;
 
@@ -17,6 +21,7 @@ use std::rc::Rc;
 pub struct Expr {
     /// The whole field text, `{% ... %}` included (AWS quotes it in causes).
     pub source: Rc<str>,
+    #[cfg(feature = "jsonata")]
     ast: Rc<jsonata_core::ast::AstNode>,
 }
 
@@ -40,6 +45,7 @@ pub fn inner(text: &str) -> Option<(&str, usize)> {
     Some((body, 2))
 }
 
+#[cfg(feature = "jsonata")]
 fn is_end_error(msg: &str) -> bool {
     msg.contains("S0207")
         || msg.contains("before end of expression")
@@ -50,6 +56,15 @@ fn is_end_error(msg: &str) -> bool {
 /// Parses the text of a `{% %}` string. The library reports no positions, so the offset is
 /// found by parsing ever longer prefixes: the first prefix that fails with anything but
 /// "unexpected end" ends at the offending character.
+#[cfg(not(feature = "jsonata"))]
+pub fn parse(text: &str) -> Result<Expr, SyntaxError> {
+    match inner(text) {
+        Some((body, _)) if !body.trim().is_empty() => Ok(Expr { source: Rc::from(text) }),
+        _ => Err(SyntaxError { message: "a JSONata expression must be written as {% expression %}".into(), offset: 0 }),
+    }
+}
+
+#[cfg(feature = "jsonata")]
 pub fn parse(text: &str) -> Result<Expr, SyntaxError> {
     let Some((body, _)) = inner(text) else {
         return Err(SyntaxError {
@@ -94,12 +109,14 @@ pub fn parse(text: &str) -> Result<Expr, SyntaxError> {
     }
 }
 
+#[cfg(feature = "jsonata")]
 /// Runs library code that must not take the page down: deep nesting is refused before it can
 /// exhaust the stack.
 fn guarded<T>(f: impl FnOnce() -> T) -> Option<T> {
     Some(f())
 }
 
+#[cfg(feature = "jsonata")]
 pub fn to_jvalue(v: &Value) -> JValue {
     match v {
         Value::Null => JValue::Null,
@@ -117,6 +134,7 @@ pub fn to_jvalue(v: &Value) -> JValue {
     }
 }
 
+#[cfg(feature = "jsonata")]
 /// Converts back; `None` for undefined (and for functions, which have no JSON form).
 pub fn from_jvalue(v: &JValue) -> Option<Value> {
     Some(match v {
@@ -152,14 +170,17 @@ pub struct Scope<'a> {
     pub rng: &'a Rng,
 }
 
+#[cfg(feature = "jsonata")]
 fn arg(args: &[JValue], i: usize) -> Option<&JValue> {
     args.get(i).filter(|v| !v.is_undefined())
 }
 
+#[cfg(feature = "jsonata")]
 fn eval_error(msg: impl Into<String>) -> EvaluatorError {
     EvaluatorError::EvaluationError(msg.into())
 }
 
+#[cfg(feature = "jsonata")]
 fn register_aws_functions(ev: &mut Evaluator, scope: &Scope) {
     let now_ms = scope.now_ms;
     let seed = scope.rng.next_u64();
@@ -247,6 +268,7 @@ fn register_aws_functions(ev: &mut Evaluator, scope: &Scope) {
     });
 }
 
+#[cfg(feature = "jsonata")]
 fn bind_variables(ctx: &mut Context, vars: Option<&VarScope>) {
     // Outer scopes first, so inner ones win.
     let mut chain = Vec::new();
@@ -267,6 +289,7 @@ pub fn quoted(expr: &Expr) -> &str {
     inner(&expr.source).map_or(&*expr.source, |(b, _)| b).trim()
 }
 
+#[cfg(feature = "jsonata")]
 /// The library's message in jsonata-js's words: `CODE: message` without the library's
 /// category prefix or trailing detail where jsonata-js has none.
 fn js_message(e: &EvaluatorError) -> String {
@@ -282,6 +305,12 @@ fn js_message(e: &EvaluatorError) -> String {
     text
 }
 
+#[cfg(not(feature = "jsonata"))]
+pub fn eval_field(expr: &Expr, _scope: &Scope, field: &str) -> Result<Value, Failure> {
+    Err(Failure::new(errors::QUERY_EVALUATION_ERROR, format!("The JSONata expression '{}' specified for the field '{field}' cannot run: this build of the engine leaves out the JSONata library (the web page does, for now; the asl CLI has it).", quoted(expr))))
+}
+
+#[cfg(feature = "jsonata")]
 /// Evaluates an expression for `field`; undefined is an error, as AWS has it. Causes are
 /// AWS's (recorded) texts.
 pub fn eval_field(expr: &Expr, scope: &Scope, field: &str) -> Result<Value, Failure> {
@@ -400,7 +429,7 @@ impl Template {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "jsonata"))]
 mod tests {
     use super::*;
 

@@ -27,7 +27,7 @@ pub mod template;
 pub mod time;
 pub mod validate;
 
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "jsonata"))]
 mod wasm_entropy;
 
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -144,11 +144,7 @@ pub fn describe(c: &Condition) -> String {
         Condition::And(cs) => cs.iter().map(describe).collect::<Vec<_>>().join(" and "),
         Condition::Or(cs) => cs.iter().map(describe).collect::<Vec<_>>().join(" or "),
         Condition::Not(c) => format!("not ({})", describe(c)),
-        Condition::Jsonata(e) => e
-            .trim_start_matches("{%")
-            .trim_end_matches("%}")
-            .trim()
-            .to_string(),
+        Condition::Jsonata(e) => engine::jsonata::quoted(e).to_string(),
     }
 }
 
