@@ -7,9 +7,9 @@
 //! `$random` the seeded generator, so runs stay reproducible.
 
 use crate::env::{errors, Failure, Rng, VarScope};
-use crate::json::{Map, Value};
 #[cfg(feature = "jsonata")]
 use crate::json::Number;
+use crate::json::{Map, Value};
 #[cfg(feature = "jsonata")]
 use jsonata_core::evaluator::{Context, Evaluator, EvaluatorError};
 #[cfg(feature = "jsonata")]
@@ -59,8 +59,13 @@ fn is_end_error(msg: &str) -> bool {
 #[cfg(not(feature = "jsonata"))]
 pub fn parse(text: &str) -> Result<Expr, SyntaxError> {
     match inner(text) {
-        Some((body, _)) if !body.trim().is_empty() => Ok(Expr { source: Rc::from(text) }),
-        _ => Err(SyntaxError { message: "a JSONata expression must be written as {% expression %}".into(), offset: 0 }),
+        Some((body, _)) if !body.trim().is_empty() => Ok(Expr {
+            source: Rc::from(text),
+        }),
+        _ => Err(SyntaxError {
+            message: "a JSONata expression must be written as {% expression %}".into(),
+            offset: 0,
+        }),
     }
 }
 
