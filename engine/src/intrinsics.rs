@@ -127,7 +127,8 @@ impl CallParser<'_> {
         }
     }
     fn peek(&self) -> Option<char> {
-        self.src[self.pos..].chars().next()
+        // `get`: a position that is not on a character boundary reads as the end.
+        self.src.get(self.pos..)?.chars().next()
     }
     fn skip_ws(&mut self) {
         while matches!(self.peek(), Some(' ' | '\t' | '\n' | '\r')) {
@@ -201,7 +202,14 @@ impl CallParser<'_> {
                 while let Some(c) = self.peek() {
                     match (quote, c) {
                         (Some(q), c) if c == q => quote = None,
-                        (Some(_), '\\') => self.pos += 1,
+                        // Skip the escaped character whole (it may be multi-byte).
+                        (Some(_), '\\') => {
+                            self.pos += 1;
+                            if let Some(n) = self.peek() {
+                                self.pos += n.len_utf8();
+                            }
+                            continue;
+                        }
                         (Some(_), _) => {}
                         (None, '\'' | '"') => quote = Some(c),
                         (None, '[' | '(') => depth += 1,
@@ -630,4 +638,22 @@ pub fn hash(data: &[u8], algorithm: &str) -> Option<String> {
         _ => return None,
     };
     Some(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Found by the fuzzer: a backslash before a multi-byte character inside a quoted part of
+    /// a path argument used to split the character.
+    #[test]
+    fn escapes_before_multibyte_characters_do_not_panic() {
+        for src in [
+            "States.Format('x {}', $a('\\\u{FFFD}\u{FFFD}{\\} and {}', 'x'))",
+            "States.Array($['\\é'])",
+            "States.Format('\\é')",
+        ] {
+            let _ = parse(src);
+        }
+    }
 }

@@ -452,10 +452,14 @@ impl PathParser<'_> {
         }
     }
     fn peek(&self) -> Option<char> {
-        self.src[self.pos..].chars().next()
+        self.src.get(self.pos..)?.chars().next()
     }
     fn eat(&mut self, s: &str) -> bool {
-        if self.src[self.pos..].starts_with(s) {
+        if self
+            .src
+            .get(self.pos..)
+            .is_some_and(|rest| rest.starts_with(s))
+        {
             self.pos += s.len();
             true
         } else {
