@@ -19,6 +19,17 @@ pub struct CaseResult {
     pub reason: String,
 }
 
+/// A JSON array of strings (tags, loose pointers) as a list.
+fn strings(v: Option<&Value>) -> Vec<String> {
+    v.and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(|t| t.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// Runs one case given as a JSON object.
 pub fn run_case(case: &Value) -> CaseResult {
     let id = case
@@ -26,15 +37,7 @@ pub fn run_case(case: &Value) -> CaseResult {
         .and_then(Value::as_str)
         .unwrap_or("?")
         .to_string();
-    let tags: Vec<String> = case
-        .get("tags")
-        .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(|t| t.as_str().map(str::to_string))
-                .collect()
-        })
-        .unwrap_or_default();
+    let tags = strings(case.get("tags"));
     let result = |passed: bool, reason: String| CaseResult {
         id: id.clone(),
         tags: tags.clone(),
@@ -96,15 +99,7 @@ pub fn run_case(case: &Value) -> CaseResult {
     match ex.status() {
         Status::Succeeded { output } => {
             let want = expected.get("output").cloned().unwrap_or_default();
-            let loose: Vec<String> = expected
-                .get("loose")
-                .and_then(Value::as_array)
-                .map(|a| {
-                    a.iter()
-                        .filter_map(|p| p.as_str().map(str::to_string))
-                        .collect()
-                })
-                .unwrap_or_default();
+            let loose = strings(expected.get("loose"));
             let mut got = output.clone();
             let mut want = want;
             for pointer in &loose {
@@ -247,15 +242,7 @@ pub fn run_file(text: &str, include: &dyn Fn(&[String]) -> bool) -> Result<Repor
             continue;
         }
         let case = json::parse(line).map_err(|e| format!("line {}: {}", i + 1, e.message))?;
-        let tags: Vec<String> = case
-            .get("tags")
-            .and_then(Value::as_array)
-            .map(|a| {
-                a.iter()
-                    .filter_map(|t| t.as_str().map(str::to_string))
-                    .collect()
-            })
-            .unwrap_or_default();
+        let tags = strings(case.get("tags"));
         if include(&tags) {
             results.push(run_case(&case));
         }

@@ -147,7 +147,7 @@ fn required(sink: &mut Sink, obj: &json::Map, names: &[&str], pointer: &str) -> 
 }
 
 /// Fields each state type accepts (both query languages; the language check is separate).
-fn allowed_fields(type_name: &str) -> &'static [&'static str] {
+pub fn allowed_fields(type_name: &str) -> &'static [&'static str] {
     match type_name {
         "Pass" => &[
             "Type",
@@ -284,7 +284,7 @@ fn allowed_fields(type_name: &str) -> &'static [&'static str] {
 }
 
 /// Fields that belong to one query language only.
-const JSONPATH_ONLY: &[&str] = &[
+pub const JSONPATH_ONLY: &[&str] = &[
     "InputPath",
     "OutputPath",
     "Parameters",
@@ -302,7 +302,7 @@ const JSONPATH_ONLY: &[&str] = &[
     "ToleratedFailureCountPath",
     "Iterator",
 ];
-const JSONATA_ONLY: &[&str] = &["Arguments", "Output", "Items"];
+pub const JSONATA_ONLY: &[&str] = &["Arguments", "Output", "Items"];
 
 pub fn is_jsonata_expr(s: &str) -> bool {
     s.starts_with("{%") && s.ends_with("%}") && s.len() >= 4

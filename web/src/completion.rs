@@ -31,127 +31,24 @@ const STATE_TYPES: &[(&str, &str)] = &[
     ("Map", "runs a processor per item"),
 ];
 
+/// The fields a state of this type accepts in this query language: exactly what validation
+/// accepts (one table, in `engine::validate`).
 fn fields_for(type_name: &str, jsonata: bool) -> Vec<&'static str> {
-    let mut f: Vec<&str> = match type_name {
-        "Pass" => vec![
-            "Next",
-            "End",
-            "Result",
-            "Parameters",
-            "ResultPath",
-            "InputPath",
-            "OutputPath",
-            "Assign",
-            "Output",
-        ],
-        "Task" => vec![
-            "Resource",
-            "Next",
-            "End",
-            "Parameters",
-            "Arguments",
-            "ResultSelector",
-            "ResultPath",
-            "InputPath",
-            "OutputPath",
-            "Retry",
-            "Catch",
-            "TimeoutSeconds",
-            "HeartbeatSeconds",
-            "TimeoutSecondsPath",
-            "HeartbeatSecondsPath",
-            "Credentials",
-            "Assign",
-            "Output",
-        ],
-        "Choice" => vec![
-            "Choices",
-            "Default",
-            "InputPath",
-            "OutputPath",
-            "Assign",
-            "Output",
-        ],
-        "Wait" => vec![
-            "Seconds",
-            "Timestamp",
-            "SecondsPath",
-            "TimestampPath",
-            "Next",
-            "End",
-            "InputPath",
-            "OutputPath",
-            "Assign",
-            "Output",
-        ],
-        "Succeed" => vec!["InputPath", "OutputPath", "Output"],
-        "Fail" => vec!["Error", "Cause", "ErrorPath", "CausePath"],
-        "Parallel" => vec![
-            "Branches",
-            "Next",
-            "End",
-            "Parameters",
-            "Arguments",
-            "ResultSelector",
-            "ResultPath",
-            "InputPath",
-            "OutputPath",
-            "Retry",
-            "Catch",
-            "Assign",
-            "Output",
-        ],
-        "Map" => vec![
-            "ItemProcessor",
-            "ItemsPath",
-            "Items",
-            "ItemSelector",
-            "MaxConcurrency",
-            "MaxConcurrencyPath",
-            "ItemReader",
-            "ItemBatcher",
-            "ResultWriter",
-            "ToleratedFailurePercentage",
-            "ToleratedFailureCount",
-            "Label",
-            "Next",
-            "End",
-            "ResultSelector",
-            "ResultPath",
-            "InputPath",
-            "OutputPath",
-            "Retry",
-            "Catch",
-            "Assign",
-            "Output",
-        ],
-        _ => vec!["Type"],
-    };
-    let jsonpath_only = [
-        "InputPath",
-        "OutputPath",
-        "Parameters",
-        "ResultSelector",
-        "ResultPath",
-        "TimeoutSecondsPath",
-        "HeartbeatSecondsPath",
-        "SecondsPath",
-        "TimestampPath",
-        "ErrorPath",
-        "CausePath",
-        "ItemsPath",
-        "MaxConcurrencyPath",
-    ];
-    let jsonata_only = ["Arguments", "Output", "Items"];
-    f.retain(|k| {
-        if jsonata {
-            !jsonpath_only.contains(k)
-        } else {
-            !jsonata_only.contains(k)
-        }
-    });
-    f.extend(["Type", "Comment", "QueryLanguage"]);
-    f
+    use engine::validate::{allowed_fields, JSONATA_ONLY, JSONPATH_ONLY};
+    let all = allowed_fields(type_name);
+    if all.is_empty() {
+        return vec!["Type"];
+    }
+    all.iter()
+        .copied()
+        .filter(|k| {
+            if jsonata {
+                !JSONPATH_ONLY.contains(k)
+            } else {
+                !JSONATA_ONLY.contains(k)
+            }
+        })
+        .collect()
 }
 
 fn state_names(doc: &Value, out: &mut Vec<String>) {
