@@ -198,39 +198,42 @@ fn test() -> Result<(), String> {
         .current_dir(root()))
 }
 
-/// Prints the conformance pass rate (the floor test in `cargo test` enforces it); the per-tag
-/// table goes to target/conformance.txt.
+/// Prints the conformance pass rates (the floor test in `cargo test` enforces them); each
+/// per-tag table goes to target/conformance-<set>.txt.
 fn conformance_summary() -> Result<(), String> {
     let cases = root().join("../shared/conformance/cases.jsonl");
-    let mut cmd = cargo();
-    cmd.args([
-        "run",
-        "--release",
-        "--quiet",
-        "--package",
-        "engine",
-        "--bin",
-        "asl",
-        "--",
-        "conformance",
-    ])
-    .arg(&cases)
-    .args([
-        "--exclude-tags",
-        "jsonata,variables,distributed-map,sync-integration,express",
-    ]);
-    let table = output(&mut cmd).ok_or("asl conformance failed")?;
-    let _ = std::fs::write(root().join("target/conformance.txt"), &table);
-    let last = table.lines().last().unwrap_or_default();
-    let numbers: Vec<usize> = last
-        .split(|c: char| !c.is_ascii_digit())
-        .filter_map(|n| n.parse().ok())
-        .collect();
-    if let [passed, failed] = numbers[..] {
-        eprintln!(
-            "conformance (JSONPath cases, table in target/conformance.txt): {passed} of {} pass",
-            passed + failed
-        );
+    for (set, flag, tags) in [
+        (
+            "jsonpath",
+            "--exclude-tags",
+            "jsonata,variables,distributed-map,sync-integration,express",
+        ),
+        ("jsonata-and-variables", "--only-tags", "jsonata,variables"),
+    ] {
+        let mut cmd = cargo();
+        cmd.args([
+            "run",
+            "--release",
+            "--quiet",
+            "--package",
+            "engine",
+            "--bin",
+            "asl",
+            "--",
+            "conformance",
+        ])
+        .arg(&cases)
+        .args([flag, tags]);
+        let table = output(&mut cmd).ok_or("asl conformance failed")?;
+        let _ = std::fs::write(root().join(format!("target/conformance-{set}.txt")), &table);
+        let last = table.lines().last().unwrap_or_default();
+        let numbers: Vec<usize> = last
+            .split(|c: char| !c.is_ascii_digit())
+            .filter_map(|n| n.parse().ok())
+            .collect();
+        if let [passed, failed] = numbers[..] {
+            eprintln!("conformance ({set} cases, table in target/conformance-{set}.txt): {passed} of {} pass", passed + failed);
+        }
     }
     Ok(())
 }
