@@ -1,4 +1,4 @@
-//! `cargo xtask setup | test | serve [--port N] | bench | budgets | fuzz [--seconds N]`
+//! `cargo xtask setup | test | serve [--port N] | bench | budgets | conformance | fuzz [--seconds N]`
 //!
 //! `test` and `serve` first install whatever is missing, by name, from the package registries
 //! (rustup target, Trunk, wasm-bindgen-cli, npm packages, Debian's Chromium), skipping what is
@@ -357,6 +357,7 @@ fn main() -> ExitCode {
         Some("serve") => serve(&port),
         Some("bench") => bench(),
         Some("budgets") => budgets(),
+        Some("conformance") => conformance_summary(),
         Some("fuzz") => fuzz(
             &args
                 .iter()
@@ -366,7 +367,7 @@ fn main() -> ExitCode {
                 .unwrap_or_else(|| "600".into()),
         ),
         _ => Err(
-            "usage: cargo xtask setup | test | serve [--port N] | bench | budgets | fuzz [--seconds N]"
+            "usage: cargo xtask setup | test | serve [--port N] | bench | budgets | conformance | fuzz [--seconds N]"
                 .into(),
         ),
     };
