@@ -114,6 +114,9 @@ impl Env<'_> {
 pub struct Failure {
     pub error: Rc<str>,
     pub cause: Option<String>,
+    /// The field whose evaluation failed (`Output`, `Assign/total`), for AWS's
+    /// EvaluationFailed event.
+    pub location: Option<Rc<str>>,
 }
 
 impl Failure {
@@ -121,7 +124,22 @@ impl Failure {
         Failure {
             error: Rc::from(error),
             cause: Some(cause.into()),
+            location: None,
         }
+    }
+
+    /// An error with an optional cause (a service's, a Fail state's).
+    pub fn thrown(error: Rc<str>, cause: Option<String>) -> Failure {
+        Failure {
+            error,
+            cause,
+            location: None,
+        }
+    }
+
+    pub fn at(mut self, location: &str) -> Failure {
+        self.location = Some(Rc::from(location));
+        self
     }
     pub fn runtime(cause: impl Into<String>) -> Failure {
         Failure::new(errors::RUNTIME, cause)

@@ -1015,10 +1015,10 @@ impl Execution {
         match (error, cause) {
             (Ok(error), Ok(cause)) => {
                 // A Fail state raises its error; it has no Retry or Catch.
-                let f = Failure {
-                    error: error.unwrap_or_else(|| Rc::from("")),
-                    cause: cause.map(|c| c.to_string()),
-                };
+                let f = Failure::thrown(
+                    error.unwrap_or_else(|| Rc::from("")),
+                    cause.map(|c| c.to_string()),
+                );
                 self.fail_state(frame, f);
                 Ok(())
             }
@@ -1247,7 +1247,7 @@ impl Execution {
                 let v = self.jsonata_text(frame, text, "Timestamp")?;
                 match v.as_str().and_then(crate::time::parse_rfc3339) {
                     Some(t) => Ok(t.div_euclid(1000) * 1000),
-                    None => Err(Failure::new(errors::QUERY_EVALUATION_ERROR, format!("The Timestamp field cannot be parsed as an ISO-8601 extended offset date-time format string: {}", v.as_str().map_or_else(|| v.to_json(), str::to_string)))),
+                    None => Err(Failure::new(errors::QUERY_EVALUATION_ERROR, format!("The Timestamp field cannot be parsed as an ISO-8601 extended offset date-time format string: {}", v.as_str().map_or_else(|| v.to_json(), str::to_string))).at("Timestamp")),
                 }
             }
         }
@@ -1476,13 +1476,7 @@ impl Execution {
                     }
                 };
                 self.emit(&mut frame, kind);
-                self.handle_error(
-                    frame,
-                    Failure {
-                        error,
-                        cause: cause.map(|c| c.to_string()),
-                    },
-                );
+                self.handle_error(frame, Failure::thrown(error, cause.map(|c| c.to_string())));
             }
             Outcome::Return(value) => {
                 if value.json_size_with(&mut self.sizes) > MAX_PAYLOAD_BYTES {
@@ -1625,7 +1619,7 @@ impl Execution {
                             let q = t
                                 .single()
                                 .map_or(String::new(), |e| crate::jsonata::quoted(e).to_string());
-                            let f = Failure::new(errors::QUERY_EVALUATION_ERROR, format!("The JSONata expression '{q}' specified for the field 'Items' returned an unexpected result type. Expected 'array', but was '{}' for value: {}", other.type_name(), other.to_json()));
+                            let f = Failure::new(errors::QUERY_EVALUATION_ERROR, format!("The JSONata expression '{q}' specified for the field 'Items' returned an unexpected result type. Expected 'array', but was '{}' for value: {}", other.type_name(), other.to_json())).at("Items");
                             return Err(Box::new((frame, f)));
                         }
                         Err(f) => return Err(Box::new((frame, f))),
@@ -1642,8 +1636,9 @@ impl Execution {
                         "Map state input must be an array but was: {}",
                         items.to_json()
                     );
+                    // AWS-recorded: JSONata's EvaluationFailed here carries no location.
                     let f = if jsonata {
-                        Failure::new(errors::QUERY_EVALUATION_ERROR, message)
+                        Failure::new(errors::QUERY_EVALUATION_ERROR, message).at("")
                     } else {
                         Failure::runtime(message)
                     };
@@ -1901,6 +1896,28 @@ impl Execution {
                     format!("An error occurred while executing the state '{}' (entered at the event id #{}). {cause}", state.name, frame.entered_event)
                 },
             );
+        }
+        if let Some(location) = failure.location.take() {
+            // AWS-recorded: a failed JSONata evaluation is its own history event (once: the
+            // failure may go on to fail an enclosing Map), and a Map whose own expression
+            // failed records MapStateFailed after it.
+            let (error, cause) = (
+                failure.error.clone(),
+                Rc::from(failure.cause.clone().unwrap_or_default()),
+            );
+            let location = Some(location).filter(|l| !l.is_empty());
+            self.emit(
+                &mut frame,
+                EventKind::EvaluationFailed {
+                    error,
+                    cause,
+                    location,
+                    state: state.name.clone(),
+                },
+            );
+            if matches!(state.kind, Kind::Map(_)) {
+                self.emit(&mut frame, EventKind::MapStateFailed);
+            }
         }
         if let Some(v) = self.visit_mut(&frame) {
             v.error = Some((

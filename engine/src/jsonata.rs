@@ -326,9 +326,9 @@ pub fn eval_field(expr: &Expr, scope: &Scope, field: &str) -> Result<Value, Fail
     register_aws_functions(&mut ev, scope);
     let q = quoted(expr);
     match ev.evaluate(&expr.ast, &JValue::Undefined) {
-        Ok(v) if v.is_undefined() => Err(Failure::new(errors::QUERY_EVALUATION_ERROR, format!("The JSONata expression '{q}' specified for the field '{field}' returned nothing (undefined)."))),
-        Ok(v) => from_jvalue(&v).ok_or_else(|| Failure::new(errors::QUERY_EVALUATION_ERROR, format!("The JSONata expression '{q}' specified for the field '{field}' returned an unsupported result type."))),
-        Err(e) => Err(Failure::new(errors::QUERY_EVALUATION_ERROR, format!("The JSONata expression '{q}' specified for the field '{field}' threw an error during evaluation. {}", js_message(&e)))),
+        Ok(v) if v.is_undefined() => Err(Failure::new(errors::QUERY_EVALUATION_ERROR, format!("The JSONata expression '{q}' specified for the field '{field}' returned nothing (undefined).")).at(field)),
+        Ok(v) => from_jvalue(&v).ok_or_else(|| Failure::new(errors::QUERY_EVALUATION_ERROR, format!("The JSONata expression '{q}' specified for the field '{field}' returned an unsupported result type.")).at(field)),
+        Err(e) => Err(Failure::new(errors::QUERY_EVALUATION_ERROR, format!("The JSONata expression '{q}' specified for the field '{field}' threw an error during evaluation. {}", js_message(&e))).at(field)),
     }
 }
 
