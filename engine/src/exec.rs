@@ -957,6 +957,11 @@ impl Execution {
         };
         match value {
             Value::Object(m) => {
+                // AWS: at most 256 KiB of variables assigned by one state.
+                let size = Value::Object(m.clone()).json_size();
+                if size > MAX_PAYLOAD_BYTES {
+                    return Err(Failure::new(errors::DATA_LIMIT_EXCEEDED, format!("The variables assigned by this state take {size} bytes, over the 256 KiB limit.")));
+                }
                 frame.pending_assign = Some(m);
                 Ok(())
             }

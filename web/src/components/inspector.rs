@@ -99,6 +99,9 @@ pub fn inspector(props: &Props) -> Html {
                 { stage("afterResultSelector", "ResultSelector", v.after_result_selector.as_ref()) }
                 { stage("afterResultPath", "ResultPath", if exited { v.after_result_path.as_ref() } else { None }) }
                 { stage("output", "OutputPath → next state", if exited { v.output.as_ref() } else { None }) }
+                if let Some(a) = v.assigned.as_ref().filter(|_| exited) {
+                    { stage("variables", "Assign → from the next state on", Some(&engine::json::Value::Object(a.clone()))) }
+                }
                 if let Some((e, c)) = &v.error {
                     <div class="stage error"><h4>{ "error" }</h4><pre>{ format!("{e}\n{}", c.as_deref().unwrap_or("")) }</pre></div>
                 }
