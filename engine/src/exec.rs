@@ -793,8 +793,6 @@ impl Execution {
         self.finish_data_flow(frame, state, produced)
     }
 
-    /// JSONata Pass, Succeed and Wait: Output (default: the input) and Assign, both seeing the
-    /// values from before the state. `wait_until` moves the clock first (Wait).
     fn run_jsonata_simple(
         &mut self,
         mut frame: Frame,
@@ -805,14 +803,30 @@ impl Execution {
             frame.clock = frame.clock.max(t);
         }
         let states_now = self.states_value(&frame, None, None);
+        let input = frame.input.clone();
+        self.jsonata_finish(frame, state, states_now, input)
+    }
+
+    /// The JSONata tail of a state: Output (default: `default_output`) and Assign, both
+    /// evaluated with the same `$states` and the variables from before the state, then the
+    /// state's transition.
+    fn jsonata_finish(
+        &mut self,
+        mut frame: Frame,
+        state: &State,
+        states_now: Value,
+        default_output: Value,
+    ) -> Flow {
         let output = match &state.compiled.output {
             Some(t) => self.jsonata_eval(&frame, t, states_now.clone(), "Output"),
-            None => Ok(frame.input.clone()),
+            None => Ok(default_output.clone()),
         };
-        let input = frame.input.clone();
-        let assigned = self.assign(&mut frame, state.compiled.assign.as_ref(), &input, || {
-            states_now
-        });
+        let assigned = self.assign(
+            &mut frame,
+            state.compiled.assign.as_ref(),
+            &default_output,
+            || states_now,
+        );
         let output = match (output, assigned) {
             (Ok(o), Ok(())) => o,
             (Err(f), _) | (_, Err(f)) => return Err(Box::new((frame, f))),
@@ -1516,30 +1530,13 @@ impl Execution {
     }
 
     /// ResultSelector (JSONPath) or Output (JSONata), then the common tail.
-    fn after_result(&mut self, mut frame: Frame, state: &State, result: Value) -> Flow {
+    fn after_result(&mut self, frame: Frame, state: &State, result: Value) -> Flow {
         if state.query_language == QueryLanguage::Jsonata {
             if let Some(v) = self.visit_mut(&frame) {
                 v.result = Some(result.clone());
             }
-            let states = || self.states_value(&frame, Some(("result", result.clone())), None);
-            let output = match &state.compiled.output {
-                Some(t) => self.jsonata_eval(&frame, t, states(), "Output"),
-                None => Ok(result.clone()),
-            };
             let states_now = self.states_value(&frame, Some(("result", result.clone())), None);
-            let assigned = self.assign(&mut frame, state.compiled.assign.as_ref(), &result, || {
-                states_now
-            });
-            let output = match (output, assigned) {
-                (Ok(o), Ok(())) => o,
-                (Err(f), _) | (_, Err(f)) => return Err(Box::new((frame, f))),
-            };
-            let next = match &state.transition {
-                Transition::Next(Some(id), _) => Some(*id),
-                _ => None,
-            };
-            self.exit_state(frame, state, output, next);
-            return Ok(());
+            return self.jsonata_finish(frame, state, states_now, result);
         }
         let selected = match &state.result_selector {
             Some(t) => match self.eval_template(t, &result, &frame, None, None) {

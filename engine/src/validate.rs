@@ -771,28 +771,17 @@ impl Builder<'_> {
     }
 
     fn compiled(&mut self, obj: &json::Map, pointer: &str, language: QueryLanguage) -> Compiled {
-        let j = language == QueryLanguage::Jsonata;
+        let jsonata = |b: &mut Self, field: &str| match language {
+            QueryLanguage::Jsonata => {
+                b.jsonata_template(obj.get(field), &format!("{pointer}/{field}"))
+            }
+            QueryLanguage::JsonPath => None,
+        };
         Compiled {
-            arguments: if j {
-                self.jsonata_template(obj.get("Arguments"), &format!("{pointer}/Arguments"))
-            } else {
-                None
-            },
-            output: if j {
-                self.jsonata_template(obj.get("Output"), &format!("{pointer}/Output"))
-            } else {
-                None
-            },
-            items: if j {
-                self.jsonata_template(obj.get("Items"), &format!("{pointer}/Items"))
-            } else {
-                None
-            },
-            item_selector: if j {
-                self.jsonata_template(obj.get("ItemSelector"), &format!("{pointer}/ItemSelector"))
-            } else {
-                None
-            },
+            arguments: jsonata(self, "Arguments"),
+            output: jsonata(self, "Output"),
+            items: jsonata(self, "Items"),
+            item_selector: jsonata(self, "ItemSelector"),
             assign: self.assign_spec(obj.get("Assign"), &format!("{pointer}/Assign"), language),
         }
     }
