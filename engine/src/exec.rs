@@ -680,6 +680,15 @@ impl Execution {
         Value::from(m)
     }
 
+    /// The state's effective input: JSONata states see their input as is; JSONPath states apply
+    /// InputPath.
+    fn effective_input(&self, frame: &Frame, state: &State) -> Result<Value, Failure> {
+        match state.query_language {
+            QueryLanguage::Jsonata => Ok(frame.input.clone()),
+            QueryLanguage::JsonPath => self.apply_io(&state.input_path, &frame.input, frame),
+        }
+    }
+
     fn apply_io(&self, path: &IoPath, doc: &Value, frame: &Frame) -> Result<Value, Failure> {
         match path {
             IoPath::Identity => Ok(doc.clone()),
@@ -1053,13 +1062,9 @@ impl Execution {
         default: Option<&(Option<StateId>, Rc<str>)>,
     ) -> Flow {
         let jsonata = state.query_language == QueryLanguage::Jsonata;
-        let effective = if jsonata {
-            frame.input.clone()
-        } else {
-            match self.apply_io(&state.input_path, &frame.input, &frame) {
-                Ok(v) => v,
-                Err(f) => return Err(Box::new((frame, f))),
-            }
+        let effective = match self.effective_input(&frame, state) {
+            Ok(v) => v,
+            Err(f) => return Err(Box::new((frame, f))),
         };
         let mut chosen: Option<&ChoiceRule> = None;
         {
@@ -1158,13 +1163,9 @@ impl Execution {
 
     fn run_wait(&mut self, mut frame: Frame, state: &State, spec: &WaitSpec) -> Flow {
         let jsonata = state.query_language == QueryLanguage::Jsonata;
-        let effective = if jsonata {
-            frame.input.clone()
-        } else {
-            match self.apply_io(&state.input_path, &frame.input, &frame) {
-                Ok(v) => v,
-                Err(f) => return Err(Box::new((frame, f))),
-            }
+        let effective = match self.effective_input(&frame, state) {
+            Ok(v) => v,
+            Err(f) => return Err(Box::new((frame, f))),
         };
         let target = match self.wait_target(&frame, spec, &effective) {
             Ok(t) => t,
@@ -1556,13 +1557,9 @@ impl Execution {
 
     fn start_container(&mut self, mut frame: Frame, state: &State) -> Flow {
         let jsonata = state.query_language == QueryLanguage::Jsonata;
-        let effective = if jsonata {
-            frame.input.clone()
-        } else {
-            match self.apply_io(&state.input_path, &frame.input, &frame) {
-                Ok(v) => v,
-                Err(f) => return Err(Box::new((frame, f))),
-            }
+        let effective = match self.effective_input(&frame, state) {
+            Ok(v) => v,
+            Err(f) => return Err(Box::new((frame, f))),
         };
         if let Some(v) = self.visit_mut(&frame) {
             v.after_input_path = Some(effective.clone());

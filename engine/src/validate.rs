@@ -146,6 +146,21 @@ fn required(sink: &mut Sink, obj: &json::Map, names: &[&str], pointer: &str) -> 
     missing.is_empty()
 }
 
+/// Fields a retrier accepts.
+pub const RETRIER_FIELDS: &[&str] = &[
+    "ErrorEquals",
+    "IntervalSeconds",
+    "MaxAttempts",
+    "BackoffRate",
+    "MaxDelaySeconds",
+    "JitterStrategy",
+    "Comment",
+];
+/// Fields a catcher accepts, by query language.
+pub const CATCHER_FIELDS_JSONPATH: &[&str] =
+    &["ErrorEquals", "Next", "ResultPath", "Assign", "Comment"];
+pub const CATCHER_FIELDS_JSONATA: &[&str] = &["ErrorEquals", "Next", "Output", "Assign", "Comment"];
+
 /// Fields each state type accepts (both query languages; the language check is separate).
 pub fn allowed_fields(type_name: &str) -> &'static [&'static str] {
     match type_name {
@@ -1219,17 +1234,7 @@ impl Builder<'_> {
             };
             required(&mut self.sink, o, &["ErrorEquals"], &rp);
             for k in o.keys() {
-                if ![
-                    "ErrorEquals",
-                    "IntervalSeconds",
-                    "MaxAttempts",
-                    "BackoffRate",
-                    "MaxDelaySeconds",
-                    "JitterStrategy",
-                    "Comment",
-                ]
-                .contains(&k.as_ref())
-                {
+                if !RETRIER_FIELDS.contains(&k.as_ref()) {
                     self.sink.schema(
                         format!("Field '{k}' is not supported"),
                         &format!("{rp}/{}", esc(k)),
@@ -1331,14 +1336,10 @@ impl Builder<'_> {
             required(&mut self.sink, o, &["ErrorEquals", "Next"], &cp);
             for k in o.keys() {
                 let ok = match language {
-                    QueryLanguage::JsonPath => {
-                        ["ErrorEquals", "Next", "ResultPath", "Assign", "Comment"]
-                            .contains(&k.as_ref())
-                    }
-                    QueryLanguage::Jsonata => {
-                        ["ErrorEquals", "Next", "Output", "Assign", "Comment"].contains(&k.as_ref())
-                    }
-                };
+                    QueryLanguage::JsonPath => CATCHER_FIELDS_JSONPATH,
+                    QueryLanguage::Jsonata => CATCHER_FIELDS_JSONATA,
+                }
+                .contains(&k.as_ref());
                 if !ok {
                     self.sink.schema(
                         format!("Field '{k}' is not supported"),

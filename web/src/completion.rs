@@ -150,22 +150,20 @@ pub fn suggestions(doc: &Value, path: &[Value], in_key: bool) -> Vec<Item> {
             .collect();
         }
         if key(2) == Some("Retry") {
-            return [
-                "ErrorEquals",
-                "IntervalSeconds",
-                "MaxAttempts",
-                "BackoffRate",
-                "MaxDelaySeconds",
-                "JitterStrategy",
-            ]
-            .into_iter()
-            .map(|f| item(f, "property", "retrier"))
-            .collect();
+            return engine::validate::RETRIER_FIELDS
+                .iter()
+                .map(|f| item(*f, "property", "retrier"))
+                .collect();
         }
         if key(2) == Some("Catch") {
-            return ["ErrorEquals", "Next", "ResultPath", "Assign"]
-                .into_iter()
-                .map(|f| item(f, "property", "catcher"))
+            let fields = if jsonata {
+                engine::validate::CATCHER_FIELDS_JSONATA
+            } else {
+                engine::validate::CATCHER_FIELDS_JSONPATH
+            };
+            return fields
+                .iter()
+                .map(|f| item(*f, "property", "catcher"))
                 .collect();
         }
         if matches!(key(2), Some("Choices" | "And" | "Or")) || key(1) == Some("Not") {
