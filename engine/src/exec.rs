@@ -147,6 +147,8 @@ pub struct Visit {
     pub output: Option<Value>,
     pub error: Option<(Rc<str>, Option<Rc<str>>)>,
     pub retries: u64,
+    /// A JSONata state: `after_parameters` holds its `Arguments`, `output` its `Output`.
+    pub jsonata: bool,
     /// Variables the visit assigned (`Assign`), as recorded in its StateExited event.
     pub assigned: Option<Rc<Map>>,
     /// Name of the state taken next.
@@ -622,6 +624,7 @@ impl Execution {
                 },
                 entered_event: id,
                 input: frame.input.clone(),
+                jsonata: state.query_language == crate::model::QueryLanguage::Jsonata,
                 ..Default::default()
             });
         }

@@ -59,10 +59,28 @@ fn is_end_error(msg: &str) -> bool {
 #[cfg(not(feature = "jsonata"))]
 pub fn parse(text: &str) -> Result<Expr, SyntaxError> {
     match inner(text) {
-        Some((body, _)) if !body.trim().is_empty() => Ok(Expr {
-            source: Rc::from(text),
+        Some((body, _)) if !body.trim().is_empty() => {
+            if let Some(answer) = host::call(&crate::obj! { "op" => "parse", "text" => text }) {
+                if let Some(message) = answer.get("message").and_then(Value::as_str) {
+                    return Err(SyntaxError {
+                        message: message.to_string(),
+                        offset: answer
+                            .get("offset")
+                            .and_then(Value::as_number)
+                            .and_then(crate::json::Number::as_i64)
+                            .map_or(0, |o| usize::try_from(o).unwrap_or(0)),
+                    });
+                }
+            }
+            Ok(Expr {
+                source: Rc::from(text),
+            })
+        }
+        Some(_) => Err(SyntaxError {
+            message: "the JSONata expression is empty".into(),
+            offset: 0,
         }),
-        _ => Err(SyntaxError {
+        None => Err(SyntaxError {
             message: "a JSONata expression must be written as {% expression %}".into(),
             offset: 0,
         }),
@@ -186,9 +204,7 @@ fn eval_error(msg: impl Into<String>) -> EvaluatorError {
 }
 
 #[cfg(feature = "jsonata")]
-fn register_aws_functions(ev: &mut Evaluator, scope: &Scope) {
-    let now_ms = scope.now_ms;
-    let seed = scope.rng.next_u64();
+fn register_aws_functions(ev: &mut Evaluator, now_ms: i64, seed: u64) {
     let uuid_rng = Rc::new(Rng::new(seed));
     let random_rng = Rc::new(Rng::new(seed ^ 0x5EED));
     let _ = ev.register_fn("partition", |args: &[JValue]| {
@@ -273,22 +289,6 @@ fn register_aws_functions(ev: &mut Evaluator, scope: &Scope) {
     });
 }
 
-#[cfg(feature = "jsonata")]
-fn bind_variables(ctx: &mut Context, vars: Option<&VarScope>) {
-    // Outer scopes first, so inner ones win.
-    let mut chain = Vec::new();
-    let mut s = vars;
-    while let Some(v) = s {
-        chain.push(v);
-        s = v.parent.as_deref();
-    }
-    for scope in chain.into_iter().rev() {
-        for (k, v) in scope.vars.iter() {
-            ctx.bind(k.to_string(), to_jvalue(v));
-        }
-    }
-}
-
 /// The expression as AWS quotes it in causes: the text inside `{% %}`, trimmed.
 pub fn quoted(expr: &Expr) -> &str {
     inner(&expr.source).map_or(&*expr.source, |(b, _)| b).trim()
@@ -310,26 +310,187 @@ fn js_message(e: &EvaluatorError) -> String {
     text
 }
 
-#[cfg(not(feature = "jsonata"))]
-pub fn eval_field(expr: &Expr, _scope: &Scope, field: &str) -> Result<Value, Failure> {
-    Err(Failure::new(errors::QUERY_EVALUATION_ERROR, format!("The JSONata expression '{}' specified for the field '{field}' cannot run: this build of the engine leaves out the JSONata library (the web page does, for now; the asl CLI has it).", quoted(expr))))
+/// What the JSONata library answered for one evaluation.
+enum Outcome {
+    Value(Value),
+    Undefined,
+    Unsupported,
+    Threw(String),
+    /// This build has no JSONata library and the host has not given one (yet).
+    #[cfg_attr(feature = "jsonata", allow(dead_code))]
+    Unavailable,
 }
 
-#[cfg(feature = "jsonata")]
 /// Evaluates an expression for `field`; undefined is an error, as AWS has it. Causes are
 /// AWS's (recorded) texts.
 pub fn eval_field(expr: &Expr, scope: &Scope, field: &str) -> Result<Value, Failure> {
-    let mut ctx = Context::new();
-    bind_variables(&mut ctx, scope.vars);
-    ctx.bind("states".to_string(), to_jvalue(&scope.states));
-    let mut ev = Evaluator::with_context(ctx);
-    register_aws_functions(&mut ev, scope);
+    // One draw per evaluation in every build, so the page and the CLI make the same run.
+    let seed = scope.rng.next_u64();
     let q = quoted(expr);
-    match ev.evaluate(&expr.ast, &JValue::Undefined) {
-        Ok(v) if v.is_undefined() => Err(Failure::new(errors::QUERY_EVALUATION_ERROR, format!("The JSONata expression '{q}' specified for the field '{field}' returned nothing (undefined).")).at(field)),
-        Ok(v) => from_jvalue(&v).ok_or_else(|| Failure::new(errors::QUERY_EVALUATION_ERROR, format!("The JSONata expression '{q}' specified for the field '{field}' returned an unsupported result type.")).at(field)),
-        Err(e) => Err(Failure::new(errors::QUERY_EVALUATION_ERROR, format!("The JSONata expression '{q}' specified for the field '{field}' threw an error during evaluation. {}", js_message(&e))).at(field)),
+    let cause = match library_eval(expr, scope, seed) {
+        Outcome::Value(v) => return Ok(v),
+        Outcome::Undefined => format!("The JSONata expression '{q}' specified for the field '{field}' returned nothing (undefined)."),
+        Outcome::Unsupported => format!("The JSONata expression '{q}' specified for the field '{field}' returned an unsupported result type."),
+        Outcome::Threw(m) => format!("The JSONata expression '{q}' specified for the field '{field}' threw an error during evaluation. {m}"),
+        Outcome::Unavailable => format!("The JSONata expression '{q}' specified for the field '{field}' cannot run: the JSONata library is not loaded."),
+    };
+    Err(Failure::new(errors::QUERY_EVALUATION_ERROR, cause).at(field))
+}
+
+/// The variables an expression sees, outer scopes first so inner ones win.
+fn visible_variables(vars: Option<&VarScope>) -> Vec<(&Rc<str>, &Value)> {
+    let mut chain = Vec::new();
+    let mut s = vars;
+    while let Some(v) = s {
+        chain.push(v);
+        s = v.parent.as_deref();
     }
+    chain
+        .into_iter()
+        .rev()
+        .flat_map(|scope| scope.vars.iter())
+        .collect()
+}
+
+#[cfg(feature = "jsonata")]
+fn library_eval(expr: &Expr, scope: &Scope, seed: u64) -> Outcome {
+    evaluate_ast(
+        &expr.ast,
+        &scope.states,
+        visible_variables(scope.vars),
+        scope.now_ms,
+        seed,
+    )
+}
+
+#[cfg(feature = "jsonata")]
+fn evaluate_ast<'v>(
+    ast: &jsonata_core::ast::AstNode,
+    states: &Value,
+    vars: impl IntoIterator<Item = (&'v Rc<str>, &'v Value)>,
+    now_ms: i64,
+    seed: u64,
+) -> Outcome {
+    let mut ctx = Context::new();
+    for (k, v) in vars {
+        ctx.bind(k.to_string(), to_jvalue(v));
+    }
+    ctx.bind("states".to_string(), to_jvalue(states));
+    let mut ev = Evaluator::with_context(ctx);
+    register_aws_functions(&mut ev, now_ms, seed);
+    match ev.evaluate(ast, &JValue::Undefined) {
+        Ok(v) if v.is_undefined() => Outcome::Undefined,
+        Ok(v) => from_jvalue(&v).map_or(Outcome::Unsupported, Outcome::Value),
+        Err(e) => Outcome::Threw(js_message(&e)),
+    }
+}
+
+/// The JSONata library for a host that runs the engine without it (the web page loads it as
+/// a second wasm module on demand): one JSON request in, one JSON answer out.
+/// `{"op":"parse","text"}` answers `{}` or `{"message","offset"}`;
+/// `{"op":"eval","text","states","vars","now","seed"}` answers `{"value"}`, `{"undefined":true}`,
+/// `{"unsupported":true}` or `{"threw"}`.
+#[cfg(feature = "jsonata")]
+pub fn host_call(request: &str) -> String {
+    let Ok(req) = crate::json::parse(request) else {
+        return crate::obj! { "threw" => "the request is not JSON" }.to_json();
+    };
+    let text = req.get("text").and_then(Value::as_str).unwrap_or("");
+    let parsed = parse(text);
+    let answer = match (req.get("op").and_then(Value::as_str), parsed) {
+        (Some("parse"), Ok(_)) => Value::from(Map::default()),
+        (_, Err(e)) => crate::obj! { "message" => e.message, "offset" => e.offset as i64 },
+        (Some("eval"), Ok(expr)) => {
+            let empty = Map::default();
+            let vars = req.get("vars").and_then(Value::as_object).unwrap_or(&empty);
+            let states = req.get("states").cloned().unwrap_or_default();
+            let now = req
+                .get("now")
+                .and_then(Value::as_number)
+                .and_then(crate::json::Number::as_i64)
+                .unwrap_or(0);
+            let seed = req
+                .get("seed")
+                .and_then(Value::as_str)
+                .and_then(|s| u64::from_str_radix(s, 16).ok())
+                .unwrap_or(0);
+            match evaluate_ast(&expr.ast, &states, vars.iter(), now, seed) {
+                Outcome::Value(v) => crate::obj! { "value" => v },
+                Outcome::Undefined => crate::obj! { "undefined" => true },
+                Outcome::Unsupported | Outcome::Unavailable => {
+                    crate::obj! { "unsupported" => true }
+                }
+                Outcome::Threw(m) => crate::obj! { "threw" => m },
+            }
+        }
+        (_, Ok(_)) => crate::obj! { "threw" => "unknown request" },
+    };
+    answer.to_json()
+}
+
+#[cfg(not(feature = "jsonata"))]
+fn library_eval(expr: &Expr, scope: &Scope, seed: u64) -> Outcome {
+    let mut vars = Map::default();
+    for (k, v) in visible_variables(scope.vars) {
+        vars.insert(k.clone(), v.clone());
+    }
+    let request = crate::obj! {
+        "op" => "eval",
+        "text" => &*expr.source,
+        "states" => scope.states.clone(),
+        "vars" => Value::from(vars),
+        "now" => scope.now_ms,
+        "seed" => format!("{seed:x}"),
+    };
+    let Some(answer) = host::call(&request) else {
+        return Outcome::Unavailable;
+    };
+    if let Some(v) = answer.get("value") {
+        Outcome::Value(v.clone())
+    } else if answer.get("undefined").is_some() {
+        Outcome::Undefined
+    } else if let Some(m) = answer.get("threw").and_then(Value::as_str) {
+        Outcome::Threw(m.to_string())
+    } else {
+        Outcome::Unsupported
+    }
+}
+
+/// The JSONata library a host gives to a build of the engine without it (see `host_call`).
+/// A build with the library ignores it (a workspace build may unify the feature on).
+pub mod host {
+    use crate::json::Value;
+    use std::cell::RefCell;
+    use std::rc::Rc;
+
+    type Library = Rc<dyn Fn(&str) -> String>;
+
+    thread_local! {
+        static LIBRARY: RefCell<Option<Library>> = const { RefCell::new(None) };
+    }
+
+    /// Gives the engine a JSONata library: a function from a `host_call` request to its answer.
+    pub fn set(library: impl Fn(&str) -> String + 'static) {
+        LIBRARY.with(|l| *l.borrow_mut() = Some(Rc::new(library)));
+    }
+
+    pub fn is_set() -> bool {
+        LIBRARY.with(|l| l.borrow().is_some())
+    }
+
+    #[cfg_attr(feature = "jsonata", allow(dead_code))]
+    pub(super) fn call(request: &Value) -> Option<Value> {
+        let library = LIBRARY.with(|l| l.borrow().clone())?;
+        crate::json::parse(&library(&request.to_json())).ok()
+    }
+}
+
+/// Whether this build can evaluate JSONata now.
+pub fn available() -> bool {
+    #[cfg(feature = "jsonata")]
+    return true;
+    #[cfg(not(feature = "jsonata"))]
+    return host::is_set();
 }
 
 /// `eval_field` for a field named "expression" (tests, tools).
@@ -472,6 +633,52 @@ mod tests {
         assert!(run("{% $states.input.nope %}", "{}")
             .unwrap_err()
             .contains("returned nothing"));
+    }
+
+    /// The page's engine has no library and asks the JSONata module through `host_call`: the
+    /// answers must be the ones the engine gets in-process (same seed, same values).
+    #[test]
+    fn host_call_answers_as_the_in_process_library() {
+        let call = |req: Value| crate::json::parse(&host_call(&req.to_json())).unwrap();
+        let ok = call(crate::obj! { "op" => "parse", "text" => "{% $states.input.a %}" });
+        assert!(ok.get("message").is_none(), "{}", ok.to_json());
+        let bad = call(crate::obj! { "op" => "parse", "text" => "{% $states.input.a +* 2 %}" });
+        assert_eq!(
+            bad.get("offset")
+                .and_then(Value::as_number)
+                .and_then(crate::json::Number::as_i64),
+            Some(" $states.input.a +* ".len() as i64)
+        );
+        let states = crate::obj! { "input" => crate::json::parse(r#"{"a":2}"#).unwrap() };
+        let mut vars = Map::default();
+        vars.insert(Rc::from("k"), Value::from(40));
+        let eval = |text: &str, seed: u64| {
+            call(crate::obj! {
+                "op" => "eval", "text" => text, "states" => states.clone(),
+                "vars" => Value::from(vars.clone()), "now" => 0, "seed" => format!("{seed:x}"),
+            })
+        };
+        assert_eq!(
+            eval("{% $states.input.a + $k %}", 1)
+                .get("value")
+                .map(Value::to_json),
+            Some("42".into())
+        );
+        assert!(eval("{% $states.input.nope %}", 1)
+            .get("undefined")
+            .is_some());
+        assert!(eval("{% $eval('1') %}", 1).get("threw").is_some());
+        // $uuid with the seed the engine would draw gives the in-process answer.
+        let rng = Rng::new(7);
+        let seed = Rng::new(7).next_u64();
+        let scope = Scope {
+            states: states.clone(),
+            vars: None,
+            now_ms: 0,
+            rng: &rng,
+        };
+        let local = eval_field(&parse("{% $uuid() %}").unwrap(), &scope, "x").unwrap();
+        assert_eq!(eval("{% $uuid() %}", seed).get("value"), Some(&local));
     }
 
     #[test]

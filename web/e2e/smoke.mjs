@@ -29,6 +29,8 @@ const shot = async (page, name) => { if (opt.screenshots) { mkdirSync(opt.screen
 const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
 const page = await context.newPage();
 const errors = [];
+const requests = [];
+page.on('request', (r) => requests.push(r.url()));
 page.on('pageerror', (e) => errors.push(e.message));
 page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
 const status = () => page.getByTestId('execution-status').textContent();
@@ -247,6 +249,40 @@ await check('a 10,000-item Map runs to the end in the page, and Cancel stops a r
   const events = await page.getByTestId('history-row').first().textContent();
   expect(events.includes('ExecutionAborted'), `last event: ${events}`);
   await page.getByTestId('workflow-type').selectOption('STANDARD');
+});
+
+await check('JSONata: the module loads on demand; the example runs as the CLI does; highlighting, completion, located syntax errors', async () => {
+  const jsonataRequests = () => requests.filter((u) => u.includes('asl_jsonata')).length;
+  expect(jsonataRequests() === 0, 'the JSONata module was fetched before any definition used JSONata');
+  await loadExample('JSONata and variables');
+  await page.waitForFunction(() => !document.querySelector('[data-testid=run-notice]'), null, { timeout: 15000 });
+  expect(jsonataRequests() >= 1, 'the JSONata module was not fetched');
+  await page.getByTestId('run').click();
+  await waitStatus('SUCCEEDED');
+  // The same output as the fixture's trace (tests/data/exec/order-jsonata-variables.trace.txt).
+  const want = JSON.parse(readFileSync('tests/data/exec/order-jsonata-variables.trace.txt', 'utf8').split('\n')[1].replace(/^output: /, ''));
+  const out = JSON.parse(await page.getByTestId('execution-output').textContent());
+  expect(JSON.stringify(out) === JSON.stringify(want), `output ${JSON.stringify(out)}, want ${JSON.stringify(want)}`);
+  expect(await page.locator('.cm-jsonata-var').count() > 0 && await page.locator('.cm-jsonata-fn').count() > 0, 'no JSONata highlighting');
+  await page.locator('[data-testid=graph-node][data-state=Review]').click();
+  const inspector = await page.getByTestId('inspector').textContent();
+  expect(inspector.includes('Arguments') && inspector.includes('Output') && inspector.includes('reviewer'), `inspector: ${inspector.slice(0, 200)}`);
+  await shot(page, 'jsonata.png');
+  // Completion inside {% %}: $states fields where AWS allows them, variables, AWS functions.
+  await typeDefinition('{\n  "QueryLanguage": "JSONata",\n  "StartAt": "A",\n  "States": {\n    "A": { "Type": "Pass", "Assign": { "total": 3 }, "Next": "B" },\n    "B": { "Type": "Pass", "Output": "{% $ %}", "End": true }\n  }\n}');
+  await page.locator('.cm-line', { hasText: '"Output": "{% $ %}"' }).click();
+  await page.keyboard.press('End');
+  for (let i = 0; i < ' %}", "End": true }'.length; i++) await page.keyboard.press('ArrowLeft');
+  await page.keyboard.press('Control+Space');
+  await page.waitForSelector('.cm-tooltip-autocomplete', { timeout: 3000 });
+  const options = await page.locator('.cm-tooltip-autocomplete li').allTextContents();
+  expect(options.some((o) => o.startsWith('$total')) && options.some((o) => o.startsWith('$states')) && options.some((o) => o.startsWith('$partition')), `completions: ${options.slice(0, 12).join(', ')}`);
+  await page.keyboard.press('Escape');
+  // A syntax error inside {% %}: marked at the offending character.
+  await typeDefinition('{\n  "QueryLanguage": "JSONata",\n  "StartAt": "A",\n  "States": {\n    "A": { "Type": "Pass", "Output": "{% $states.input.a +* 2 %}", "End": true }\n  }\n}');
+  await page.waitForSelector('.cm-lintRange-error', { timeout: 3000 });
+  const marked = await page.locator('.cm-lintRange-error').first().textContent();
+  expect(marked.trim().startsWith('2'), `marked "${marked}"`);
 });
 
 if (opt.budgets) {

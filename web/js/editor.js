@@ -8,6 +8,7 @@ import { autocompletion } from '@codemirror/autocomplete';
 import { EditorState, StateEffect, StateField, Compartment } from '@codemirror/state';
 import { Decoration, keymap } from '@codemirror/view';
 import { syntaxTree } from '@codemirror/language';
+import { jsonataHighlight } from './jsonata.js';
 
 const views = [];
 
@@ -57,9 +58,32 @@ function jsonContext(state, pos) {
   return { path, inKey, inString, from: inString ? node.from : pos, word };
 }
 
+// Inside a "{% ... %}" string: completes the `$name.field` word at the cursor (Rust decides
+// what fits: $states fields where AWS allows them, variables in scope, JSONata functions).
+function jsonataCompletion(ctx, c, provider) {
+  const before = ctx.state.sliceDoc(c.from, ctx.pos);
+  if (!before.startsWith('"{%')) return undefined;
+  const m = /\$[\w.]*$/.exec(before);
+  if (!m && !ctx.explicit) return null;
+  const token = m ? m[0] : '';
+  let items;
+  try { items = JSON.parse(provider(JSON.stringify({ path: c.path, inKey: false, text: ctx.state.doc.toString(), jsonata: token }))); }
+  catch { return null; }
+  if (!items || !items.length) return null;
+  return {
+    from: ctx.pos - token.length,
+    options: items.map((it) => ({ label: it.label, type: it.type, detail: it.detail, apply: it.label })),
+    validFor: /^\$[\w.]*$/,
+  };
+}
+
 function completionSource(provider) {
   return (ctx) => {
     const c = jsonContext(ctx.state, ctx.pos);
+    if (c.inString && !c.inKey) {
+      const j = jsonataCompletion(ctx, c, provider);
+      if (j !== undefined) return j;
+    }
     if (!ctx.explicit && !c.inString && !/[\w"]$/.test(ctx.state.sliceDoc(ctx.pos - 1, ctx.pos))) return null;
     let items;
     try { items = JSON.parse(provider(JSON.stringify({ path: c.path, inKey: c.inKey, text: ctx.state.doc.toString() }))); }
@@ -94,6 +118,7 @@ window.AslEditor = {
           ]),
           basicSetup,
           json(),
+          jsonataHighlight,
           lintGutter(),
           markField,
           theme.of(themeFor(dark)),

@@ -9,7 +9,7 @@ use crate::examples::EXAMPLES;
 use crate::layout::{self, Layout};
 use crate::run_view::RunView;
 use crate::services::{self, storage};
-use crate::state::{Action, AppState, RunHandle, Workspace};
+use crate::state::{Action, AppState, JsonataStatus, RunHandle, Workspace};
 use engine::api::{self, Diagnostic};
 use engine::cost::Usage;
 use engine::history::EventKind;
@@ -190,10 +190,31 @@ pub fn app() -> Html {
             || ()
         });
     }
+    // JSONata: the module is fetched the first time a definition uses it; validation runs again
+    // once it is there (syntax errors come from the library).
+    let uses_jsonata = services::jsonata::used_in(&settled);
+    {
+        let d = state.dispatcher();
+        let idle = state.jsonata == JsonataStatus::NotLoaded;
+        use_effect_with((uses_jsonata, idle), move |&(needed, idle)| {
+            if needed && idle {
+                d.dispatch(Action::Jsonata(JsonataStatus::Loading));
+                services::jsonata::load(move |r| {
+                    d.dispatch(Action::Jsonata(match r {
+                        Ok(()) => JsonataStatus::Ready,
+                        Err(e) => JsonataStatus::Failed(Rc::from(e)),
+                    }))
+                });
+            }
+            || ()
+        });
+    }
+    let jsonata_ready = state.jsonata == JsonataStatus::Ready;
     let workflow_type = state.ws.workflow_type;
-    let validation = use_memo(((*settled).clone(), workflow_type), |(d, t)| {
-        api::validate(d, *t)
-    });
+    let validation = use_memo(
+        ((*settled).clone(), workflow_type, jsonata_ready),
+        |(d, t, _)| api::validate(d, *t),
+    );
     let diagnostics: Rc<Vec<Diagnostic>> =
         use_memo(ByPtr(validation.clone()), |v| v.0.diagnostics.clone());
     let last_layout = use_mut_ref(|| Rc::new(Layout::default()));
@@ -338,7 +359,16 @@ pub fn app() -> Html {
         let dark = dark.clone();
         Callback::from(move |_: MouseEvent| dark.set(!*dark))
     };
-    let can_run = validation.is_valid() && !stale;
+    let jsonata_notice = match (&state.jsonata, uses_jsonata) {
+        (JsonataStatus::Loading | JsonataStatus::NotLoaded, true) => {
+            Some(AttrValue::from("Loading the JSONata library…"))
+        }
+        (JsonataStatus::Failed(e), true) => Some(AttrValue::from(format!(
+            "The JSONata library could not be loaded ({e}); JSONata states cannot run."
+        ))),
+        _ => None,
+    };
+    let can_run = validation.is_valid() && !stale && jsonata_notice.is_none();
 
     // Page-wide shortcuts (the editor handles its own while focused): Ctrl/Cmd+Enter runs, F10
     // steps.
@@ -426,7 +456,7 @@ pub fn app() -> Html {
                 <section class="right">
                     <RunPanel workflow_type={workflow_type} input={AttrValue::from(state.ws.input.to_string())} mocks={AttrValue::from(state.ws.mocks.to_string())}
                         test_case={AttrValue::from(state.ws.test_case.to_string())} test_cases={test_cases(&state.ws.mocks)}
-                        run={state.run.clone()} running={state.running} error={state.run_error.clone()} {can_run}
+                        run={state.run.clone()} running={state.running} error={state.run_error.clone()} {can_run} notice={jsonata_notice}
                         on_type={ let d = state.dispatcher(); Callback::from(move |t: WorkflowType| d.dispatch(Action::SetType(t))) }
                         on_input={dispatch(Action::SetInput)} on_mocks={dispatch(Action::SetMocks)} on_test_case={dispatch(Action::SetTestCase)}
                         on_run={act(|| Action::Run)} on_step={act(|| Action::Step)} on_continue={act(|| Action::Continue)}

@@ -1,5 +1,5 @@
 //! The only place that talks to JavaScript: the CodeMirror bridge (web/js/editor.js, exposed
-//! as `window.AslEditor`).
+//! as `window.AslEditor`) and the JSONata module loader (web/js/jsonata.js, `window.AslJsonata`).
 
 use wasm_bindgen::prelude::*;
 
@@ -40,4 +40,22 @@ extern "C" {
     /// Renders SVG text to a PNG of the given size and offers it as a download.
     #[wasm_bindgen(js_namespace = AslEditor, js_name = exportPng)]
     pub fn export_png(svg: &str, width: f64, height: f64, filename: &str);
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// Loads the JSONata module (once); the promise settles when `jsonata_call` works.
+    #[wasm_bindgen(catch, js_namespace = AslJsonata, js_name = load)]
+    pub fn jsonata_load() -> Result<js_sys::Promise, JsValue>;
+    /// One `engine::jsonata::host_call` request in, its answer out.
+    #[wasm_bindgen(catch, js_namespace = AslJsonata, js_name = call)]
+    pub fn jsonata_call(request: &str) -> Result<String, JsValue>;
+}
+
+/// A JavaScript exception's message, for the user.
+pub fn describe(e: &JsValue) -> String {
+    e.dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .or_else(|| e.as_string())
+        .unwrap_or_else(|| "unknown error".into())
 }

@@ -102,12 +102,223 @@ pub fn complete(request: &str) -> String {
         .and_then(Value::as_str)
         .and_then(|t| json::parse(t).ok())
         .unwrap_or_default();
-    let items = suggestions(&doc, &path, in_key);
+    let items = match req.get("jsonata").and_then(Value::as_str) {
+        Some(token) => jsonata_suggestions(&doc, &path, token),
+        None => suggestions(&doc, &path, in_key),
+    };
     let list: Vec<Value> = items
         .into_iter()
         .map(|i| engine::obj! { "label" => i.label, "type" => i.kind, "detail" => i.detail })
         .collect();
     Value::from(list).to_json()
+}
+
+/// AWS's additions to JSONata in Step Functions.
+const AWS_JSONATA_FUNCTIONS: &[(&str, &str)] = &[
+    ("$partition", "(array, size) → chunks"),
+    ("$range", "(start, end, step) → numbers"),
+    ("$hash", "(value, algorithm) → hex digest"),
+    ("$random", "([seed]) → number in [0, 1)"),
+    ("$uuid", "() → v4 UUID"),
+    ("$parse", "(json string) → value"),
+];
+
+/// The JSONata built-ins people reach for in workflows.
+const JSONATA_FUNCTIONS: &[&str] = &[
+    "$abs",
+    "$append",
+    "$average",
+    "$boolean",
+    "$ceil",
+    "$contains",
+    "$count",
+    "$distinct",
+    "$each",
+    "$exists",
+    "$filter",
+    "$floor",
+    "$formatNumber",
+    "$fromMillis",
+    "$join",
+    "$keys",
+    "$length",
+    "$lookup",
+    "$lowercase",
+    "$map",
+    "$match",
+    "$max",
+    "$merge",
+    "$millis",
+    "$min",
+    "$not",
+    "$now",
+    "$number",
+    "$pad",
+    "$power",
+    "$reduce",
+    "$replace",
+    "$reverse",
+    "$round",
+    "$sift",
+    "$sort",
+    "$split",
+    "$spread",
+    "$sqrt",
+    "$string",
+    "$substring",
+    "$substringAfter",
+    "$substringBefore",
+    "$sum",
+    "$toMillis",
+    "$trim",
+    "$type",
+    "$uppercase",
+    "$zip",
+];
+
+const CONTEXT_FIELDS: &[&str] = &[
+    "Execution.Id",
+    "Execution.Input",
+    "Execution.Name",
+    "Execution.RoleArn",
+    "Execution.StartTime",
+    "Execution.RedriveCount",
+    "State.Name",
+    "State.EnteredTime",
+    "State.RetryCount",
+    "StateMachine.Id",
+    "StateMachine.Name",
+    "Task.Token",
+    "Map.Item.Index",
+    "Map.Item.Value",
+];
+
+/// The variables a state at `path` can read: what the states of its graph and of the graphs
+/// around it assign (a Distributed Map's children see none from outside).
+fn variables_in_scope(doc: &Value, path: &[Value]) -> Vec<String> {
+    fn assigned(graph: &Value, out: &mut Vec<String>) {
+        let mut collect = |v: Option<&Value>| {
+            for k in v
+                .and_then(Value::as_object)
+                .into_iter()
+                .flat_map(|m| m.keys())
+            {
+                let name = k.strip_suffix(".$").unwrap_or(k).to_string();
+                if !out.contains(&name) {
+                    out.push(name);
+                }
+            }
+        };
+        for s in graph
+            .get("States")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flat_map(|m| m.values())
+        {
+            collect(s.get("Assign"));
+            for key in ["Choices", "Catch"] {
+                for r in s.get(key).and_then(Value::as_array).into_iter().flatten() {
+                    collect(r.get("Assign"));
+                }
+            }
+        }
+    }
+    let mut out = Vec::new();
+    let mut v = doc;
+    assigned(v, &mut out);
+    for (i, p) in path.iter().enumerate() {
+        let next = match (v, p) {
+            (Value::Object(m), Value::String(k)) => m.get(&**k),
+            (Value::Array(a), Value::Number(n)) => n.as_i64().and_then(|n| a.get(n as usize)),
+            _ => None,
+        };
+        let Some(next) = next else { break };
+        let entering_processor = matches!(p.as_str(), Some("ItemProcessor" | "Iterator"))
+            || (i > 0 && path[i - 1].as_str() == Some("Branches"));
+        if entering_processor {
+            let distributed = next
+                .get("ProcessorConfig")
+                .and_then(|c| c.get("Mode"))
+                .and_then(Value::as_str)
+                == Some("DISTRIBUTED");
+            if distributed {
+                out.clear();
+            }
+            assigned(next, &mut out);
+        }
+        v = next;
+    }
+    out
+}
+
+/// Completion inside a `{% %}` string: `token` is the `$word.field` before the cursor.
+pub fn jsonata_suggestions(doc: &Value, path: &[Value], token: &str) -> Vec<Item> {
+    // Where the cursor is: the innermost state, its field, and whether inside a catcher.
+    let states_at = path.iter().rposition(|p| p.as_str() == Some("States"));
+    let state = states_at.and_then(|i| at(doc, &path[..i + 2]));
+    let field = states_at
+        .and_then(|i| path.get(i + 2))
+        .and_then(Value::as_str);
+    let in_catch = field == Some("Catch");
+    let top_field = if in_catch {
+        states_at
+            .and_then(|i| path.get(i + 4))
+            .and_then(Value::as_str)
+    } else {
+        field
+    };
+    let type_name = state
+        .and_then(|s| s.get("Type"))
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    let result_allowed = !in_catch
+        && matches!(type_name, "Task" | "Map" | "Parallel")
+        && matches!(top_field, Some("Output" | "Assign"));
+    let error_allowed = in_catch && matches!(top_field, Some("Output" | "Assign"));
+    if token.starts_with("$states.context.") {
+        return CONTEXT_FIELDS
+            .iter()
+            .map(|f| item(format!("$states.context.{f}"), "property", "context object"))
+            .collect();
+    }
+    if token.starts_with("$states.") {
+        let mut out = vec![
+            item("$states.input", "property", "the state's input"),
+            item("$states.context", "property", "the context object"),
+        ];
+        if result_allowed {
+            out.push(item(
+                "$states.result",
+                "property",
+                "the task's, Map's or Parallel's result",
+            ));
+        }
+        if error_allowed {
+            out.push(item("$states.errorOutput", "property", "the caught error"));
+        }
+        return out;
+    }
+    let mut out = vec![item(
+        "$states",
+        "variable",
+        "input, context, result, errorOutput",
+    )];
+    out.extend(
+        variables_in_scope(doc, path)
+            .into_iter()
+            .map(|v| item(format!("${v}"), "variable", "workflow variable")),
+    );
+    out.extend(
+        AWS_JSONATA_FUNCTIONS
+            .iter()
+            .map(|(f, d)| item(*f, "function", format!("Step Functions {d}"))),
+    );
+    out.extend(
+        JSONATA_FUNCTIONS
+            .iter()
+            .map(|f| item(*f, "function", "JSONata")),
+    );
+    out
 }
 
 pub fn suggestions(doc: &Value, path: &[Value], in_key: bool) -> Vec<Item> {
@@ -274,5 +485,57 @@ mod tests {
         assert!(labels(doc, r#"["States","A","Parameters","x.$"]"#, false)
             .contains(&"States.Format()".to_string()));
         assert!(labels(doc, r#"[]"#, true).contains(&"StartAt".to_string()));
+    }
+
+    fn jsonata_labels(doc: &str, path: &str, token: &str) -> Vec<String> {
+        let doc = json::parse(doc).unwrap_or_default();
+        let path = json::parse(path)
+            .ok()
+            .and_then(|p| p.as_array().cloned())
+            .unwrap_or_default();
+        jsonata_suggestions(&doc, &path, token)
+            .into_iter()
+            .map(|i| i.label)
+            .collect()
+    }
+
+    #[test]
+    fn jsonata_completion_follows_aws_rules_and_scopes() {
+        let doc = r#"{"QueryLanguage":"JSONata","StartAt":"A","States":{
+            "A":{"Type":"Task","Resource":"x","Assign":{"total":1},"Output":"{% %}","Arguments":{"p":"{% %}"},
+                 "Catch":[{"ErrorEquals":["States.ALL"],"Output":"{% %}","Next":"M"}],"Next":"M"},
+            "M":{"Type":"Map","ItemProcessor":{"StartAt":"I","States":{"I":{"Type":"Pass","Assign":{"inner":2},"End":true}}},"End":true},
+            "D":{"Type":"Map","ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED"},"StartAt":"J","States":{"J":{"Type":"Pass","Output":"{% %}","End":true}}},"End":true}}}"#;
+        let output = jsonata_labels(doc, r#"["States","A","Output"]"#, "$states.");
+        assert!(output.contains(&"$states.result".to_string()), "{output:?}");
+        assert!(!output.contains(&"$states.errorOutput".to_string()));
+        let args = jsonata_labels(doc, r#"["States","A","Arguments","p"]"#, "$states.");
+        assert!(!args.contains(&"$states.result".to_string()), "{args:?}");
+        let catch = jsonata_labels(doc, r#"["States","A","Catch",0,"Output"]"#, "$states.");
+        assert!(
+            catch.contains(&"$states.errorOutput".to_string()),
+            "{catch:?}"
+        );
+        assert!(!catch.contains(&"$states.result".to_string()));
+        let top = jsonata_labels(doc, r#"["States","A","Output"]"#, "$");
+        assert!(top.contains(&"$total".to_string()) && !top.contains(&"$inner".to_string()));
+        assert!(top.contains(&"$partition".to_string()) && top.contains(&"$sum".to_string()));
+        let inner = jsonata_labels(
+            doc,
+            r#"["States","M","ItemProcessor","States","I","Assign","inner"]"#,
+            "$",
+        );
+        assert!(inner.contains(&"$total".to_string()) && inner.contains(&"$inner".to_string()));
+        let distributed = jsonata_labels(
+            doc,
+            r#"["States","D","ItemProcessor","States","J","Output"]"#,
+            "$",
+        );
+        assert!(
+            !distributed.contains(&"$total".to_string()),
+            "{distributed:?}"
+        );
+        let ctx = jsonata_labels(doc, r#"["States","A","Output"]"#, "$states.context.");
+        assert!(ctx.contains(&"$states.context.Map.Item.Value".to_string()));
     }
 }

@@ -52,4 +52,11 @@ pub const EXAMPLES: &[Example] = &[
     fixture!("Map with MaxConcurrency", "map-concurrency"),
     fixture!("Choice rules", "choice-operators"),
     fixture!("Intrinsic functions", "intrinsics-tour"),
+    fixture!(
+        "JSONata and variables",
+        "order-jsonata-variables",
+        mocks = include_str!("../../tests/data/exec/order-jsonata-variables.mocks.json"),
+        test_case = "",
+        machine_name = ""
+    ),
 ];

@@ -81,6 +81,16 @@ impl PartialEq for RunHandle {
     }
 }
 
+/// The JSONata module, loaded when a definition first uses JSONata.
+#[derive(Clone, PartialEq, Default)]
+pub enum JsonataStatus {
+    #[default]
+    NotLoaded,
+    Loading,
+    Ready,
+    Failed(Rc<str>),
+}
+
 #[derive(Clone, PartialEq)]
 pub struct AppState {
     pub ws: Workspace,
@@ -97,6 +107,7 @@ pub struct AppState {
     pub free_tier: bool,
     /// The Map iteration shown in the graph (the Map's name and the iteration index).
     pub iteration: Option<(Rc<str>, usize)>,
+    pub jsonata: JsonataStatus,
 }
 
 impl AppState {
@@ -112,6 +123,7 @@ impl AppState {
             executions_per_month: 1_000_000,
             free_tier: true,
             iteration: None,
+            jsonata: JsonataStatus::NotLoaded,
         }
     }
 }
@@ -123,6 +135,7 @@ pub enum CallbackAnswer {
 }
 
 pub enum Action {
+    Jsonata(JsonataStatus),
     SetDefinition(String),
     SetInput(String),
     SetMocks(String),
@@ -213,6 +226,10 @@ impl Reducible for AppState {
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         let mut s = (*self).clone();
         let s = match action {
+            Action::Jsonata(status) => {
+                s.jsonata = status;
+                s
+            }
             Action::SetDefinition(t) => {
                 s.ws.definition = Rc::from(t);
                 s

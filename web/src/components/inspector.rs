@@ -93,12 +93,18 @@ pub fn inspector(props: &Props) -> Html {
             </header>
             <div class="stages">
                 { stage("input", "state input", Some(&v.input)) }
-                { stage("afterInputPath", "InputPath", v.after_input_path.as_ref()) }
-                { stage("afterParameters", "Parameters", v.after_parameters.as_ref()) }
+                if !v.jsonata { { stage("afterInputPath", "InputPath", v.after_input_path.as_ref()) } }
+                if v.jsonata {
+                    { stage("arguments", "Arguments", v.after_parameters.as_ref()) }
+                } else {
+                    { stage("afterParameters", "Parameters", v.after_parameters.as_ref()) }
+                }
                 { stage("result", "task/state result", v.result.as_ref()) }
-                { stage("afterResultSelector", "ResultSelector", v.after_result_selector.as_ref()) }
-                { stage("afterResultPath", "ResultPath", if exited { v.after_result_path.as_ref() } else { None }) }
-                { stage("output", "OutputPath → next state", if exited { v.output.as_ref() } else { None }) }
+                if !v.jsonata {
+                    { stage("afterResultSelector", "ResultSelector", v.after_result_selector.as_ref()) }
+                    { stage("afterResultPath", "ResultPath", if exited { v.after_result_path.as_ref() } else { None }) }
+                }
+                { stage("output", if v.jsonata { "Output → next state" } else { "OutputPath → next state" }, if exited { v.output.as_ref() } else { None }) }
                 if let Some(a) = v.assigned.as_ref().filter(|_| exited) {
                     { stage("variables", "Assign → from the next state on", Some(&engine::json::Value::Object(a.clone()))) }
                 }

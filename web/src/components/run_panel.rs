@@ -18,6 +18,9 @@ pub struct Props {
     pub running: bool,
     pub error: Option<String>,
     pub can_run: bool,
+    /// Why Run waits (the JSONata library is loading), shown beside the buttons.
+    #[prop_or_default]
+    pub notice: Option<AttrValue>,
     pub on_type: Callback<WorkflowType>,
     pub on_input: Callback<String>,
     pub on_mocks: Callback<String>,
@@ -126,6 +129,7 @@ pub fn run_panel(p: &Props) -> Html {
                 <button data-testid="reset" disabled={!started} onclick={click(&p.on_reset)}>{ "Reset" }</button>
                 <span class={classes!("status", status_name.to_lowercase())} data-testid="execution-status">{ status_name }</span>
             </div>
+            if let Some(n) = &p.notice { <p class="hint" data-testid="run-notice">{ n.clone() }</p> }
             if let Some(e) = &p.error { <p class="error" role="alert">{ e }</p> }
             { callback_ui }
             { outcome }

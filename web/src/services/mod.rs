@@ -1,5 +1,6 @@
-//! Browser effects: localStorage, downloads, the colour scheme.
+//! Browser effects: localStorage, downloads, the colour scheme, loading the JSONata module.
 
+pub mod jsonata;
 pub mod storage;
 
 /// Offers `text` as a file download.

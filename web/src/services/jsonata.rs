@@ -1,0 +1,32 @@
+//! The JSONata library, loaded on demand as a second wasm module (web/jsonata) and handed to
+//! the engine, so pages without JSONata never download it.
+
+use crate::bindings;
+
+/// Does this definition text use JSONata? (A cheap test on the text; a false positive only
+/// loads the module early.)
+pub fn used_in(definition: &str) -> bool {
+    definition.contains("{%") || definition.contains("\"JSONata\"")
+}
+
+/// Starts loading; `done` gets `Ok` once the engine can evaluate JSONata, or the reason.
+pub fn load(done: impl FnOnce(Result<(), String>) + 'static) {
+    let promise = match bindings::jsonata_load() {
+        Ok(p) => p,
+        Err(e) => return done(Err(bindings::describe(&e))),
+    };
+    wasm_bindgen_futures::spawn_local(async move {
+        match wasm_bindgen_futures::JsFuture::from(promise).await {
+            Ok(_) => {
+                engine::jsonata::host::set(|request| {
+                    bindings::jsonata_call(request).unwrap_or_else(|e| {
+                        engine::obj! { "threw" => format!("the JSONata module failed: {}", bindings::describe(&e)) }
+                            .to_json()
+                    })
+                });
+                done(Ok(()));
+            }
+            Err(e) => done(Err(bindings::describe(&e))),
+        }
+    });
+}
