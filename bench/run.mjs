@@ -8,6 +8,7 @@ import { readFileSync, existsSync } from 'node:fs';
 import { isDeepStrictEqual, parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import { StateMachine } from 'aws-local-stepfunctions';
+import { loadEngine } from './engine.mjs';
 
 // aws-local-stepfunctions calls Promise.withResolvers (Node >= 22); Node 20 needs the standard
 // polyfill, exactly as the shared peer harness installs it.
@@ -28,26 +29,7 @@ const load = (f) => JSON.parse(readText(f));
 const RUNS = Number(opt.runs), WARMUP = Number(opt.warmup);
 
 // ---- the engine, as plain WebAssembly ----
-// The JSONata library's chrono links wasm-bindgen shims for `Date` (Utc::now); the engine
-// replaces $now and $millis with its virtual clock, so none is ever called: each import gets a
-// stub that throws if it were.
-const module = new WebAssembly.Module(readFileSync(opt.wasm));
-const imports = {};
-for (const imp of WebAssembly.Module.imports(module)) {
-  if (imp.kind !== 'function') continue;
-  (imports[imp.module] ??= {})[imp.name] = () => { throw new Error(`the engine called the host: ${imp.module}.${imp.name}`); };
-}
-const instance = await WebAssembly.instantiate(module, imports);
-const wasm = instance.exports;
-const enc = new TextEncoder(), dec = new TextDecoder();
-function put(text) {
-  if (text == null) return [0, 0];
-  const bytes = enc.encode(text);
-  const ptr = wasm.bench_alloc(bytes.length);
-  new Uint8Array(wasm.memory.buffer, ptr, bytes.length).set(bytes);
-  return [ptr, bytes.length];
-}
-const lastResult = () => dec.decode(new Uint8Array(wasm.memory.buffer, wasm.bench_result_ptr(), wasm.bench_result_len()));
+const engine = await loadEngine(opt.wasm);
 
 // ---- the peer, set up as ../shared/bench/peer.mjs does ----
 function buildHandlers(mocks) {
@@ -88,7 +70,7 @@ async function measure(runOnce) {
 }
 
 const states = { 'pass-chain': 1000, 'map-10k': 30001, 'choice-loop': 4002, 'retry-heavy': 1001, 'parallel-fanout': 4101, 'payload-heavy': 50 };
-console.log(`# engine wasm32 (${(readFileSync(opt.wasm).length / 1024).toFixed(0)} KiB) vs aws-local-stepfunctions, node ${process.version}, runs=${RUNS} warmup=${WARMUP} gc=${typeof globalThis.gc === 'function'}`);
+console.log(`# engine wasm32 (${(engine.bytes / 1024).toFixed(0)} KiB) vs aws-local-stepfunctions, node ${process.version}, runs=${RUNS} warmup=${WARMUP} gc=${typeof globalThis.gc === 'function'}`);
 console.log('workload         ours_ms  peer_ms   ours_tr/s   peer_tr/s  ratio');
 let failed = 0;
 const rows = [];
@@ -99,16 +81,14 @@ for (const name of positionals.length ? positionals : ORDER) {
   const expected = load(`${name}.expected.json`);
   try {
     // Ours. map-10k exceeds Standard's 25,000-event history quota, so it runs as EXPRESS.
-    const [dp, dl] = put(defText), [ip, il] = put(inputText), [mp, ml] = put(mocksText);
-    const handle = wasm.bench_prepare(dp, dl, ip, il, mp, ml, name === 'map-10k' ? 1 : 0, 1);
-    if (handle < 0) throw new Error(`engine prepare: ${lastResult()}`);
+    const handle = engine.prepare(defText, inputText, mocksText, name === 'map-10k');
     const ours = await measure(async () => {
       const t0 = performance.now();
-      const started = wasm.bench_run(handle);
+      const started = engine.run(handle);
       const ms = performance.now() - t0;
-      const ok = started && wasm.bench_finish();
-      if (!ok) throw new Error(`engine run: ${lastResult()}`);
-      if (!isDeepStrictEqual(JSON.parse(lastResult()), expected)) throw new Error('engine output differs from expected');
+      const ok = started && engine.finish();
+      if (!ok) throw new Error(`engine run: ${engine.lastResult()}`);
+      if (!isDeepStrictEqual(JSON.parse(engine.lastResult()), expected)) throw new Error('engine output differs from expected');
       return ms;
     });
     // The peer.
