@@ -33,6 +33,11 @@ pub struct RunOptions {
     pub seed: u64,
     pub max_transitions: Option<u64>,
     pub record_inspection: bool,
+    /// Started synchronously (Express `StartSyncExecution`): at-most-once, no `RedriveCount`.
+    pub synchronous: bool,
+    /// The workspace's mocked S3 data for Distributed Map's ItemReader:
+    /// `{"bucket": {"key": "object text"}}`.
+    pub s3: Option<Value>,
 }
 
 /// Why a run could not start.
@@ -126,13 +131,15 @@ pub fn start_machine(
     let defaults = RunConfig::default();
     let cfg = RunConfig {
         workflow_type: options.workflow_type,
-        mocks,
+        mocks: Rc::new(mocks),
         start_time_ms: options.start_time_ms.unwrap_or(defaults.start_time_ms),
         seed: options.seed,
         context: context_from(options.context.as_ref(), options.machine_name.as_deref()),
         max_transitions: options.max_transitions.unwrap_or(defaults.max_transitions),
         max_history_events: None,
         record_inspection: options.record_inspection,
+        synchronous: options.synchronous,
+        s3: options.s3.clone().unwrap_or_default(),
     };
     Ok(Execution::start(machine, input, cfg))
 }

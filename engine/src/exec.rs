@@ -58,7 +58,7 @@ impl Default for ExecutionContext {
 #[derive(Debug, Clone)]
 pub struct RunConfig {
     pub workflow_type: WorkflowType,
-    pub mocks: Mocks,
+    pub mocks: Rc<Mocks>,
     /// Where the virtual clock starts (epoch ms).
     pub start_time_ms: i64,
     /// Seeds `States.MathRandom`, `States.UUID`, jitter and task tokens.
@@ -71,19 +71,25 @@ pub struct RunConfig {
     /// Keep per-visit inspection data (the data-flow stages). On for the UI; benchmarks may
     /// turn it off.
     pub record_inspection: bool,
+    /// Started synchronously (Express `StartSyncExecution`).
+    pub synchronous: bool,
+    /// Mocked S3 objects for Distributed Map's `ItemReader` (`distributed::Buckets`).
+    pub s3: Value,
 }
 
 impl Default for RunConfig {
     fn default() -> Self {
         RunConfig {
             workflow_type: WorkflowType::Standard,
-            mocks: Mocks::none(),
+            mocks: Rc::new(Mocks::none()),
             start_time_ms: 1_700_000_000_000,
             seed: 0,
             context: ExecutionContext::default(),
             max_transitions: 1_000_000,
             max_history_events: None,
             record_inspection: true,
+            synchronous: false,
+            s3: Value::Null,
         }
     }
 }
@@ -194,6 +200,72 @@ enum Phase {
     Run,
     AwaitCallback { call: TaskCall },
     Container(Box<ContainerRun>),
+    /// A Distributed Map runs its children as executions of their own, one per advance.
+    MapRun(Box<MapRun>),
+}
+
+/// A Distributed Map's run in progress.
+#[derive(Debug)]
+struct MapRun {
+    /// Each child's input and how many items it carries (a batch carries several).
+    inputs: Vec<(Value, usize)>,
+    machine: Rc<StateMachine>,
+    next: usize,
+    slots: Vec<i64>,
+    start_time: i64,
+    end_time: i64,
+    tolerated_count: Option<u64>,
+    tolerated_percentage: Option<f64>,
+    /// Full per-child records, kept only when `ResultWriter` or `WriterConfig` needs them.
+    keep_records: bool,
+    outputs: Vec<Value>,
+    records: Vec<crate::distributed::ChildOutcome>,
+    summary_index: usize,
+}
+
+/// How many children of a Map Run keep their whole history for the page (plus failed ones,
+/// up to `FAILED_SAMPLE`): a million children must not keep a million histories.
+const CHILD_SAMPLE: usize = 20;
+const FAILED_SAMPLE: usize = 100;
+
+/// A child execution kept for inspection.
+#[derive(Debug, Clone)]
+pub struct ChildSample {
+    pub index: usize,
+    pub name: Rc<str>,
+    pub input: Value,
+    pub status: Status,
+    pub events: Vec<Event>,
+    pub transitions: u64,
+    pub duration_ms: i64,
+}
+
+/// What a Distributed Map's run did: AWS's Map Run counters, the children's billing, a sample
+/// of children, and what `ResultWriter` wrote.
+#[derive(Debug, Clone)]
+pub struct MapRunSummary {
+    pub state: Rc<str>,
+    pub map_run_arn: Rc<str>,
+    pub label: Option<Rc<str>>,
+    pub execution_type: WorkflowType,
+    pub items: usize,
+    pub children: usize,
+    pub succeeded_items: u64,
+    pub failed_items: u64,
+    pub succeeded_children: u64,
+    pub failed_children: u64,
+    pub tolerated_failure_count: Option<u64>,
+    pub tolerated_failure_percentage: Option<f64>,
+    /// Billable transitions of the children themselves (states entered plus retries).
+    pub child_transitions: u64,
+    /// Each child's duration in ms, summed (Express bills each child's duration).
+    pub child_duration_ms: i64,
+    /// Express children billed: each duration rounded up to 100 ms, summed.
+    pub child_billed_ms: i64,
+    pub status: &'static str,
+    pub samples: Vec<ChildSample>,
+    /// `ResultWriter`'s files: (key, content).
+    pub written: Vec<(String, String)>,
 }
 
 #[derive(Debug)]
@@ -240,6 +312,7 @@ pub struct Execution {
     context_fixed: std::cell::OnceCell<(Value, Value)>,
     /// Results of finished child frames, handed to their container.
     pending_child: Option<(usize, Result<Value, Failure>, i64, u64)>,
+    map_runs: Vec<MapRunSummary>,
 }
 
 /// A state step's outcome: on error, the frame comes back with the failure (boxed: errors are
@@ -320,6 +393,7 @@ impl Execution {
             deadline,
             history_limit,
             pending_child: None,
+            map_runs: Vec::new(),
             sizes: Default::default(),
             context_fixed: std::cell::OnceCell::new(),
             cfg,
@@ -395,6 +469,10 @@ impl Execution {
     }
     pub fn config(&self) -> &RunConfig {
         &self.cfg
+    }
+    /// The Distributed Map runs so far, in the order they started.
+    pub fn map_runs(&self) -> &[MapRunSummary] {
+        &self.map_runs
     }
 
     /// Runs to the end (or to a callback wait), revealing every event.
@@ -579,6 +657,7 @@ impl Execution {
                 self.frames.push(frame);
             }
             Phase::Container(run) => self.container_next(frame, run),
+            Phase::MapRun(run) => self.map_run_next(frame, run),
         }
     }
 
@@ -641,14 +720,20 @@ impl Execution {
     ) -> Value {
         let (execution, state_machine) = self.context_fixed.get_or_init(|| {
             let c = &self.cfg.context;
-            let execution = crate::obj! {
+            let mut execution = crate::obj! {
                 "Id" => c.execution_id.clone(),
                 "Input" => self.input.clone(),
                 "StartTime" => format_rfc3339_millis(self.cfg.start_time_ms),
                 "Name" => c.execution_name.clone(),
                 "RoleArn" => c.role_arn.clone(),
-                "RedriveCount" => 0i64,
             };
+            // AWS-recorded: a synchronous Express execution (StartSyncExecution) has no
+            // RedriveCount; asynchronous ones, Standard or Express, have it.
+            if !self.cfg.synchronous {
+                if let Value::Object(m) = &mut execution {
+                    Rc::make_mut(m).insert(Rc::from("RedriveCount"), Value::from(0i64));
+                }
+            }
             (execution, crate::obj! { "Id" => c.state_machine_id.clone(), "Name" => c.state_machine_name.clone() })
         });
         let state = &frame.graph.states[frame.state];
@@ -1326,8 +1411,17 @@ impl Execution {
                 ..
             }
         );
+        // AWS-recorded: `.sync` integrations have a task token in `$$.Task.Token` too.
+        let has_token = is_callback
+            || matches!(
+                spec.resource,
+                Resource::Service {
+                    pattern: Pattern::Sync | Pattern::Sync2,
+                    ..
+                }
+            );
         let token: Option<Rc<str>> =
-            is_callback.then(|| Rc::from(format!("{}:{}", self.rng.uuid(), state.name).as_str()));
+            has_token.then(|| Rc::from(format!("{}:{}", self.rng.uuid(), state.name).as_str()));
         let params = if state.query_language == QueryLanguage::Jsonata {
             match &state.compiled.arguments {
                 Some(t) => {
@@ -1609,7 +1703,16 @@ impl Execution {
                 Ok(())
             }
             Kind::Map(spec) => {
+                let read = spec
+                    .item_reader
+                    .as_ref()
+                    .map(|r| self.read_items(&frame, state, r, &effective));
                 let items = match (&spec.items_path, &state.compiled.items) {
+                    _ if read.is_some() => match read {
+                        Some(Ok(items)) => Value::from(items),
+                        Some(Err(f)) => return Err(Box::new((frame, f))),
+                        None => Value::Null,
+                    },
                     (_, Some(t)) if jsonata => match self.jsonata_eval(
                         &frame,
                         t,
@@ -1671,6 +1774,9 @@ impl Execution {
                     (MapMode::Distributed, c) => c as usize,
                 };
                 let id = self.emit(&mut frame, EventKind::MapStateStarted { length: count });
+                if spec.mode == MapMode::Distributed {
+                    return self.start_map_run(frame, state, spec, effective, items, width);
+                }
                 let run = ContainerRun {
                     is_map: true,
                     effective,
@@ -1689,6 +1795,549 @@ impl Execution {
             }
             _ => Ok(()),
         }
+    }
+
+/// Evaluates a payload template given as raw JSON (ItemReader, ItemBatcher and
+    /// ResultWriter parameters) in the state's query language.
+    fn eval_raw_template(
+        &self,
+        frame: &Frame,
+        state: &State,
+        raw: &Value,
+        input: &Value,
+        field: &str,
+    ) -> Result<Value, Failure> {
+        if state.query_language == QueryLanguage::Jsonata {
+            let t = crate::jsonata::compile(raw).map_err(|e| {
+                let message = e.first().map(|(_, s)| s.message.clone()).unwrap_or_default();
+                Failure::new(errors::QUERY_EVALUATION_ERROR, message)
+            })?;
+            self.jsonata_eval(frame, &t, self.states_value(frame, None, None), field)
+        } else {
+            let t = crate::template::compile(raw).map_err(|_| {
+                Failure::runtime(format!("The field '{field}' holds an invalid payload template"))
+            })?;
+            self.eval_template(&t, input, frame, None, None)
+        }
+    }
+
+    /// A count given as a number or by a `...Path` field into `input`.
+    fn count_field(
+        &self,
+        frame: &Frame,
+        obj: Option<&Value>,
+        field: &str,
+        input: &Value,
+    ) -> Result<Option<usize>, Failure> {
+        let Some(obj) = obj else { return Ok(None) };
+        if let Some(n) = obj.get(field).and_then(Value::as_number) {
+            return Ok(n.as_i64().map(|n| n.max(0) as usize));
+        }
+        let path_field = format!("{field}Path");
+        let Some(src) = obj.get(&path_field).and_then(Value::as_str) else {
+            return Ok(None);
+        };
+        let path = crate::path::JsonPath::parse(src)
+            .map_err(|_| Failure::runtime(format!("Invalid path '{src}' in {path_field}")))?;
+        let v = self
+            .eval_path_on(&path, input, frame)
+            .map_err(|e| io_failure(&path, &e))?;
+        match v.as_number().and_then(|n| n.as_i64()).filter(|n| *n >= 0) {
+            Some(n) => Ok(Some(n as usize)),
+            None => Err(Failure::runtime(format!(
+                "The {path_field} field refers to value {} which is not a valid integer: {src}",
+                v.to_json()
+            ))),
+        }
+    }
+
+    fn read_items(
+        &self,
+        frame: &Frame,
+        state: &State,
+        reader: &Value,
+        effective: &Value,
+    ) -> Result<Vec<Value>, Failure> {
+        let resource = reader.get("Resource").and_then(Value::as_str).unwrap_or("");
+        let parameters = match reader.get("Parameters").or_else(|| reader.get("Arguments")) {
+            Some(raw) => self.eval_raw_template(frame, state, raw, effective, "ItemReader")?,
+            None => Value::object(),
+        };
+        let config = reader.get("ReaderConfig");
+        let max_items = self.count_field(frame, config, "MaxItems", effective)?;
+        crate::distributed::read_items(
+            &self.cfg.s3,
+            &crate::distributed::ReadRequest {
+                resource,
+                parameters: &parameters,
+                config,
+                max_items,
+            },
+        )
+    }
+
+    /// `ToleratedFailureCount(Path)` and `ToleratedFailurePercentage(Path)`, with AWS's errors.
+    fn tolerated(
+        &self,
+        frame: &Frame,
+        spec: &MapSpec,
+        effective: &Value,
+    ) -> Result<(Option<u64>, Option<f64>), Failure> {
+        // AWS-recorded: the offending value is quoted, a string as is, anything else as JSON.
+        let shown = |v: &Value| v.as_str().map_or_else(|| v.to_json(), str::to_string);
+        let count = match &spec.tolerated_failure_count {
+            None => None,
+            Some(Dyn::Const(c)) => Some(*c),
+            Some(Dyn::Path(p)) => {
+                let v = self
+                    .eval_path_on(p, effective, frame)
+                    .map_err(|e| io_failure(p, &e))?;
+                // AWS-recorded: a numeric string ("1") is accepted too.
+                let n = match &v {
+                    Value::String(s) => s.trim().parse::<i64>().ok(),
+                    _ => v.as_number().and_then(|n| n.as_i64()),
+                };
+                match n {
+                    Some(n) if n < 0 => {
+                        return Err(Failure::runtime("ToleratedFailureCount cannot be negative."))
+                    }
+                    Some(n) => Some(n as u64),
+                    None => return Err(Failure::runtime(format!("The ToleratedFailureCountPath field refers to value \"{}\" which is not a valid integer: {}", shown(&v), p.source))),
+                }
+            }
+            Some(Dyn::Jsonata(text)) => match self.jsonata_text(frame, text, "ToleratedFailureCount")? {
+                Value::Number(n) if n.as_i64().is_some_and(|c| c >= 0) => n.as_i64().map(|c| c as u64),
+                other => return Err(Failure::new(errors::QUERY_EVALUATION_ERROR, format!("ToleratedFailureCount must evaluate to a non-negative integer, but it returned {}", other.to_json()))),
+            },
+        };
+        let in_range = |p: f64| {
+            if (0.0..=100.0).contains(&p) {
+                Ok(p)
+            } else {
+                Err(Failure::runtime(
+                    "ToleratedFailurePercentage must be between 0 and 100.",
+                ))
+            }
+        };
+        let percentage = match &spec.tolerated_failure_percentage {
+            None => None,
+            Some(Dyn::Const(p)) => Some(*p),
+            Some(Dyn::Path(p)) => {
+                let v = self
+                    .eval_path_on(p, effective, frame)
+                    .map_err(|e| io_failure(p, &e))?;
+                let n = match &v {
+                    Value::String(s) => s.trim().parse::<f64>().ok().filter(|f| f.is_finite()),
+                    _ => v.as_number().map(|n| n.as_f64()),
+                };
+                match n {
+                    Some(n) => Some(in_range(n)?),
+                    None => return Err(Failure::runtime(format!("The ToleratedFailurePercentagePath field refers to value \"{}\" which is not a valid float: {}", shown(&v), p.source))),
+                }
+            }
+            Some(Dyn::Jsonata(text)) => {
+                match self.jsonata_text(frame, text, "ToleratedFailurePercentage")? {
+                    Value::Number(n) => Some(in_range(n.as_f64())?),
+                    other => return Err(Failure::new(errors::QUERY_EVALUATION_ERROR, format!("ToleratedFailurePercentage must evaluate to a number, but it returned {}", other.to_json()))),
+                }
+            }
+        };
+        Ok((count, percentage))
+    }
+
+    /// Region, account and name of this execution's state machine, from its ARN.
+    fn arn_parts(&self) -> (String, String, String) {
+        let arn = self.cfg.context.state_machine_id.as_str().unwrap_or("");
+        let parts: Vec<&str> = arn.splitn(7, ':').collect();
+        let get = |i: usize, d: &str| parts.get(i).copied().unwrap_or(d).to_string();
+        (
+            get(3, "us-east-1"),
+            get(4, "123456789012"),
+            get(6, "playground"),
+        )
+    }
+
+    /// A Distributed Map after `MapStateStarted`: thresholds, item inputs and batches, then
+    /// `MapRunStarted`; the children run one per `advance`.
+    fn start_map_run(
+        &mut self,
+        mut frame: Frame,
+        state: &State,
+        spec: &MapSpec,
+        effective: Value,
+        items: Rc<Vec<Value>>,
+        width: usize,
+    ) -> Flow {
+        let (tolerated_count, tolerated_percentage) =
+            match self.tolerated(&frame, spec, &effective) {
+                Ok(t) => t,
+                Err(f) => return Err(Box::new((frame, f))),
+            };
+        let mut inputs = Vec::with_capacity(items.len());
+        for (index, item) in items.iter().enumerate() {
+            let input = match (&spec.item_selector, &state.compiled.item_selector) {
+                (_, Some(t)) if state.query_language == QueryLanguage::Jsonata => {
+                    let st = self.states_value(&frame, None, Some((index, item)));
+                    self.jsonata_eval(&frame, t, st, "ItemSelector")
+                }
+                (Some(sel), _) => {
+                    self.eval_template(sel, &effective, &frame, None, Some((index, item)))
+                }
+                _ => Ok(item.clone()),
+            };
+            match input {
+                Ok(v) => inputs.push(v),
+                Err(f) => return Err(Box::new((frame, f))),
+            }
+        }
+        let total_items = inputs.len();
+        let inputs = match &spec.item_batcher {
+            Some(b) => {
+                let sizes = self
+                    .count_field(&frame, Some(b), "MaxItemsPerBatch", &effective)
+                    .and_then(|n| {
+                        Ok((n, self.count_field(&frame, Some(b), "MaxInputBytesPerBatch", &effective)?))
+                    });
+                let batch_input = match b.get("BatchInput") {
+                    Some(raw) => self.eval_raw_template(&frame, state, raw, &effective, "BatchInput").map(Some),
+                    None => Ok(None),
+                };
+                match (sizes, batch_input) {
+                    (Ok((n, bytes)), Ok(bi)) => {
+                        crate::distributed::batches(inputs, n, bytes, bi.as_ref())
+                    }
+                    (Err(f), _) | (_, Err(f)) => return Err(Box::new((frame, f))),
+                }
+            }
+            None => inputs.into_iter().map(|v| (v, 1)).collect(),
+        };
+        let (region, account, machine) = self.arn_parts();
+        let label = spec
+            .label
+            .clone()
+            .unwrap_or_else(|| Rc::from(self.rng.uuid().as_str()));
+        let run_id = self.rng.uuid();
+        let map_run_arn: Rc<str> = Rc::from(format!(
+            "arn:aws:states:{region}:{account}:mapRun:{machine}/{label}:{run_id}"
+        ));
+        self.map_runs.push(MapRunSummary {
+            state: state.name.clone(),
+            map_run_arn: map_run_arn.clone(),
+            label: spec.label.clone(),
+            execution_type: spec.execution_type,
+            items: total_items,
+            children: inputs.len(),
+            succeeded_items: 0,
+            failed_items: 0,
+            succeeded_children: 0,
+            failed_children: 0,
+            tolerated_failure_count: tolerated_count,
+            tolerated_failure_percentage: tolerated_percentage,
+            child_transitions: 0,
+            child_duration_ms: 0,
+            child_billed_ms: 0,
+            status: "RUNNING",
+            samples: Vec::new(),
+            written: Vec::new(),
+        });
+        self.emit(&mut frame, EventKind::MapRunStarted { map_run_arn });
+        let machine_def = Rc::new(StateMachine {
+            graph: spec.processor.clone(),
+            comment: None,
+            timeout_seconds: None,
+            query_language: state.query_language,
+            definition_size: 0,
+        });
+        let run = MapRun {
+            machine: machine_def,
+            next: 0,
+            slots: vec![frame.clock; width.clamp(1, inputs.len().max(1))],
+            start_time: frame.clock,
+            end_time: frame.clock,
+            tolerated_count,
+            tolerated_percentage,
+            keep_records: spec.result_writer.is_some(),
+            outputs: Vec::new(),
+            records: Vec::new(),
+            summary_index: self.map_runs.len() - 1,
+            inputs,
+        };
+        frame.phase = Phase::MapRun(Box::new(run));
+        self.frames.push(frame);
+        Ok(())
+    }
+
+    /// Runs the next child execution of a Map Run, or ends the run.
+    fn map_run_next(&mut self, mut frame: Frame, mut run: Box<MapRun>) {
+        let graph = frame.graph.clone();
+        let state = &graph.states[frame.state];
+        let Kind::Map(spec) = &state.kind else {
+            return;
+        };
+        let summary = &self.map_runs[run.summary_index];
+        let failed = summary.failed_items;
+        let exceeded = match (run.tolerated_count, run.tolerated_percentage) {
+            (None, None) => failed > 0,
+            (c, p) => {
+                c.is_some_and(|c| failed > c)
+                    || p.is_some_and(|p| failed as f64 * 100.0 > p * summary.items as f64)
+            }
+        };
+        if exceeded || run.next >= run.inputs.len() {
+            return self.map_run_finish(frame, run, spec, state, exceeded);
+        }
+        let index = run.next;
+        run.next += 1;
+        let start = run.slots.iter().copied().min().unwrap_or(run.start_time);
+        let (input, carried) = std::mem::take(&mut run.inputs[index]);
+        let (region, account, machine) = self.arn_parts();
+        let label = spec
+            .label
+            .clone()
+            .unwrap_or_else(|| Rc::from(&*state.name));
+        let name = self.rng.uuid();
+        let kind = match spec.execution_type {
+            WorkflowType::Express => "express",
+            WorkflowType::Standard => "execution",
+        };
+        let context = ExecutionContext {
+            execution_id: Value::from(format!(
+                "arn:aws:states:{region}:{account}:{kind}:{machine}/{label}:{name}"
+            )),
+            execution_name: Value::from(name.as_str()),
+            role_arn: self.cfg.context.role_arn.clone(),
+            state_machine_id: Value::from(format!(
+                "arn:aws:states:{region}:{account}:stateMachine:{machine}/{label}"
+            )),
+            state_machine_name: Value::from(format!("{machine}/{label}")),
+        };
+        let sample = index < CHILD_SAMPLE;
+        let cfg = RunConfig {
+            workflow_type: spec.execution_type,
+            mocks: self.cfg.mocks.clone(),
+            start_time_ms: start,
+            seed: self.rng.next_u64(),
+            context,
+            max_transitions: self.cfg.max_transitions,
+            max_history_events: None,
+            record_inspection: sample,
+            synchronous: false,
+            s3: self.cfg.s3.clone(),
+        };
+        let mut child = Execution::start(run.machine.clone(), input.clone(), cfg);
+        // Mocked responses are consumed in order across the whole run, children included.
+        child.invocations = std::mem::take(&mut self.invocations);
+        child.keyed_counts = std::mem::take(&mut self.keyed_counts);
+        child.run();
+        if matches!(child.status, Status::WaitingForCallback { .. }) {
+            child.abort();
+        }
+        self.invocations = std::mem::take(&mut child.invocations);
+        self.keyed_counts = std::mem::take(&mut child.keyed_counts);
+        let duration = child.duration_ms();
+        let end = start.saturating_add(duration);
+        if let Some(slot) = run.slots.iter_mut().min_by_key(|t| **t) {
+            *slot = end;
+        }
+        run.end_time = run.end_time.max(end);
+        let result = match &child.status {
+            Status::Succeeded { output } => Ok(output.clone()),
+            Status::Failed { error, cause } | Status::TimedOut { error, cause } => {
+                Err((error.clone(), cause.clone()))
+            }
+            _ => Err((
+                Some(Rc::from(errors::RUNTIME)),
+                Some(Rc::from("The child execution waited for a task token; the playground does not answer callbacks inside Distributed Map children (give the Task a mock).")),
+            )),
+        };
+        let ok = result.is_ok();
+        let summary = &mut self.map_runs[run.summary_index];
+        if ok {
+            summary.succeeded_items += carried as u64;
+            summary.succeeded_children += 1;
+        } else {
+            summary.failed_items += carried as u64;
+            summary.failed_children += 1;
+        }
+        summary.child_transitions += child.transitions();
+        summary.child_duration_ms += duration;
+        summary.child_billed_ms += (duration.max(1) + 99) / 100 * 100;
+        let failed_samples = summary
+            .samples
+            .iter()
+            .filter(|s| !matches!(s.status, Status::Succeeded { .. }))
+            .count();
+        if sample || (!ok && failed_samples < FAILED_SAMPLE) {
+            summary.samples.push(ChildSample {
+                index,
+                name: Rc::from(name.as_str()),
+                input: input.clone(),
+                status: child.status.clone(),
+                transitions: child.transitions(),
+                duration_ms: duration,
+                events: std::mem::take(&mut child.events),
+            });
+        }
+        if run.keep_records {
+            run.records.push(crate::distributed::ChildOutcome {
+                execution_arn: Rc::from(
+                    child.cfg.context.execution_id.as_str().unwrap_or_default(),
+                ),
+                name: Rc::from(name.as_str()),
+                input,
+                start_ms: start,
+                stop_ms: end,
+                result,
+            });
+        } else {
+            run.outputs.push(match result {
+                Ok(v) => v,
+                // Not recorded on AWS: a tolerated failure's place holds its error.
+                Err((e, c)) => crate::obj! {
+                    "Error" => e.as_deref().map_or(Value::Null, Value::from),
+                    "Cause" => c.as_deref().map_or(Value::Null, Value::from),
+                },
+            });
+        }
+        frame.phase = Phase::MapRun(run);
+        self.frames.push(frame);
+    }
+
+    fn map_run_finish(
+        &mut self,
+        mut frame: Frame,
+        run: Box<MapRun>,
+        spec: &MapSpec,
+        state: &State,
+        exceeded: bool,
+    ) {
+        frame.clock = run.end_time.max(run.start_time);
+        let summary_index = run.summary_index;
+        if exceeded {
+            let cause = "The specified tolerated failure threshold was exceeded";
+            self.map_runs[summary_index].status = "FAILED";
+            self.emit(
+                &mut frame,
+                EventKind::MapRunFailed {
+                    error: Some(Rc::from(errors::EXCEED_TOLERATED_FAILURE_THRESHOLD)),
+                    cause: Some(Rc::from(cause)),
+                },
+            );
+            self.emit(&mut frame, EventKind::MapStateFailed);
+            return self.handle_error(
+                frame,
+                Failure::new(errors::EXCEED_TOLERATED_FAILURE_THRESHOLD, cause),
+            );
+        }
+        self.map_runs[summary_index].status = "SUCCEEDED";
+        self.emit(&mut frame, EventKind::MapRunSucceeded);
+        let result = match &spec.result_writer {
+            None => Ok(Value::from(run.outputs)),
+            Some(writer) => self.write_results(&frame, state, writer, &run, summary_index),
+        };
+        match result {
+            Ok(result) => {
+                self.emit(&mut frame, EventKind::MapStateSucceeded);
+                if let Err(e) = self.after_result(frame, state, result) {
+                    let (frame, f) = *e;
+                    self.handle_error(frame, f);
+                }
+            }
+            Err(f) => {
+                self.emit(&mut frame, EventKind::MapStateFailed);
+                self.handle_error(frame, f);
+            }
+        }
+    }
+
+    /// `ResultWriter`: with `WriterConfig` only, the transformed results are the output; with
+    /// a `Resource`, the files are "written" to the simulated bucket (kept in the Map Run
+    /// summary) and the output names the manifest, as AWS's does.
+    fn write_results(
+        &mut self,
+        frame: &Frame,
+        state: &State,
+        writer: &Value,
+        run: &MapRun,
+        summary_index: usize,
+    ) -> Result<Value, Failure> {
+        let config = writer.get("WriterConfig");
+        let has_resource = writer.get("Resource").is_some();
+        let transformation = config
+            .and_then(|c| c.get("Transformation"))
+            .and_then(Value::as_str)
+            .unwrap_or(if has_resource { "NONE" } else { "COMPACT" });
+        let jsonl = config
+            .and_then(|c| c.get("OutputType"))
+            .and_then(Value::as_str)
+            == Some("JSONL");
+        let (region, account, machine) = self.arn_parts();
+        let label = self.map_runs[summary_index]
+            .label
+            .clone()
+            .unwrap_or_else(|| state.name.clone());
+        let machine_arn = format!("arn:aws:states:{region}:{account}:stateMachine:{machine}/{label}");
+        if !has_resource {
+            return Ok(crate::distributed::transform(&run.records, transformation, &machine_arn));
+        }
+        let params = match writer.get("Parameters").or_else(|| writer.get("Arguments")) {
+            Some(raw) => self.eval_raw_template(frame, state, raw, &frame.input, "ResultWriter")?,
+            None => Value::object(),
+        };
+        let bucket = params.get("Bucket").and_then(Value::as_str).unwrap_or("").to_string();
+        if bucket.is_empty() {
+            return Err(Failure::new(
+                errors::RESULT_WRITER_FAILED,
+                "ResultWriter: the parameters name no 'Bucket'",
+            ));
+        }
+        let prefix = params.get("Prefix").and_then(Value::as_str).unwrap_or("");
+        let map_run_arn = self.map_runs[summary_index].map_run_arn.clone();
+        let run_id = map_run_arn.rsplit(':').next().unwrap_or("").to_string();
+        let dir = if prefix.is_empty() {
+            run_id
+        } else {
+            format!("{}/{run_id}", prefix.trim_end_matches('/'))
+        };
+        let render = |records: Vec<&crate::distributed::ChildOutcome>| -> String {
+            let values = crate::distributed::transform(
+                &records.into_iter().cloned().collect::<Vec<_>>(),
+                transformation,
+                &machine_arn,
+            );
+            match (&values, jsonl) {
+                (Value::Array(a), true) => a.iter().map(Value::to_json).collect::<Vec<_>>().join("\n"),
+                _ => values.to_json(),
+            }
+        };
+        let ext = if jsonl { "jsonl" } else { "json" };
+        let mut written = Vec::new();
+        let mut files = Map::default();
+        for (status, ok) in [("SUCCEEDED", true), ("FAILED", false)] {
+            let records: Vec<&crate::distributed::ChildOutcome> =
+                run.records.iter().filter(|r| r.result.is_ok() == ok).collect();
+            let mut list = Vec::new();
+            if !records.is_empty() {
+                let key = format!("{dir}/{status}_0.{ext}");
+                let text = render(records);
+                list.push(crate::obj! { "Key" => key.as_str(), "Size" => text.len() as i64 });
+                written.push((key, text));
+            }
+            files.insert(Rc::from(status), Value::from(list));
+        }
+        files.insert(Rc::from("PENDING"), Value::from(Vec::<Value>::new()));
+        let manifest_key = format!("{dir}/manifest.json");
+        let manifest = crate::obj! {
+            "DestinationBucket" => bucket.as_str(),
+            "MapRunArn" => map_run_arn.clone(),
+            "ResultFiles" => Value::from(files),
+        };
+        written.insert(0, (manifest_key.clone(), manifest.to_json_pretty()));
+        self.map_runs[summary_index].written = written;
+        Ok(crate::obj! {
+            "MapRunArn" => map_run_arn,
+            "ResultWriterDetails" => crate::obj! { "Bucket" => bucket.as_str(), "Key" => manifest_key.as_str() },
+        })
     }
 
     /// Starts the next child of a container, or finishes the container.

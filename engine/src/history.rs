@@ -100,6 +100,15 @@ pub enum EventKind {
     MapStateSucceeded,
     MapStateFailed,
     MapStateAborted,
+    /// A Distributed Map's run of child executions (their events are in their own histories).
+    MapRunStarted {
+        map_run_arn: Rc<str>,
+    },
+    MapRunSucceeded,
+    MapRunFailed {
+        error: Option<Rc<str>>,
+        cause: Option<Rc<str>>,
+    },
     MapIterationStarted {
         name: Rc<str>,
         index: usize,
@@ -161,6 +170,9 @@ impl EventKind {
             MapStateSucceeded => "MapStateSucceeded".into(),
             MapStateFailed => "MapStateFailed".into(),
             MapStateAborted => "MapStateAborted".into(),
+            MapRunStarted { .. } => "MapRunStarted".into(),
+            MapRunSucceeded => "MapRunSucceeded".into(),
+            MapRunFailed { .. } => "MapRunFailed".into(),
             MapIterationStarted { .. } => "MapIterationStarted".into(),
             MapIterationSucceeded { .. } => "MapIterationSucceeded".into(),
             MapIterationFailed { .. } => "MapIterationFailed".into(),
@@ -381,6 +393,15 @@ impl Event {
                 set(&mut d, "length", Value::from(*length as i64));
                 Some("mapStateStartedEventDetails".into())
             }
+            MapRunStarted { map_run_arn } => {
+                set(&mut d, "mapRunArn", Value::String(map_run_arn.clone()));
+                Some("mapRunStartedEventDetails".into())
+            }
+            MapRunFailed { error, cause } => {
+                opt_str(&mut d, "error", error);
+                opt_str(&mut d, "cause", cause);
+                Some("mapRunFailedEventDetails".into())
+            }
             MapIterationStarted { name, index }
             | MapIterationSucceeded { name, index }
             | MapIterationFailed { name, index }
@@ -405,6 +426,7 @@ impl Event {
             MapStateSucceeded
             | MapStateFailed
             | MapStateAborted
+            | MapRunSucceeded
             | ParallelStateStarted
             | ParallelStateSucceeded
             | ParallelStateFailed

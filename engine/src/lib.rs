@@ -14,6 +14,7 @@ pub mod choice;
 pub mod conformance;
 pub mod cost;
 pub mod diagnostic;
+pub mod distributed;
 pub mod env;
 pub mod exec;
 pub mod history;

@@ -70,7 +70,8 @@ pub fn expect_file(path: &Path, actual: &str) -> Result<(), String> {
 }
 
 /// Options a fixture may set in `NAME.options.json`: `{"type": "EXPRESS", "testCase": "...",
-/// "machineName": "...", "seed": 1, "maxTransitions": 100, "startTime": "..."}`.
+/// "machineName": "...", "seed": 1, "maxTransitions": 100, "startTime": "...",
+/// "synchronous": true}`; `NAME.s3.json` holds the mocked S3 buckets.
 fn options_for(stem: &Path) -> Result<RunOptions, String> {
     let mocks = read_opt(&sibling(stem, "mocks.json"))
         .map(|t| api::parse_json(&t))
@@ -104,6 +105,10 @@ fn options_for(stem: &Path) -> Result<RunOptions, String> {
             .and_then(|n| n.as_i64())
             .map(|n| n as u64),
         record_inspection: true,
+        synchronous: opts.get("synchronous").and_then(Value::as_bool).unwrap_or(false),
+        s3: read_opt(&sibling(stem, "s3.json"))
+            .map(|t| api::parse_json(&t))
+            .transpose()?,
     })
 }
 
@@ -190,6 +195,38 @@ pub fn run_trace(stem: &Path) -> Result<String, String> {
             e.kind.type_name(),
             e.timestamp_ms - start
         );
+    }
+    for r in ex.map_runs() {
+        let _ = writeln!(
+            out,
+            "map run {} ({}, {}): {} items in {} children; succeeded {} items / {} children, failed {} items / {} children; child transitions {}, child duration {} ms, billed {} ms; {} sampled",
+            r.state,
+            r.execution_type.as_str(),
+            r.status,
+            r.items,
+            r.children,
+            r.succeeded_items,
+            r.succeeded_children,
+            r.failed_items,
+            r.failed_children,
+            r.child_transitions,
+            r.child_duration_ms,
+            r.child_billed_ms,
+            r.samples.len()
+        );
+        for s in r.samples.iter().filter(|s| !matches!(s.status, Status::Succeeded { .. })) {
+            let _ = writeln!(
+                out,
+                "  failed child #{} input {}: {} events, last {}",
+                s.index,
+                s.input.to_json(),
+                s.events.len(),
+                s.events.last().map_or("-".into(), |e| e.kind.type_name())
+            );
+        }
+        for (key, text) in &r.written {
+            let _ = writeln!(out, "  wrote {key}:\n    {}", text.replace('\n', "\n    "));
+        }
     }
     Ok(out)
 }

@@ -11,7 +11,7 @@ const USAGE: &str = "usage:
   asl validate DEF [--type STANDARD|EXPRESS]
   asl run DEF [--input FILE] [--mocks FILE] [--test-case NAME] [--machine-name NAME]
               [--context FILE] [--start-time RFC3339] [--type STANDARD|EXPRESS]
-              [--seed N] [--max-transitions N] [--history FILE]
+              [--seed N] [--max-transitions N] [--history FILE] [--s3 FILE] [--sync]
   asl conformance CASES.jsonl [--exclude-tags a,b] [--only-tags a,b] [--failures FILE] [--verbose]";
 
 struct Args {
@@ -119,8 +119,9 @@ fn cmd_run(raw: &[String]) -> Result<ExitCode, String> {
             "seed",
             "max-transitions",
             "history",
+            "s3",
         ],
-        &[],
+        &["sync"],
     )?;
     let [def] = args.positional.as_slice() else {
         return Err("run takes one definition file".into());
@@ -152,6 +153,8 @@ fn cmd_run(raw: &[String]) -> Result<ExitCode, String> {
         seed: number("seed")?.unwrap_or(0),
         max_transitions: number("max-transitions")?,
         record_inspection: false,
+        synchronous: args.has("sync"),
+        s3: args.get("s3").map(read_json).transpose()?,
     };
     let mut ex = match api::start(&text, input, &options) {
         Ok(ex) => ex,
