@@ -38,6 +38,9 @@ pub struct RunOptions {
     /// The workspace's mocked S3 data for Distributed Map's ItemReader:
     /// `{"bucket": {"key": "object text"}}`.
     pub s3: Option<Value>,
+    /// The workspace's other state machines, which `states:startExecution` Tasks start:
+    /// `{"NAME": {"definition": <ASL object or text>, "type": "STANDARD" | "EXPRESS"}}`.
+    pub machines: Option<Value>,
 }
 
 /// Why a run could not start.
@@ -47,6 +50,8 @@ pub enum StartError {
     Invalid(Vec<Diagnostic>),
     /// The mocks could not be read.
     Mocks(String),
+    /// One of the workspace's other machines is invalid.
+    Machine(String),
 }
 
 impl std::fmt::Display for StartError {
@@ -62,6 +67,7 @@ impl std::fmt::Display for StartError {
                 write!(f, "{}", texts.join("; "))
             }
             StartError::Mocks(m) => write!(f, "the mocks are invalid: {m}"),
+            StartError::Machine(m) => write!(f, "{m}"),
         }
     }
 }
@@ -113,6 +119,42 @@ pub fn start(
     start_machine(machine, input, options)
 }
 
+/// Validates the workspace's named machines (`RunOptions::machines`).
+pub fn registry(machines: &Value) -> Result<crate::exec::Registry, String> {
+    let mut out = crate::exec::Registry::default();
+    let Some(m) = machines.as_object() else {
+        return Err("the workspace's machines must be an object of NAME: {definition, type}".into());
+    };
+    for (name, spec) in m.iter() {
+        let text = match spec.get("definition") {
+            Some(Value::String(s)) => s.to_string(),
+            Some(v) => v.to_json(),
+            None => return Err(format!("the machine '{name}' has no definition")),
+        };
+        let ty = spec
+            .get("type")
+            .and_then(Value::as_str)
+            .and_then(WorkflowType::parse)
+            .unwrap_or_default();
+        let v = validate(&text, ty);
+        match (&v.machine, v.is_valid()) {
+            (Some(machine), true) => {
+                out.insert(name.clone(), (machine.clone(), ty));
+            }
+            _ => {
+                let first = v
+                    .diagnostics
+                    .iter()
+                    .find(|d| d.severity == Severity::Error)
+                    .map(|d| d.aws_text())
+                    .unwrap_or_default();
+                return Err(format!("the state machine '{name}' is invalid: {first}"));
+            }
+        }
+    }
+    Ok(out)
+}
+
 /// Starts an execution of an already validated machine.
 pub fn start_machine(
     machine: Rc<crate::model::StateMachine>,
@@ -140,6 +182,10 @@ pub fn start_machine(
         record_inspection: options.record_inspection,
         synchronous: options.synchronous,
         s3: options.s3.clone().unwrap_or_default(),
+        machines: Rc::new(match &options.machines {
+            Some(m) => registry(m).map_err(StartError::Machine)?,
+            None => Default::default(),
+        }),
     };
     Ok(Execution::start(machine, input, cfg))
 }

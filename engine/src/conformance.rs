@@ -72,6 +72,7 @@ pub fn run_case(case: &Value) -> CaseResult {
         synchronous: case.pointer("/provenance/recorded_key").and_then(Value::as_str)
             == Some("start_execution_sync_response"),
         s3: None,
+        machines: None,
     };
     let input = case.get("input").cloned().unwrap_or_default();
     let mut ex = match api::start(&definition.to_json(), input, &options) {

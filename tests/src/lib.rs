@@ -109,6 +109,9 @@ fn options_for(stem: &Path) -> Result<RunOptions, String> {
         s3: read_opt(&sibling(stem, "s3.json"))
             .map(|t| api::parse_json(&t))
             .transpose()?,
+        machines: read_opt(&sibling(stem, "machines.json"))
+            .map(|t| api::parse_json(&t))
+            .transpose()?,
     })
 }
 
@@ -194,6 +197,22 @@ pub fn run_trace(stem: &Path) -> Result<String, String> {
             e.previous_event_id,
             e.kind.type_name(),
             e.timestamp_ms - start
+        );
+    }
+    for n in ex.nested() {
+        let child = &n.execution;
+        let s = api::summary(child);
+        let _ = writeln!(
+            out,
+            "child {} ({}) started by {}: {}{}, transitions {}, duration {} ms, events {}",
+            n.machine,
+            child.config().workflow_type.as_str(),
+            n.state,
+            s.get("status").and_then(Value::as_str).unwrap_or(""),
+            s.get("output").filter(|o| !o.is_null()).map(|o| format!(" {}", o.to_json())).unwrap_or_default(),
+            child.transitions(),
+            child.duration_ms(),
+            child.history().len()
         );
     }
     for r in ex.map_runs() {

@@ -12,6 +12,7 @@ const USAGE: &str = "usage:
   asl run DEF [--input FILE] [--mocks FILE] [--test-case NAME] [--machine-name NAME]
               [--context FILE] [--start-time RFC3339] [--type STANDARD|EXPRESS]
               [--seed N] [--max-transitions N] [--history FILE] [--s3 FILE] [--sync]
+              [--machines FILE]
   asl conformance CASES.jsonl [--exclude-tags a,b] [--only-tags a,b] [--failures FILE] [--verbose]";
 
 struct Args {
@@ -120,6 +121,7 @@ fn cmd_run(raw: &[String]) -> Result<ExitCode, String> {
             "max-transitions",
             "history",
             "s3",
+            "machines",
         ],
         &["sync"],
     )?;
@@ -155,6 +157,7 @@ fn cmd_run(raw: &[String]) -> Result<ExitCode, String> {
         record_inspection: false,
         synchronous: args.has("sync"),
         s3: args.get("s3").map(read_json).transpose()?,
+        machines: args.get("machines").map(read_json).transpose()?,
     };
     let mut ex = match api::start(&text, input, &options) {
         Ok(ex) => ex,
@@ -167,7 +170,9 @@ fn cmd_run(raw: &[String]) -> Result<ExitCode, String> {
             );
             return Ok(ExitCode::from(1));
         }
-        Err(e @ api::StartError::Mocks(_)) => return Err(e.to_string()),
+        Err(e @ (api::StartError::Mocks(_) | api::StartError::Machine(_))) => {
+            return Err(e.to_string())
+        }
     };
     ex.run();
     if let Some(path) = args.get("history") {
