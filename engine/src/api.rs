@@ -123,7 +123,9 @@ pub fn start(
 pub fn registry(machines: &Value) -> Result<crate::exec::Registry, String> {
     let mut out = crate::exec::Registry::default();
     let Some(m) = machines.as_object() else {
-        return Err("the workspace's machines must be an object of NAME: {definition, type}".into());
+        return Err(
+            "the workspace's machines must be an object of NAME: {definition, type}".into(),
+        );
     };
     for (name, spec) in m.iter() {
         let text = match spec.get("definition") {
@@ -286,4 +288,112 @@ pub fn parse_json(text: &str) -> Result<Value, String> {
         let (line, col) = json::line_col(text, e.offset);
         format!("{} at line {line}, column {col}", e.message)
     })
+}
+
+fn money(x: f64) -> Value {
+    // Micro-dollars keep per-execution figures readable and exact enough.
+    Value::from((x * 1e8).round() / 1e8)
+}
+
+fn charges_value(c: &crate::cost::Charges) -> Value {
+    crate::obj! {
+        "billableTransitions" => Value::from(c.billable_transitions),
+        "transitionsCost" => money(c.transitions),
+        "requestsCost" => money(c.requests),
+        "gbSeconds" => Value::from(c.gb_seconds),
+        "durationCost" => money(c.duration),
+        "cost" => money(c.total()),
+    }
+}
+
+/// The CLI's `billing` object for a finished run: what it used, and what one execution costs
+/// as Standard and as Express (children by their own types), to AWS's billing rules.
+pub fn billing(ex: &Execution, pricing: crate::cost::Pricing) -> Value {
+    use crate::cost;
+    let memory = cost::execution_memory_mb(ex);
+    let duration = ex.duration_ms() as f64;
+    let per = |t: WorkflowType| charges_value(&cost::charges(cost::breakdown(ex, t), 1.0, pricing));
+    let map_runs: Vec<Value> = ex
+        .map_runs()
+        .iter()
+        .map(|r| {
+            crate::obj! {
+                "state" => r.state.clone(),
+                "executionType" => r.execution_type.as_str(),
+                "children" => r.children as i64,
+                "items" => r.items as i64,
+                "childTransitions" => r.child_transitions as i64,
+                "childBilledDurationMs" => r.child_billed_ms,
+            }
+        })
+        .collect();
+    let nested: Vec<Value> = ex
+        .nested()
+        .iter()
+        .map(|n| {
+            crate::obj! {
+                "state" => n.state.clone(),
+                "machine" => n.machine.clone(),
+                "type" => n.execution.config().workflow_type.as_str(),
+                "transitions" => n.execution.transitions() as i64,
+                "durationMs" => n.execution.duration_ms(),
+            }
+        })
+        .collect();
+    crate::obj! {
+        "transitions" => ex.transitions() as i64,
+        "durationMs" => ex.duration_ms(),
+        "billedDurationMs" => Value::from(cost::billed_duration_ms(duration)),
+        "memoryMb" => Value::from((memory * 1000.0).round() / 1000.0),
+        "billedMemoryMb" => Value::from(cost::billed_memory_mb(memory)),
+        "asStandard" => per(WorkflowType::Standard),
+        "asExpress" => per(WorkflowType::Express),
+        "mapRuns" => Value::from(map_runs),
+        "nestedExecutions" => Value::from(nested),
+    }
+}
+
+/// `asl cost`: a month of `executions` runs of one usage, priced as `workflow_type`.
+pub fn price_usage(
+    workflow_type: WorkflowType,
+    executions: f64,
+    usage: crate::cost::Usage,
+    pricing: crate::cost::Pricing,
+) -> Value {
+    use crate::cost::{self, Breakdown};
+    let b = match workflow_type {
+        WorkflowType::Standard => Breakdown {
+            transitions: usage.transitions,
+            ..Breakdown::default()
+        },
+        WorkflowType::Express => Breakdown {
+            requests: 1.0,
+            gb_seconds: cost::gb_seconds(usage.duration_ms, usage.memory_mb),
+            ..Breakdown::default()
+        },
+    };
+    let c = cost::charges(b, executions, pricing);
+    let mut out = charges_value(&c);
+    if let Value::Object(m) = &mut out {
+        let m = std::rc::Rc::make_mut(m);
+        m.insert(Rc::from("type"), Value::from(workflow_type.as_str()));
+        m.insert(Rc::from("executions"), Value::from(executions));
+        m.insert(
+            Rc::from("billedDurationMs"),
+            Value::from(cost::billed_duration_ms(usage.duration_ms)),
+        );
+        m.insert(
+            Rc::from("billedMemoryMb"),
+            Value::from(cost::billed_memory_mb(usage.memory_mb)),
+        );
+        m.insert(
+            Rc::from("perExecution"),
+            money(if executions > 0.0 {
+                c.total() / executions
+            } else {
+                0.0
+            }),
+        );
+    }
+    out
 }

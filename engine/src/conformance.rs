@@ -69,7 +69,9 @@ pub fn run_case(case: &Value) -> CaseResult {
         seed: 0,
         max_transitions: Some(100_000),
         record_inspection: false,
-        synchronous: case.pointer("/provenance/recorded_key").and_then(Value::as_str)
+        synchronous: case
+            .pointer("/provenance/recorded_key")
+            .and_then(Value::as_str)
             == Some("start_execution_sync_response"),
         s3: None,
         machines: None,

@@ -154,9 +154,183 @@ pub fn monthly(usage: Usage, executions: f64, pricing: Pricing) -> Bill {
     }
 }
 
+/// What one execution is billed for, all workflow types together: Standard transitions,
+/// Express requests and Express GB-seconds. A Standard parent's Distributed Map children and
+/// nested children add their own lines by their own type.
+#[derive(Clone, Copy, Debug, PartialEq, Default)]
+pub struct Breakdown {
+    /// Billable Standard transitions: states entered + retries of Standard executions, plus
+    /// one per Distributed Map child.
+    pub transitions: f64,
+    /// Express executions started (the parent itself when Express, Express children).
+    pub requests: f64,
+    /// Express GB-seconds (each execution's billed duration × billed memory).
+    pub gb_seconds: f64,
+}
+
+impl std::ops::Add for Breakdown {
+    type Output = Breakdown;
+    fn add(self, o: Breakdown) -> Breakdown {
+        Breakdown {
+            transitions: self.transitions + o.transitions,
+            requests: self.requests + o.requests,
+            gb_seconds: self.gb_seconds + o.gb_seconds,
+        }
+    }
+}
+
+/// A month's charges for `executions` runs of one breakdown.
+#[derive(Clone, Copy, Debug, PartialEq, Default)]
+pub struct Charges {
+    pub billable_transitions: f64,
+    pub transitions: f64,
+    pub requests: f64,
+    pub gb_seconds: f64,
+    pub duration: f64,
+}
+
+impl Charges {
+    pub fn total(&self) -> f64 {
+        self.transitions + self.requests + self.duration
+    }
+}
+
+pub fn charges(b: Breakdown, executions: f64, pricing: Pricing) -> Charges {
+    let total = b.transitions * executions;
+    let billable = if pricing.free_tier {
+        (total - FREE_TRANSITIONS_PER_MONTH).max(0.0)
+    } else {
+        total
+    };
+    let gbs = b.gb_seconds * executions;
+    Charges {
+        billable_transitions: billable,
+        transitions: billable * pricing.transition_price,
+        requests: b.requests * executions * EXPRESS_PRICE_PER_REQUEST,
+        gb_seconds: gbs,
+        duration: express_duration_cost(gbs, pricing.basis),
+    }
+}
+
+/// Distributed Map children's share: one transition per child; Standard children add their own
+/// transitions, Express children a request each and their GB-seconds (64 MB each, AWS's
+/// minimum: a child's payload is small).
+pub fn map_children(
+    children: f64,
+    express: bool,
+    child_transitions: f64,
+    child_billed_ms: f64,
+) -> Breakdown {
+    if express {
+        Breakdown {
+            transitions: children,
+            requests: children,
+            gb_seconds: child_billed_ms / 1000.0 * 64.0 / 1024.0,
+        }
+    } else {
+        Breakdown {
+            transitions: children + child_transitions,
+            ..Breakdown::default()
+        }
+    }
+}
+
+/// The bill of one finished execution, priced as `as_type` (its children by their own types).
+pub fn breakdown(ex: &crate::exec::Execution, as_type: crate::model::WorkflowType) -> Breakdown {
+    use crate::model::WorkflowType;
+    let mut b = match as_type {
+        WorkflowType::Standard => Breakdown {
+            transitions: ex.transitions() as f64,
+            ..Breakdown::default()
+        },
+        WorkflowType::Express => Breakdown {
+            requests: 1.0,
+            gb_seconds: gb_seconds(ex.duration_ms() as f64, execution_memory_mb(ex)),
+            ..Breakdown::default()
+        },
+    };
+    for r in ex.map_runs() {
+        b = b + map_children(
+            r.children as f64,
+            r.execution_type == WorkflowType::Express,
+            r.child_transitions as f64,
+            r.child_billed_ms as f64,
+        );
+    }
+    for n in ex.nested() {
+        b = b + breakdown(&n.execution, n.execution.config().workflow_type);
+    }
+    b
+}
+
+/// AWS's memory estimate for an execution: its definition, its input, and the number of Map
+/// iterations and Parallel branches it ran.
+pub fn execution_memory_mb(ex: &crate::exec::Execution) -> f64 {
+    use crate::history::EventKind;
+    let steps: usize = ex
+        .history()
+        .iter()
+        .map(|e| match &e.kind {
+            EventKind::MapStateStarted { length } => *length,
+            EventKind::ParallelStateStarted => 1,
+            _ => 0,
+        })
+        .sum();
+    estimate_memory_mb(ex.machine().definition_size, ex.input().json_size(), steps)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn e5_distributed_map_children() {
+        let price = |b: Breakdown| {
+            charges(
+                b,
+                1.0,
+                Pricing {
+                    basis: RateBasis::GbSecond,
+                    ..Pricing::default()
+                },
+            )
+            .total()
+        };
+        // 1,000 Standard children, one Lambda each: $0.05; with 5 inner steps: $0.15.
+        assert_eq!(cents(price(map_children(1000.0, false, 1000.0, 0.0))), 5);
+        assert_eq!(cents(price(map_children(1000.0, false, 5000.0, 0.0))), 15);
+        // 1,000 Express children × 100 s at 64 MB: [derived] exact $0.1302 (the workshop's
+        // $0.125 rounds its per-100 ms price); at 30 s: $0.05726.
+        let b = map_children(1000.0, true, 0.0, 1000.0 * 100_000.0);
+        assert!((price(b) - 0.130_187_5).abs() < 1e-6, "{}", price(b));
+        let b = map_children(1000.0, true, 0.0, 1000.0 * 30_000.0);
+        assert!((price(b) - 0.057_256_25).abs() < 1e-6, "{}", price(b));
+        // The 50M-object batch table: children, child ms, Standard, Express.
+        for (children, ms, standard, express) in [
+            (500_000.0, 28_000.0, 3750, 2759),
+            (250_000.0, 32_000.0, 1875, 1484),
+            (125_000.0, 62_000.0, 938, 1133),
+            (100_000.0, 74_000.0, 750, 1031),
+            (83_333.0, 90_000.0, 625, 998),
+            (62_500.0, 120_000.0, 469, 944),
+            (50_000.0, 150_000.0, 375, 912),
+        ] {
+            let s = map_children(children, false, children * 2.0, 0.0);
+            let e = map_children(children, true, 0.0, children * ms);
+            assert_eq!(cents(price(s)), standard, "standard, {children} children");
+            // The table prices 100 ms at 64 MB at $0.0000001042 (the GB-second rate rounded, as
+            // in E4); with it every row reproduces to the cent. Unrounded rates differ by at
+            // most a cent (the 400 row: $11.32).
+            let rounded = children * ms / 100.0 * 0.000_000_104_2
+                + e.requests * EXPRESS_PRICE_PER_REQUEST
+                + e.transitions * Pricing::default().transition_price;
+            assert_eq!(cents(rounded), express, "express, {children} children");
+            assert!(
+                (cents(price(e)) - express).abs() <= 1,
+                "express, {children} children"
+            );
+        }
+    }
 
     fn cents(x: f64) -> i64 {
         (x * 100.0).round() as i64

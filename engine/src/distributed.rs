@@ -90,7 +90,8 @@ pub fn read_items(buckets: &Buckets, req: &ReadRequest) -> Result<Vec<Value>, Fa
                 }
                 Err(e) => {
                     return Err(reader_failed(format!(
-                        "ItemReader: the object '{key}' is not valid JSON: {}", e.message
+                        "ItemReader: the object '{key}' is not valid JSON: {}",
+                        e.message
                     )))
                 }
             },
@@ -138,7 +139,10 @@ fn fnv(bytes: &[u8]) -> u64 {
 /// CSV rows as objects of strings, keyed by the first row or by `CSVHeaders`.
 fn read_csv(text: &str, config: Option<&Value>) -> Result<Vec<Value>, Failure> {
     let get = |k: &str| config.and_then(|c| c.get(k));
-    let delimiter = match get("CSVDelimiter").and_then(Value::as_str).unwrap_or("COMMA") {
+    let delimiter = match get("CSVDelimiter")
+        .and_then(Value::as_str)
+        .unwrap_or("COMMA")
+    {
         "COMMA" => ',',
         "PIPE" => '|',
         "SEMICOLON" => ';',
@@ -154,10 +158,13 @@ fn read_csv(text: &str, config: Option<&Value>) -> Result<Vec<Value>, Failure> {
     let headers: Vec<String> = match get("CSVHeaderLocation").and_then(Value::as_str) {
         Some("GIVEN") => get("CSVHeaders")
             .and_then(Value::as_array)
-            .map(|a| a.iter().filter_map(Value::as_str).map(str::to_string).collect())
-            .ok_or_else(|| {
-                reader_failed("ItemReader: CSVHeaderLocation GIVEN needs CSVHeaders")
-            })?,
+            .map(|a| {
+                a.iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_string)
+                    .collect()
+            })
+            .ok_or_else(|| reader_failed("ItemReader: CSVHeaderLocation GIVEN needs CSVHeaders"))?,
         _ => rows.next().unwrap_or_default(),
     };
     Ok(rows
@@ -250,6 +257,9 @@ pub fn batches(
     out
 }
 
+/// A failed child's error and cause.
+pub type ChildError = (Option<Rc<str>>, Option<Rc<str>>);
+
 /// One child execution's outcome, as `ResultWriter` and `WriterConfig` see it.
 #[derive(Debug, Clone)]
 pub struct ChildOutcome {
@@ -259,7 +269,7 @@ pub struct ChildOutcome {
     pub start_ms: i64,
     pub stop_ms: i64,
     /// Output, or (error, cause).
-    pub result: Result<Value, (Option<Rc<str>>, Option<Rc<str>>)>,
+    pub result: Result<Value, ChildError>,
 }
 
 impl ChildOutcome {
@@ -347,7 +357,12 @@ mod tests {
         .unwrap()
     }
 
-    fn read(resource: &str, params: &str, config: &str, max: Option<usize>) -> Result<String, String> {
+    fn read(
+        resource: &str,
+        params: &str,
+        config: &str,
+        max: Option<usize>,
+    ) -> Result<String, String> {
         let p = crate::json::parse(params).unwrap();
         let c = crate::json::parse(config).ok();
         read_items(
@@ -367,33 +382,75 @@ mod tests {
     fn reads_csv_json_jsonl_and_listings() {
         let get = "arn:aws:states:::s3:getObject";
         assert_eq!(
-            read(get, r#"{"Bucket":"data","Key":"orders.csv"}"#, r#"{"InputType":"CSV","CSVHeaderLocation":"FIRST_ROW"}"#, None),
+            read(
+                get,
+                r#"{"Bucket":"data","Key":"orders.csv"}"#,
+                r#"{"InputType":"CSV","CSVHeaderLocation":"FIRST_ROW"}"#,
+                None
+            ),
             Ok(r#"[{"id":"1","sku":"a","qty":"2"},{"id":"2","sku":"b,c","qty":"1"}]"#.into())
         );
         assert_eq!(
-            read(get, r#"{"Bucket":"data","Key":"pipes.csv"}"#, r#"{"InputType":"CSV","CSVHeaderLocation":"GIVEN","CSVHeaders":["n","v"],"CSVDelimiter":"PIPE"}"#, None),
+            read(
+                get,
+                r#"{"Bucket":"data","Key":"pipes.csv"}"#,
+                r#"{"InputType":"CSV","CSVHeaderLocation":"GIVEN","CSVHeaders":["n","v"],"CSVDelimiter":"PIPE"}"#,
+                None
+            ),
             Ok(r#"[{"n":"1","v":"x"},{"n":"2","v":"y"}]"#.into())
         );
         assert_eq!(
-            read(get, r#"{"Bucket":"data","Key":"list.json"}"#, r#"{"InputType":"JSON"}"#, Some(2)),
+            read(
+                get,
+                r#"{"Bucket":"data","Key":"list.json"}"#,
+                r#"{"InputType":"JSON"}"#,
+                Some(2)
+            ),
             Ok(r#"[{"n":1},{"n":2}]"#.into())
         );
         assert_eq!(
-            read(get, r#"{"Bucket":"data","Key":"lines.jsonl"}"#, r#"{"InputType":"JSONL"}"#, None),
+            read(
+                get,
+                r#"{"Bucket":"data","Key":"lines.jsonl"}"#,
+                r#"{"InputType":"JSONL"}"#,
+                None
+            ),
             Ok(r#"[{"n":1},{"n":2}]"#.into())
         );
-        let listing = read("arn:aws:states:::s3:listObjectsV2", r#"{"Bucket":"data","Prefix":"in/"}"#, "null", None).unwrap();
-        assert!(listing.contains(r#""Key":"in/a.mp4""#) && listing.contains(r#""Size":4"#) && !listing.contains("other"), "{listing}");
+        let listing = read(
+            "arn:aws:states:::s3:listObjectsV2",
+            r#"{"Bucket":"data","Prefix":"in/"}"#,
+            "null",
+            None,
+        )
+        .unwrap();
+        assert!(
+            listing.contains(r#""Key":"in/a.mp4""#)
+                && listing.contains(r#""Size":4"#)
+                && !listing.contains("other"),
+            "{listing}"
+        );
         let missing = read(get, r#"{"Bucket":"data","Key":"nope"}"#, "null", None).unwrap_err();
-        assert!(missing.starts_with("States.ItemReaderFailed") && missing.contains("nope"), "{missing}");
+        assert!(
+            missing.starts_with("States.ItemReaderFailed") && missing.contains("nope"),
+            "{missing}"
+        );
     }
 
     #[test]
     fn batches_by_count_and_bytes_with_batch_input() {
         let items: Vec<Value> = (0..5).map(Value::from).collect();
-        let b = batches(items.clone(), Some(2), None, Some(&crate::obj! { "run" => 1 }));
+        let b = batches(
+            items.clone(),
+            Some(2),
+            None,
+            Some(&crate::obj! { "run" => 1 }),
+        );
         assert_eq!(b.len(), 3);
-        assert_eq!(b[0].0.to_json(), r#"{"BatchInput":{"run":1},"Items":[0,1]}"#);
+        assert_eq!(
+            b[0].0.to_json(),
+            r#"{"BatchInput":{"run":1},"Items":[0,1]}"#
+        );
         assert_eq!(b[2].1, 1);
         // Each item is 1 byte of JSON plus a separator: three fit in a 6-byte batch.
         let b = batches(items, None, Some(6), None);

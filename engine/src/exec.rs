@@ -213,7 +213,9 @@ struct ContainerRun {
 enum Phase {
     Enter,
     Run,
-    AwaitCallback { call: TaskCall },
+    AwaitCallback {
+        call: TaskCall,
+    },
     Container(Box<ContainerRun>),
     /// A Distributed Map runs its children as executions of their own, one per advance.
     MapRun(Box<MapRun>),
@@ -1563,7 +1565,7 @@ impl Execution {
         Ok(())
     }
 
-/// A `states:startExecution` Task with no mock: starts the named workspace machine as a
+    /// A `states:startExecution` Task with no mock: starts the named workspace machine as a
     /// child execution and answers as AWS does (`.sync`: DescribeExecution with `Input` and
     /// `Output` as JSON text; `.sync:2`: as JSON; a failed child is `States.TaskFailed` whose
     /// cause is that description; no suffix: `{ExecutionArn, StartDate}`). `None` when the
@@ -1588,7 +1590,10 @@ impl Execution {
         if &**service != "states" || &**action != "startExecution" || self.cfg.machines.is_empty() {
             return None;
         }
-        let arn = params.get("StateMachineArn").and_then(Value::as_str).unwrap_or("");
+        let arn = params
+            .get("StateMachineArn")
+            .and_then(Value::as_str)
+            .unwrap_or("");
         let name = arn.rsplit(':').next().unwrap_or(arn);
         let (region, account, _) = self.arn_parts();
         let throw = |error: &str, cause: String| crate::mocks::MockResponse {
@@ -1608,11 +1613,18 @@ impl Execution {
             .map_or_else(|| self.rng.uuid(), str::to_string);
         let machine_arn = format!("arn:aws:states:{region}:{account}:stateMachine:{name}");
         let exec_arn = match workflow_type {
-            WorkflowType::Standard => format!("arn:aws:states:{region}:{account}:execution:{name}:{exec_name}"),
-            WorkflowType::Express => format!("arn:aws:states:{region}:{account}:express:{name}:{exec_name}:{}", self.rng.uuid()),
+            WorkflowType::Standard => {
+                format!("arn:aws:states:{region}:{account}:execution:{name}:{exec_name}")
+            }
+            WorkflowType::Express => format!(
+                "arn:aws:states:{region}:{account}:express:{name}:{exec_name}:{}",
+                self.rng.uuid()
+            ),
         };
         let input = match params.get("Input") {
-            Some(Value::String(s)) => crate::json::parse(s).unwrap_or_else(|_| Value::String(s.clone())),
+            Some(Value::String(s)) => {
+                crate::json::parse(s).unwrap_or_else(|_| Value::String(s.clone()))
+            }
             Some(v) => v.clone(),
             None => Value::object(),
         };
@@ -1650,7 +1662,13 @@ impl Execution {
         let stop = crate::time::format_rfc3339_millis(frame.clock + child.duration_ms());
         let duration = child.duration_ms().max(0) as u64;
         let text = *pattern == Pattern::Sync;
-        let as_field = |v: &Value| if text { Value::from(v.to_json()) } else { v.clone() };
+        let as_field = |v: &Value| {
+            if text {
+                Value::from(v.to_json())
+            } else {
+                v.clone()
+            }
+        };
         let mut describe = Map::default();
         let mut put = |k: &str, v: Value| {
             describe.insert(Rc::from(k), v);
@@ -1658,12 +1676,15 @@ impl Execution {
         let response = match (pattern, &child.status) {
             (Pattern::WaitForTaskToken, _) => None,
             (Pattern::RequestResponse, _) => Some(crate::mocks::MockResponse {
-                outcome: Outcome::Return(crate::obj! { "ExecutionArn" => exec_arn.as_str(), "StartDate" => start.as_str() }),
+                outcome: Outcome::Return(
+                    crate::obj! { "ExecutionArn" => exec_arn.as_str(), "StartDate" => start.as_str() },
+                ),
                 duration_ms: 0,
             }),
             (_, status) => {
                 let failed = !matches!(status, Status::Succeeded { .. });
-                if let Status::Failed { error, cause } | Status::TimedOut { error, cause } = status {
+                if let Status::Failed { error, cause } | Status::TimedOut { error, cause } = status
+                {
                     if let Some(c) = cause {
                         put("Cause", Value::String(c.clone()));
                     }
@@ -1681,12 +1702,15 @@ impl Execution {
                 }
                 put("StartDate", Value::from(start.as_str()));
                 put("StateMachineArn", Value::from(machine_arn.as_str()));
-                put("Status", Value::from(match status {
-                    Status::Succeeded { .. } => "SUCCEEDED",
-                    Status::TimedOut { .. } => "TIMED_OUT",
-                    Status::Aborted => "ABORTED",
-                    _ => "FAILED",
-                }));
+                put(
+                    "Status",
+                    Value::from(match status {
+                        Status::Succeeded { .. } => "SUCCEEDED",
+                        Status::TimedOut { .. } => "TIMED_OUT",
+                        Status::Aborted => "ABORTED",
+                        _ => "FAILED",
+                    }),
+                );
                 put("StopDate", Value::from(stop.as_str()));
                 let describe = Value::from(describe);
                 Some(crate::mocks::MockResponse {
@@ -1969,7 +1993,7 @@ impl Execution {
         }
     }
 
-/// Evaluates a payload template given as raw JSON (ItemReader, ItemBatcher and
+    /// Evaluates a payload template given as raw JSON (ItemReader, ItemBatcher and
     /// ResultWriter parameters) in the state's query language.
     fn eval_raw_template(
         &self,
@@ -1981,13 +2005,18 @@ impl Execution {
     ) -> Result<Value, Failure> {
         if state.query_language == QueryLanguage::Jsonata {
             let t = crate::jsonata::compile(raw).map_err(|e| {
-                let message = e.first().map(|(_, s)| s.message.clone()).unwrap_or_default();
+                let message = e
+                    .first()
+                    .map(|(_, s)| s.message.clone())
+                    .unwrap_or_default();
                 Failure::new(errors::QUERY_EVALUATION_ERROR, message)
             })?;
             self.jsonata_eval(frame, &t, self.states_value(frame, None, None), field)
         } else {
             let t = crate::template::compile(raw).map_err(|_| {
-                Failure::runtime(format!("The field '{field}' holds an invalid payload template"))
+                Failure::runtime(format!(
+                    "The field '{field}' holds an invalid payload template"
+                ))
             })?;
             self.eval_template(&t, input, frame, None, None)
         }
@@ -2140,11 +2169,11 @@ impl Execution {
         items: Rc<Vec<Value>>,
         width: usize,
     ) -> Flow {
-        let (tolerated_count, tolerated_percentage) =
-            match self.tolerated(&frame, spec, &effective) {
-                Ok(t) => t,
-                Err(f) => return Err(Box::new((frame, f))),
-            };
+        let (tolerated_count, tolerated_percentage) = match self.tolerated(&frame, spec, &effective)
+        {
+            Ok(t) => t,
+            Err(f) => return Err(Box::new((frame, f))),
+        };
         let mut inputs = Vec::with_capacity(items.len());
         for (index, item) in items.iter().enumerate() {
             let input = match (&spec.item_selector, &state.compiled.item_selector) {
@@ -2168,10 +2197,15 @@ impl Execution {
                 let sizes = self
                     .count_field(&frame, Some(b), "MaxItemsPerBatch", &effective)
                     .and_then(|n| {
-                        Ok((n, self.count_field(&frame, Some(b), "MaxInputBytesPerBatch", &effective)?))
+                        Ok((
+                            n,
+                            self.count_field(&frame, Some(b), "MaxInputBytesPerBatch", &effective)?,
+                        ))
                     });
                 let batch_input = match b.get("BatchInput") {
-                    Some(raw) => self.eval_raw_template(&frame, state, raw, &effective, "BatchInput").map(Some),
+                    Some(raw) => self
+                        .eval_raw_template(&frame, state, raw, &effective, "BatchInput")
+                        .map(Some),
                     None => Ok(None),
                 };
                 match (sizes, batch_input) {
@@ -2263,10 +2297,7 @@ impl Execution {
         let start = run.slots.iter().copied().min().unwrap_or(run.start_time);
         let (input, carried) = std::mem::take(&mut run.inputs[index]);
         let (region, account, machine) = self.arn_parts();
-        let label = spec
-            .label
-            .clone()
-            .unwrap_or_else(|| Rc::from(&*state.name));
+        let label = spec.label.clone().unwrap_or_else(|| Rc::from(&*state.name));
         let name = self.rng.uuid();
         let kind = match spec.execution_type {
             WorkflowType::Express => "express",
@@ -2449,15 +2480,24 @@ impl Execution {
             .label
             .clone()
             .unwrap_or_else(|| state.name.clone());
-        let machine_arn = format!("arn:aws:states:{region}:{account}:stateMachine:{machine}/{label}");
+        let machine_arn =
+            format!("arn:aws:states:{region}:{account}:stateMachine:{machine}/{label}");
         if !has_resource {
-            return Ok(crate::distributed::transform(&run.records, transformation, &machine_arn));
+            return Ok(crate::distributed::transform(
+                &run.records,
+                transformation,
+                &machine_arn,
+            ));
         }
         let params = match writer.get("Parameters").or_else(|| writer.get("Arguments")) {
             Some(raw) => self.eval_raw_template(frame, state, raw, &frame.input, "ResultWriter")?,
             None => Value::object(),
         };
-        let bucket = params.get("Bucket").and_then(Value::as_str).unwrap_or("").to_string();
+        let bucket = params
+            .get("Bucket")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string();
         if bucket.is_empty() {
             return Err(Failure::new(
                 errors::RESULT_WRITER_FAILED,
@@ -2479,7 +2519,9 @@ impl Execution {
                 &machine_arn,
             );
             match (&values, jsonl) {
-                (Value::Array(a), true) => a.iter().map(Value::to_json).collect::<Vec<_>>().join("\n"),
+                (Value::Array(a), true) => {
+                    a.iter().map(Value::to_json).collect::<Vec<_>>().join("\n")
+                }
                 _ => values.to_json(),
             }
         };
@@ -2487,8 +2529,11 @@ impl Execution {
         let mut written = Vec::new();
         let mut files = Map::default();
         for (status, ok) in [("SUCCEEDED", true), ("FAILED", false)] {
-            let records: Vec<&crate::distributed::ChildOutcome> =
-                run.records.iter().filter(|r| r.result.is_ok() == ok).collect();
+            let records: Vec<&crate::distributed::ChildOutcome> = run
+                .records
+                .iter()
+                .filter(|r| r.result.is_ok() == ok)
+                .collect();
             let mut list = Vec::new();
             if !records.is_empty() {
                 let key = format!("{dir}/{status}_0.{ext}");

@@ -105,7 +105,10 @@ fn options_for(stem: &Path) -> Result<RunOptions, String> {
             .and_then(|n| n.as_i64())
             .map(|n| n as u64),
         record_inspection: true,
-        synchronous: opts.get("synchronous").and_then(Value::as_bool).unwrap_or(false),
+        synchronous: opts
+            .get("synchronous")
+            .and_then(Value::as_bool)
+            .unwrap_or(false),
         s3: read_opt(&sibling(stem, "s3.json"))
             .map(|t| api::parse_json(&t))
             .transpose()?,
@@ -209,7 +212,10 @@ pub fn run_trace(stem: &Path) -> Result<String, String> {
             child.config().workflow_type.as_str(),
             n.state,
             s.get("status").and_then(Value::as_str).unwrap_or(""),
-            s.get("output").filter(|o| !o.is_null()).map(|o| format!(" {}", o.to_json())).unwrap_or_default(),
+            s.get("output")
+                .filter(|o| !o.is_null())
+                .map(|o| format!(" {}", o.to_json()))
+                .unwrap_or_default(),
             child.transitions(),
             child.duration_ms(),
             child.history().len()
@@ -233,7 +239,11 @@ pub fn run_trace(stem: &Path) -> Result<String, String> {
             r.child_billed_ms,
             r.samples.len()
         );
-        for s in r.samples.iter().filter(|s| !matches!(s.status, Status::Succeeded { .. })) {
+        for s in r
+            .samples
+            .iter()
+            .filter(|s| !matches!(s.status, Status::Succeeded { .. }))
+        {
             let _ = writeln!(
                 out,
                 "  failed child #{} input {}: {} events, last {}",

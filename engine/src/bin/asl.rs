@@ -13,6 +13,8 @@ const USAGE: &str = "usage:
               [--context FILE] [--start-time RFC3339] [--type STANDARD|EXPRESS]
               [--seed N] [--max-transitions N] [--history FILE] [--s3 FILE] [--sync]
               [--machines FILE]
+  asl cost [--type STANDARD|EXPRESS] [--executions N] [--transitions-per-execution N]
+           [--duration-ms N] [--memory-mb N] [--region R] [--free-tier] [--basis gb-hour|gb-second]
   asl conformance CASES.jsonl [--exclude-tags a,b] [--only-tags a,b] [--failures FILE] [--verbose]";
 
 struct Args {
@@ -179,12 +181,82 @@ fn cmd_run(raw: &[String]) -> Result<ExitCode, String> {
         std::fs::write(path, api::history_value(&ex).to_json_pretty())
             .map_err(|e| format!("cannot write {path}: {e}"))?;
     }
-    println!("{}", api::summary(&ex).to_json_pretty());
+    let mut summary = api::summary(&ex);
+    if let engine::json::Value::Object(m) = &mut summary {
+        std::rc::Rc::make_mut(m).insert(
+            std::rc::Rc::from("billing"),
+            api::billing(&ex, engine::cost::Pricing::default()),
+        );
+    }
+    println!("{}", summary.to_json_pretty());
     Ok(if ex.status().name() == "SUCCEEDED" {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
     })
+}
+
+fn cmd_cost(raw: &[String]) -> Result<ExitCode, String> {
+    let args = parse_args(
+        raw,
+        &[
+            "type",
+            "executions",
+            "transitions-per-execution",
+            "duration-ms",
+            "memory-mb",
+            "region",
+            "basis",
+        ],
+        &["free-tier"],
+    )?;
+    if !args.positional.is_empty() {
+        return Err("cost takes only flags".into());
+    }
+    let number = |name: &str, default: f64| -> Result<f64, String> {
+        match args.get(name) {
+            None => Ok(default),
+            Some(s) => s
+                .parse::<f64>()
+                .ok()
+                .filter(|x| x.is_finite() && *x >= 0.0)
+                .ok_or_else(|| format!("--{name} takes a non-negative number, not '{s}'")),
+        }
+    };
+    let workflow_type = match args.get("type") {
+        None => WorkflowType::Standard,
+        Some(t) => WorkflowType::parse(t)
+            .ok_or_else(|| format!("--type takes STANDARD or EXPRESS, not '{t}'"))?,
+    };
+    let region = args.get("region").unwrap_or("us-east-1");
+    let transition_price = engine::cost::transition_price(region).ok_or_else(|| {
+        format!(
+            "unknown region '{region}' (the pricing table has {})",
+            engine::cost::REGIONS
+                .iter()
+                .map(|r| r.0)
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    })?;
+    let basis = match args.get("basis") {
+        None | Some("gb-hour") => engine::cost::RateBasis::GbHour,
+        Some("gb-second") => engine::cost::RateBasis::GbSecond,
+        Some(b) => return Err(format!("--basis takes gb-hour or gb-second, not '{b}'")),
+    };
+    let usage = engine::cost::Usage {
+        transitions: number("transitions-per-execution", 0.0)?,
+        duration_ms: number("duration-ms", 0.0)?,
+        memory_mb: number("memory-mb", 64.0)?,
+    };
+    let pricing = engine::cost::Pricing {
+        transition_price,
+        free_tier: args.has("free-tier"),
+        basis,
+    };
+    let out = api::price_usage(workflow_type, number("executions", 1.0)?, usage, pricing);
+    println!("{}", out.to_json_pretty());
+    Ok(ExitCode::SUCCESS)
 }
 
 fn tag_list(s: Option<&str>) -> Vec<String> {
@@ -238,6 +310,7 @@ fn main() -> ExitCode {
     let result = match raw.first().map(String::as_str) {
         Some("validate") => cmd_validate(&raw[1..]),
         Some("run") => cmd_run(&raw[1..]),
+        Some("cost") => cmd_cost(&raw[1..]),
         Some("conformance") => cmd_conformance(&raw[1..]),
         Some("--help" | "-h" | "help") => {
             println!("{USAGE}");
