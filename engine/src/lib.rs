@@ -9,6 +9,7 @@
 
 #![deny(unsafe_code)]
 
+pub mod advisor;
 pub mod api;
 pub mod choice;
 pub mod conformance;

@@ -290,3 +290,81 @@ pub fn diagnostics_text(stem: &Path) -> Result<String, String> {
     }
     Ok(out)
 }
+
+/// Runs an advisor fixture (`NAME.asl.json`, input, mocks, `NAME.advice.json` =
+/// `{"move": [...], "executions": N, "freeTier": bool}`) and renders the three prices.
+pub fn advice_text(stem: &Path) -> Result<String, String> {
+    let def = read_opt(&sibling(stem, "asl.json")).ok_or("no definition")?;
+    let input = read_opt(&sibling(stem, "input.json"))
+        .map(|t| api::parse_json(&t))
+        .transpose()?
+        .unwrap_or_else(Value::object);
+    let request =
+        api::parse_json(&read_opt(&sibling(stem, "advice.json")).ok_or("no advice.json")?)?;
+    let options = options_for(stem)?;
+    let mut ex = api::start(&def, input, &options).map_err(|e| e.to_string())?;
+    ex.run();
+    let moved: Vec<&str> = request
+        .get("move")
+        .and_then(Value::as_array)
+        .map(|a| a.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    let executions = request
+        .get("executions")
+        .and_then(Value::as_number)
+        .map_or(1.0, |n| n.as_f64());
+    let pricing = engine::cost::Pricing {
+        free_tier: request
+            .get("freeTier")
+            .and_then(Value::as_bool)
+            .unwrap_or(false),
+        ..Default::default()
+    };
+    let a = engine::advisor::advise(&ex, &moved, executions, pricing);
+    let money = |x: Option<f64>| x.map_or("-".to_string(), |x| format!("${x:.4}"));
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "run: {}, {} transitions, {} ms",
+        ex.status().name(),
+        ex.transitions(),
+        ex.duration_ms()
+    );
+    let _ = writeln!(
+        out,
+        "move: {}",
+        a.moved
+            .iter()
+            .map(|m| m.to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let _ = writeln!(out, "executions per month: {}", a.executions);
+    let _ = writeln!(out, "as Standard: {}", money(Some(a.standard)));
+    let _ = writeln!(
+        out,
+        "as Express: {}{}",
+        money(a.express),
+        a.express_refused
+            .as_ref()
+            .map(|r| format!(" ({r})"))
+            .unwrap_or_default()
+    );
+    match &a.refused {
+        Some(r) => {
+            let _ = writeln!(out, "nested Express child: refused: {r}");
+        }
+        None => {
+            let _ = writeln!(
+                out,
+                "nested Express child: {} ({} of the run's transitions move, {} child run(s), {} ms in the child); saving per month: {}",
+                money(a.nested),
+                a.moved_transitions,
+                a.child_runs,
+                a.child_duration_ms,
+                money(a.saving)
+            );
+        }
+    }
+    Ok(out)
+}

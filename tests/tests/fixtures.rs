@@ -1,7 +1,7 @@
 //! Every fixture under data/ is a test: exec/ runs and compares traces, invalid/ compares
 //! diagnostics (with line:column), valid/ must have no error.
 
-use tests::{data_dir, diagnostics_text, expect_file, fixtures, run_trace};
+use tests::{advice_text, data_dir, diagnostics_text, expect_file, fixtures, run_trace};
 
 fn check_all(dir: &str, check: impl Fn(&std::path::Path) -> Result<(), String>) {
     let stems = fixtures(&data_dir().join(dir));
@@ -46,5 +46,12 @@ fn valid_fixtures_have_no_errors() {
         } else {
             Ok(())
         }
+    });
+}
+
+#[test]
+fn advice_fixtures_price_the_move_to_express() {
+    check_all("advice", |stem| {
+        expect_file(&stem.with_extension("advice.txt"), &advice_text(stem)?)
     });
 }
