@@ -33,6 +33,14 @@ export async function loadEngine(path) {
       if (handle < 0) throw new Error(`engine prepare: ${lastResult()}`);
       return handle;
     },
+    /** The Distributed Map scale workload with `items` items (bench::DMAP_DEFINITION). */
+    prepareDmap(items) {
+      const handle = wasm.bench_dmap_prepare(items);
+      if (handle < 0) throw new Error(`engine prepare: ${lastResult()}`);
+      return handle;
+    },
+    /** The module's linear memory, in bytes (it only grows: the peak). */
+    memoryBytes: () => wasm.memory.buffer.byteLength,
     /** Starts and runs to the end: the timed part. */
     run: (handle) => wasm.bench_run(handle),
     /** Reads the output (lastResult) and frees the execution. */

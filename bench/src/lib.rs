@@ -70,6 +70,11 @@ impl Workload {
     }
 }
 
+/// `(status, output, states entered, events)` of a finished execution.
+pub fn summary(ex: &engine::exec::Execution) -> (String, Value, u64, usize) {
+    summarize(ex)
+}
+
 fn summarize(ex: &engine::exec::Execution) -> (String, Value, u64, usize) {
     let output = match ex.status() {
         engine::exec::Status::Succeeded { output } => output.clone(),
@@ -80,6 +85,34 @@ fn summarize(ex: &engine::exec::Execution) -> (String, Value, u64, usize) {
         output,
         ex.states_entered(),
         ex.history().len(),
+    )
+}
+
+/// The scale workload of issue 5: a Standard parent whose Distributed Map runs one Express
+/// child per item (ItemSelector, a Pass with an intrinsic in each child, 1% tolerated
+/// failures, 1,000 at a time). Generated, not read: a million items.
+pub const DMAP_DEFINITION: &str = r#"{"StartAt":"Fan","States":{"Fan":{"Type":"Map","ItemsPath":"$.items","ItemSelector":{"n.$":"$$.Map.Item.Value"},"MaxConcurrency":1000,"ToleratedFailurePercentage":1,"ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"EXPRESS"},"StartAt":"Double","States":{"Double":{"Type":"Pass","Parameters":{"n.$":"$.n","doubled.$":"States.MathAdd($.n, $.n)"},"End":true}}},"ResultSelector":{"count.$":"States.ArrayLength($)","last.$":"$[-1:]"},"End":true}}}"#;
+
+/// `{"items": [0, 1, ..., n-1]}`
+pub fn dmap_input(n: usize) -> String {
+    let mut s = String::with_capacity(n * 8 + 16);
+    s.push_str("{\"items\":[");
+    for i in 0..n {
+        if i > 0 {
+            s.push(',');
+        }
+        s.push_str(&i.to_string());
+    }
+    s.push_str("]}");
+    s
+}
+
+/// The expected output of the scale workload.
+pub fn dmap_expected(n: usize) -> String {
+    let last = n.saturating_sub(1);
+    format!(
+        "{{\"count\":{n},\"last\":[{{\"n\":{last},\"doubled\":{}}}]}}",
+        last * 2
     )
 }
 
@@ -195,4 +228,26 @@ pub extern "C" fn bench_result_len() -> usize {
 #[no_mangle]
 pub extern "C" fn bench_states_entered() -> u64 {
     LAST.with(|l| l.borrow().1)
+}
+
+/// Prepares the Distributed Map scale workload with `items` items; returns its handle.
+#[no_mangle]
+pub extern "C" fn bench_dmap_prepare(items: u32) -> i32 {
+    match Workload::prepare(
+        DMAP_DEFINITION,
+        &dmap_input(items as usize),
+        None,
+        false,
+        false,
+    ) {
+        Ok(w) => SLOTS.with(|s| {
+            let mut s = s.borrow_mut();
+            s.push(Some(w));
+            (s.len() - 1) as i32
+        }),
+        Err(e) => {
+            LAST.with(|l| *l.borrow_mut() = (e, 0, 0));
+            -1
+        }
+    }
 }

@@ -22,6 +22,9 @@ fn main() {
             .cloned()
     };
     let runs: usize = flag("--runs").and_then(|r| r.parse().ok()).unwrap_or(15);
+    if let Some(n) = flag("--dmap").and_then(|n| n.parse::<usize>().ok()) {
+        std::process::exit(i32::from(!dmap(n, runs.min(5))));
+    }
     let dir = flag("--dir").unwrap_or_else(|| "../shared/bench/workloads".to_string());
     println!("# engine {} native, runs={runs}", engine::VERSION);
     println!("workload          median_ms    min_ms  states  transitions/s");
@@ -83,4 +86,66 @@ fn main() {
         );
     }
     std::process::exit(i32::from(failed));
+}
+
+/// Peak resident memory of this process (Linux `VmHWM`), in MB.
+fn peak_rss_mb() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024.0)
+}
+
+/// The Distributed Map scale workload: `n` items, one Express child each.
+fn dmap(n: usize, runs: usize) -> bool {
+    let t0 = Instant::now();
+    let w = match Workload::prepare(
+        bench::DMAP_DEFINITION,
+        &bench::dmap_input(n),
+        None,
+        false,
+        false,
+    ) {
+        Ok(w) => w,
+        Err(e) => {
+            println!("dmap FAILED: {e}");
+            return false;
+        }
+    };
+    let prepare_ms = t0.elapsed().as_secs_f64() * 1000.0;
+    let expected = engine::api::parse_json(&bench::dmap_expected(n)).unwrap_or_default();
+    let mut times = Vec::new();
+    for _ in 0..runs.max(1) {
+        let t0 = Instant::now();
+        let ex = match w.execute() {
+            Ok(ex) => ex,
+            Err(e) => {
+                println!("dmap FAILED: {e}");
+                return false;
+            }
+        };
+        times.push(t0.elapsed().as_secs_f64() * 1000.0);
+        let (status, output, _, events) = bench::summary(&ex);
+        let run = &ex.map_runs()[0];
+        if status != "SUCCEEDED" || output != expected || run.succeeded_children != n as u64 {
+            println!("dmap FAILED: {status} {}", output.to_json());
+            return false;
+        }
+        if times.len() == 1 {
+            println!(
+                "# Distributed Map, {n} items, one Express child each: parent history {events} events, {} children kept as samples, {} child transitions",
+                run.samples.len(),
+                run.child_transitions
+            );
+        }
+    }
+    times.sort_by(|a, b| a.total_cmp(b));
+    println!(
+        "dmap-{n}: median {:.0} ms, min {:.0} ms over {} runs (input parse and validation {prepare_ms:.0} ms, untimed); peak RSS {}",
+        times[times.len() / 2],
+        times[0],
+        times.len(),
+        peak_rss_mb().map_or("n/a".into(), |m| format!("{m:.0} MB"))
+    );
+    true
 }

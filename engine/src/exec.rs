@@ -228,7 +228,8 @@ struct MapRun {
     inputs: Vec<(Value, usize)>,
     machine: Rc<StateMachine>,
     next: usize,
-    slots: Vec<i64>,
+    /// When each concurrency slot frees up (a min-heap: 10,000 slots are allowed).
+    slots: std::collections::BinaryHeap<std::cmp::Reverse<i64>>,
     start_time: i64,
     end_time: i64,
     tolerated_count: Option<u64>,
@@ -2257,7 +2258,11 @@ impl Execution {
         let run = MapRun {
             machine: machine_def,
             next: 0,
-            slots: vec![frame.clock; width.clamp(1, inputs.len().max(1))],
+            slots: std::iter::repeat_n(
+                std::cmp::Reverse(frame.clock),
+                width.clamp(1, inputs.len().max(1)),
+            )
+            .collect(),
             start_time: frame.clock,
             end_time: frame.clock,
             tolerated_count,
@@ -2294,7 +2299,7 @@ impl Execution {
         }
         let index = run.next;
         run.next += 1;
-        let start = run.slots.iter().copied().min().unwrap_or(run.start_time);
+        let start = run.slots.pop().map_or(run.start_time, |r| r.0);
         let (input, carried) = std::mem::take(&mut run.inputs[index]);
         let (region, account, machine) = self.arn_parts();
         let label = spec.label.clone().unwrap_or_else(|| Rc::from(&*state.name));
@@ -2340,9 +2345,7 @@ impl Execution {
         self.keyed_counts = std::mem::take(&mut child.keyed_counts);
         let duration = child.duration_ms();
         let end = start.saturating_add(duration);
-        if let Some(slot) = run.slots.iter_mut().min_by_key(|t| **t) {
-            *slot = end;
-        }
+        run.slots.push(std::cmp::Reverse(end));
         run.end_time = run.end_time.max(end);
         let result = match &child.status {
             Status::Succeeded { output } => Ok(output.clone()),

@@ -284,6 +284,23 @@ fn bench() -> Result<(), String> {
     }
     run(Command::new("node")
         .args(["--expose-gc", "bench/run.mjs"])
+        .current_dir(root()))?;
+    // The Distributed Map scale workload: a million Express children, native then wasm.
+    run(cargo().args([
+        "run",
+        "--release",
+        "--package",
+        "bench",
+        "--bin",
+        "bench-native",
+        "--",
+        "--dmap",
+        "1000000",
+        "--runs",
+        "3",
+    ]))?;
+    run(Command::new("node")
+        .args(["--expose-gc", "bench/dmap.mjs"])
         .current_dir(root()))
 }
 
