@@ -41,6 +41,8 @@ pub struct RunOptions {
     /// The workspace's other state machines, which `states:startExecution` Tasks start:
     /// `{"NAME": {"definition": <ASL object or text>, "type": "STANDARD" | "EXPRESS"}}`.
     pub machines: Option<Value>,
+    /// Asynchronous Express delivers Tasks at least once: simulate re-deliveries.
+    pub at_least_once: bool,
 }
 
 /// Why a run could not start.
@@ -188,6 +190,7 @@ pub fn start_machine(
             Some(m) => registry(m).map_err(StartError::Machine)?,
             None => Default::default(),
         }),
+        at_least_once: options.at_least_once,
     };
     Ok(Execution::start(machine, input, cfg))
 }

@@ -75,6 +75,7 @@ pub fn run_case(case: &Value) -> CaseResult {
             == Some("start_execution_sync_response"),
         s3: None,
         machines: None,
+        at_least_once: false,
     };
     let input = case.get("input").cloned().unwrap_or_default();
     let mut ex = match api::start(&definition.to_json(), input, &options) {

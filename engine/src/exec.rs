@@ -78,6 +78,24 @@ pub struct RunConfig {
     /// The workspace's other state machines, by name: `states:startExecution` Tasks without a
     /// mock start them as child executions.
     pub machines: Rc<Registry>,
+    /// Asynchronous Express is at-least-once: Task invocations may be delivered twice. On, each
+    /// invocation is re-delivered with probability 1/2 (seeded), and every Task whose second
+    /// delivery would answer differently is reported (`Execution::duplicates`). Ignored for
+    /// Standard (exactly-once) and synchronous Express (at-most-once).
+    pub at_least_once: bool,
+}
+
+/// A Task invocation under at-least-once delivery.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Duplicate {
+    pub state: Rc<str>,
+    /// 0-based invocation of the state.
+    pub invocation: u64,
+    /// This run delivered it twice (the second answer is the one the workflow used).
+    pub redelivered: bool,
+    /// A second delivery answers differently (the mock's next response differs): the step is
+    /// not idempotent.
+    pub changes_result: bool,
 }
 
 /// Named state machines a workflow can start (`arn:...:stateMachine:NAME` or `NAME`).
@@ -105,6 +123,7 @@ impl Default for RunConfig {
             synchronous: false,
             s3: Value::Null,
             machines: Rc::new(Registry::default()),
+            at_least_once: false,
         }
     }
 }
@@ -332,6 +351,7 @@ pub struct Execution {
     pending_child: Option<(usize, Result<Value, Failure>, i64, u64)>,
     map_runs: Vec<MapRunSummary>,
     nested: Vec<NestedExecution>,
+    duplicates: Vec<Duplicate>,
 }
 
 /// A state step's outcome: on error, the frame comes back with the failure (boxed: errors are
@@ -414,6 +434,7 @@ impl Execution {
             pending_child: None,
             map_runs: Vec::new(),
             nested: Vec::new(),
+            duplicates: Vec::new(),
             sizes: Default::default(),
             context_fixed: std::cell::OnceCell::new(),
             cfg,
@@ -489,6 +510,10 @@ impl Execution {
     }
     pub fn config(&self) -> &RunConfig {
         &self.cfg
+    }
+    /// Task invocations under at-least-once delivery (`RunConfig::at_least_once`).
+    pub fn duplicates(&self) -> &[Duplicate] {
+        &self.duplicates
     }
     /// Child executions started by `states:startExecution` Tasks, in the order they started.
     pub fn nested(&self) -> &[NestedExecution] {
@@ -1526,6 +1551,36 @@ impl Execution {
             .mocks
             .response(&state.name, invocation, &params, &mut self.keyed_counts)
             .or_else(|| self.start_nested(&frame, state, spec, &params, token.as_ref()));
+        let response = if self.cfg.at_least_once
+            && self.cfg.workflow_type == WorkflowType::Express
+            && !self.cfg.synchronous
+        {
+            let mut counts = self.keyed_counts.clone();
+            let again = self
+                .cfg
+                .mocks
+                .response(&state.name, invocation + 1, &params, &mut counts);
+            let changes_result =
+                again.as_ref().map(|r| &r.outcome) != response.as_ref().map(|r| &r.outcome);
+            let redelivered = self.rng.next_u64() & 1 == 1;
+            self.duplicates.push(Duplicate {
+                state: state.name.clone(),
+                invocation,
+                redelivered,
+                changes_result,
+            });
+            if redelivered {
+                if let Some(n) = self.invocations.get_mut(&state.name) {
+                    *n += 1;
+                }
+                self.keyed_counts = counts;
+                again.or(response)
+            } else {
+                response
+            }
+        } else {
+            response
+        };
         if is_callback {
             self.emit(
                 &mut frame,
@@ -1647,6 +1702,7 @@ impl Execution {
             synchronous: false,
             s3: self.cfg.s3.clone(),
             machines: self.cfg.machines.clone(),
+            at_least_once: self.cfg.at_least_once,
         };
         let mut child = Execution::start(machine, input.clone(), cfg);
         child.invocations = std::mem::take(&mut self.invocations);
@@ -2332,6 +2388,7 @@ impl Execution {
             synchronous: false,
             s3: self.cfg.s3.clone(),
             machines: self.cfg.machines.clone(),
+            at_least_once: self.cfg.at_least_once,
         };
         let mut child = Execution::start(run.machine.clone(), input.clone(), cfg);
         // Mocked responses are consumed in order across the whole run, children included.

@@ -115,6 +115,10 @@ fn options_for(stem: &Path) -> Result<RunOptions, String> {
         machines: read_opt(&sibling(stem, "machines.json"))
             .map(|t| api::parse_json(&t))
             .transpose()?,
+        at_least_once: opts
+            .get("atLeastOnce")
+            .and_then(Value::as_bool)
+            .unwrap_or(false),
     })
 }
 
@@ -200,6 +204,24 @@ pub fn run_trace(stem: &Path) -> Result<String, String> {
             e.previous_event_id,
             e.kind.type_name(),
             e.timestamp_ms - start
+        );
+    }
+    for d in ex.duplicates() {
+        let _ = writeln!(
+            out,
+            "at-least-once: {} invocation #{}{}{}",
+            d.state,
+            d.invocation,
+            if d.redelivered {
+                " delivered twice"
+            } else {
+                ""
+            },
+            if d.changes_result {
+                "; NOT IDEMPOTENT: a second delivery answers differently"
+            } else {
+                ""
+            }
         );
     }
     for n in ex.nested() {

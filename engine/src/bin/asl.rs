@@ -12,7 +12,7 @@ const USAGE: &str = "usage:
   asl run DEF [--input FILE] [--mocks FILE] [--test-case NAME] [--machine-name NAME]
               [--context FILE] [--start-time RFC3339] [--type STANDARD|EXPRESS]
               [--seed N] [--max-transitions N] [--history FILE] [--s3 FILE] [--sync]
-              [--machines FILE]
+              [--machines FILE] [--at-least-once]
   asl cost [--type STANDARD|EXPRESS] [--executions N] [--transitions-per-execution N]
            [--duration-ms N] [--memory-mb N] [--region R] [--free-tier] [--basis gb-hour|gb-second]
   asl conformance CASES.jsonl [--exclude-tags a,b] [--only-tags a,b] [--failures FILE] [--verbose]";
@@ -125,7 +125,7 @@ fn cmd_run(raw: &[String]) -> Result<ExitCode, String> {
             "s3",
             "machines",
         ],
-        &["sync"],
+        &["sync", "at-least-once"],
     )?;
     let [def] = args.positional.as_slice() else {
         return Err("run takes one definition file".into());
@@ -160,6 +160,7 @@ fn cmd_run(raw: &[String]) -> Result<ExitCode, String> {
         synchronous: args.has("sync"),
         s3: args.get("s3").map(read_json).transpose()?,
         machines: args.get("machines").map(read_json).transpose()?,
+        at_least_once: args.has("at-least-once"),
     };
     let mut ex = match api::start(&text, input, &options) {
         Ok(ex) => ex,
@@ -187,6 +188,21 @@ fn cmd_run(raw: &[String]) -> Result<ExitCode, String> {
             std::rc::Rc::from("billing"),
             api::billing(&ex, engine::cost::Pricing::default()),
         );
+        if !ex.duplicates().is_empty() {
+            let list: Vec<Value> = ex
+                .duplicates()
+                .iter()
+                .map(|d| {
+                    engine::obj! {
+                        "state" => d.state.clone(),
+                        "invocation" => d.invocation as i64,
+                        "redelivered" => d.redelivered,
+                        "changesResult" => d.changes_result,
+                    }
+                })
+                .collect();
+            std::rc::Rc::make_mut(m).insert(std::rc::Rc::from("atLeastOnce"), Value::from(list));
+        }
     }
     println!("{}", summary.to_json_pretty());
     Ok(if ex.status().name() == "SUCCEEDED" {
