@@ -52,7 +52,8 @@ fn express_blocker(state: &State) -> Option<String> {
     }
 }
 
-fn graph_blocker(g: &Graph) -> Option<String> {
+/// Why Express cannot run this graph, if it cannot (the first state that stops it).
+pub fn graph_blocker(g: &Graph) -> Option<String> {
     g.states.iter().find_map(express_blocker)
 }
 

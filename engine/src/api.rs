@@ -334,12 +334,13 @@ pub fn billing(ex: &Execution, pricing: crate::cost::Pricing) -> Value {
         .nested()
         .iter()
         .map(|n| {
+            let child = n.execution.borrow();
             crate::obj! {
                 "state" => n.state.clone(),
                 "machine" => n.machine.clone(),
-                "type" => n.execution.config().workflow_type.as_str(),
-                "transitions" => n.execution.transitions() as i64,
-                "durationMs" => n.execution.duration_ms(),
+                "type" => child.config().workflow_type.as_str(),
+                "transitions" => child.transitions() as i64,
+                "durationMs" => child.duration_ms(),
             }
         })
         .collect();

@@ -258,7 +258,8 @@ pub fn breakdown(ex: &crate::exec::Execution, as_type: crate::model::WorkflowTyp
         );
     }
     for n in ex.nested() {
-        b = b + breakdown(&n.execution, n.execution.config().workflow_type);
+        let child = n.execution.borrow();
+        b = b + breakdown(&child, child.config().workflow_type);
     }
     b
 }

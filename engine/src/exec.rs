@@ -106,7 +106,8 @@ pub struct NestedExecution {
     /// The parent's Task state that started it.
     pub state: Rc<str>,
     pub machine: Rc<str>,
-    pub execution: Box<Execution>,
+    /// Shared so that a host can show and step through it like any execution.
+    pub execution: Rc<std::cell::RefCell<Execution>>,
 }
 
 impl Default for RunConfig {
@@ -1789,7 +1790,7 @@ impl Execution {
         self.nested.push(NestedExecution {
             state: state.name.clone(),
             machine: Rc::from(name),
-            execution: Box::new(child),
+            execution: Rc::new(std::cell::RefCell::new(child)),
         });
         response
     }

@@ -225,8 +225,8 @@ pub fn run_trace(stem: &Path) -> Result<String, String> {
         );
     }
     for n in ex.nested() {
-        let child = &n.execution;
-        let s = api::summary(child);
+        let child = n.execution.borrow();
+        let s = api::summary(&child);
         let _ = writeln!(
             out,
             "child {} ({}) started by {}: {}{}, transitions {}, duration {} ms, events {}",

@@ -285,6 +285,47 @@ await check('JSONata: the module loads on demand; the example runs as the CLI do
   expect(marked.trim().startsWith('2'), `marked "${marked}"`);
 });
 
+await check('a Standard parent with a nested Express child: both graphs, both costs, the move-to-Express advisor', async () => {
+  await loadExample('Nested Express child (cost compared)');
+  const tabs = await page.getByTestId('machine-tab').allTextContents();
+  expect(tabs.length === 3 && tabs[0].startsWith('Main') && tabs.some((t) => t.startsWith('PaymentSteps')), `tabs: ${tabs.join(', ')}`);
+  await page.getByTestId('workflow-type').selectOption('STANDARD');
+  await page.getByTestId('run').click();
+  await waitStatus('SUCCEEDED');
+  const children = await page.getByTestId('child-execution').allTextContents();
+  expect(children.length === 2 && children[0].includes('PaymentSteps (EXPRESS)') && children[0].includes('SUCCEEDED'), `children: ${children.join(' | ')}`);
+  expect(await nodeStatus('ProcessPayment') === 'Succeeded', 'parent node ProcessPayment not Succeeded');
+  const std = await page.getByTestId('cost-standard').textContent();
+  expect(/\$\d/.test(std), `standard: ${std}`);
+  expect((await page.getByTestId('cost-children').textContent()).includes('2 child execution(s)'), 'children not priced');
+  await page.getByTestId('open-child').first().click();
+  await page.waitForSelector('[data-testid=child-banner]', { timeout: 3000 });
+  await page.waitForSelector('[data-testid=graph-node][data-state=Charge]', { timeout: 3000 });
+  expect(await nodeStatus('Charge') === 'Succeeded' && await nodeStatus('Settle') === 'Succeeded', 'child graph not coloured');
+  const hist = await page.getByTestId('history-row').allTextContents();
+  expect(hist.some((h) => h.includes('WaitStateEntered')), 'child history not shown');
+  await shot(page, 'nested-child.png');
+  await page.getByTestId('back-to-parent').click();
+  await page.waitForSelector('[data-testid=graph-node][data-state=ProcessPayment]', { timeout: 3000 });
+  // Price moving Validate into an Express child (a block of one state).
+  await page.getByTestId('move-advisor').locator('summary').click();
+  await page.locator('[data-testid=move-state][data-state=Validate]').check();
+  const advice = await page.getByTestId('move-result').textContent();
+  expect(/Standard parent \+ nested Express child: \$/.test(advice) && /(Saves|Costs)/.test(advice), `advice: ${advice}`);
+  await page.locator('[data-testid=move-state][data-state=Done]').check();
+  expect((await page.getByTestId('move-result').textContent()).includes('one way in'), 'a non-block move was not refused');
+});
+
+await check('a Distributed Map over mocked S3 data shows its Map Run and ResultWriter files', async () => {
+  await loadExample('Distributed Map over S3 (batches, tolerated failures)');
+  await page.getByTestId('workflow-type').selectOption('STANDARD');
+  await page.getByTestId('run').click();
+  await waitStatus('SUCCEEDED');
+  const run = await page.getByTestId('map-run').textContent();
+  expect(run.includes('5 items in 3 EXPRESS children') && run.includes('3 items succeeded, 2 failed') && run.includes('ResultWriter wrote 3 files'), `map run: ${run.slice(0, 300)}`);
+  await shot(page, 'distributed-map.png');
+});
+
 if (opt.budgets) {
   await check('budgets: size, validate+layout per edit, layout of 1,000 states', async () => {
     const files = readdirSync('dist').filter((f) => /\.(wasm|js|css)$/.test(f));

@@ -2,8 +2,16 @@
 //! statuses, cost), browser effects in `services`.
 
 use crate::components::{
-    cost_meter::CostMeter, diagnostics::Diagnostics, editor::Editor, graph::Graph,
-    history::History, inspector::Inspector, run_panel::RunPanel,
+    cost_meter::{CostInputs, CostMeter},
+    diagnostics::Diagnostics,
+    editor::Editor,
+    graph::Graph,
+    history::History,
+    inspector::Inspector,
+    machine_tabs::MachineTabs,
+    move_advisor::MoveAdvisor,
+    run_extras::RunExtras,
+    run_panel::RunPanel,
 };
 use crate::examples::EXAMPLES;
 use crate::layout::{self, Layout};
@@ -11,11 +19,8 @@ use crate::run_view::RunView;
 use crate::services::{self, storage};
 use crate::state::{Action, AppState, JsonataStatus, RunHandle, Workspace};
 use engine::api::{self, Diagnostic};
-use engine::cost::Usage;
-use engine::history::EventKind;
 use engine::json::Value;
 use engine::model::{Graph as AslGraph, Kind, WorkflowType};
-use engine::validate::Validation;
 use gloo_timers::callback::Timeout;
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -125,24 +130,33 @@ fn iteration_statuses(
     out
 }
 
-fn usage(run: &RunHandle, validation: &Validation) -> Option<Usage> {
+/// What the cost meters price: the finished run as Standard and as Express, its children by
+/// their own types.
+fn cost_inputs(run: &RunHandle) -> Option<CostInputs> {
+    use engine::cost;
     let exec = run.exec.borrow();
     if !exec.status().is_finished() {
         return None;
     }
-    let def_size = validation.machine.as_ref().map_or(0, |m| m.definition_size);
-    let mut steps = 0;
-    for e in exec.history() {
-        match &e.kind {
-            EventKind::MapStateStarted { length } => steps += length,
-            EventKind::ParallelStateStarted => steps += 1,
-            _ => {}
-        }
+    let express_blocked = engine::advisor::graph_blocker(&exec.machine().graph);
+    let mut children = Vec::new();
+    if !exec.nested().is_empty() {
+        children.push(format!("{} child execution(s)", exec.nested().len()));
     }
-    Some(Usage {
-        transitions: exec.transitions() as f64,
+    let map_children: usize = exec.map_runs().iter().map(|r| r.children).sum();
+    if map_children > 0 {
+        children.push(format!("{map_children} Distributed Map child execution(s)"));
+    }
+    Some(CostInputs {
+        standard: cost::breakdown(&exec, WorkflowType::Standard),
+        express: express_blocked
+            .is_none()
+            .then(|| cost::breakdown(&exec, WorkflowType::Express)),
+        express_blocked,
+        transitions: exec.transitions(),
         duration_ms: exec.duration_ms() as f64,
-        memory_mb: engine::cost::estimate_memory_mb(def_size, exec.input().json_size(), steps),
+        memory_mb: cost::execution_memory_mb(&exec),
+        children: children.join(" and "),
     })
 }
 
@@ -271,7 +285,42 @@ pub fn app() -> Html {
             Rc::new(HashMap::new()),
         ),
     };
-    let cost_usage = state.run.as_ref().and_then(|r| usage(r, &validation));
+    let cost = state.run.as_ref().and_then(cost_inputs);
+    // A child execution opened from the run: the graph, inspector and history show it.
+    let child_run: Option<(RunHandle, Rc<str>, Rc<str>, WorkflowType)> =
+        match (&state.run, state.child) {
+            (Some(run), Some(i)) => run.exec.borrow().nested().get(i).map(|n| {
+                let ty = n.execution.borrow().config().workflow_type;
+                (
+                    RunHandle {
+                        exec: n.execution.clone(),
+                        rev: run.rev,
+                    },
+                    n.machine.clone(),
+                    n.state.clone(),
+                    ty,
+                )
+            }),
+            _ => None,
+        };
+    let child_view = child_run.as_ref().map(|(h, _, _, _)| {
+        let exec = h.exec.borrow();
+        let mut view = RunView::default();
+        view.update(&exec);
+        (
+            Rc::new(layout::layout(exec.machine())),
+            Rc::new(view.statuses.clone()),
+            Rc::new(view.taken.iter().cloned().collect::<Vec<_>>()),
+            Rc::new(view.iterations.clone()),
+        )
+    });
+    let top_states: Rc<Vec<Rc<str>>> = Rc::new(
+        validation
+            .machine
+            .as_ref()
+            .map(|m| m.graph.states.iter().map(|s| s.name.clone()).collect())
+            .unwrap_or_default(),
+    );
 
     // One Map iteration picked: the Map's inner states show that iteration's statuses.
     let node_status = match (&state.iteration, &state.run, &validation.machine) {
@@ -426,12 +475,23 @@ pub fn app() -> Html {
             </header>
             <main class="panes">
                 <section class="left">
+                    <MachineTabs tabs={state.ws.tabs().into_iter().map(|m| (AttrValue::from(m.name.to_string()), m.workflow_type)).collect::<Vec<_>>()} open={state.ws.position}
+                        on_open={ let d = state.dispatcher(); Callback::from(move |i| d.dispatch(Action::OpenMachine(i))) }
+                        on_add={act(|| Action::AddMachine)} on_remove={act(|| Action::RemoveMachine)} on_rename={dispatch(Action::RenameMachine)} />
                     <Editor text={state.ws.definition.clone()} revision={state.editor_rev} diagnostics={diagnostics.clone()} {highlight} dark={*dark}
                         on_change={dispatch(Action::SetDefinition)} {on_cursor} on_run={act(|| Action::Run)} on_step={act(|| Action::Step)} />
                     <Diagnostics diagnostics={diagnostics.clone()} on_pick={on_pick_diag} />
                 </section>
                 <section class="middle">
-                    <Graph layout={shown_layout} statuses={node_status} {taken} {iterations} selected={state.selected.clone()} {stale} on_select={on_select.clone()} />
+                    if let (Some((_, machine, started_by, ty)), Some((l, st, tk, it))) = (&child_run, &child_view) {
+                        <div class="child-banner" data-testid="child-banner">
+                            { format!("Child execution of '{machine}' ({}) started by '{started_by}'. ", ty.as_str()) }
+                            <button data-testid="back-to-parent" onclick={ let d = state.dispatcher(); Callback::from(move |_: MouseEvent| d.dispatch(Action::ViewChild(None))) }>{ "Back to the parent" }</button>
+                        </div>
+                        <Graph layout={l.clone()} statuses={st.clone()} taken={tk.clone()} iterations={it.clone()} selected={state.selected.clone()} stale={false} on_select={on_select.clone()} />
+                    } else {
+                        <Graph layout={shown_layout} statuses={node_status} {taken} {iterations} selected={state.selected.clone()} {stale} on_select={on_select.clone()} />
+                    }
                     if let Some((map, count, current)) = map_pick {
                         <div class="iteration-picker">
                             <label>{ format!("{map}: {count} iteration{} · show ", if count == 1 { "" } else { "s" }) }
@@ -447,7 +507,9 @@ pub fn app() -> Html {
                             </label>
                         </div>
                     }
-                    if let Some(run) = &state.run {
+                    if let Some((child, _, _, _)) = &child_run {
+                        <Inspector run={child.clone()} selected={state.selected.clone()} visit={state.visit} on_visit={ let d = state.dispatcher(); Callback::from(move |v| d.dispatch(Action::SelectVisit(v))) } />
+                    } else if let Some(run) = &state.run {
                         <Inspector run={run.clone()} selected={state.selected.clone()} visit={state.visit} on_visit={ let d = state.dispatcher(); Callback::from(move |v| d.dispatch(Action::SelectVisit(v))) } />
                     } else {
                         <section class="inspector" data-testid="inspector"><p class="hint">{ "Run or step the state machine; then pick a state to see each data-flow stage." }</p></section>
@@ -461,11 +523,22 @@ pub fn app() -> Html {
                         on_input={dispatch(Action::SetInput)} on_mocks={dispatch(Action::SetMocks)} on_test_case={dispatch(Action::SetTestCase)}
                         on_run={act(|| Action::Run)} on_step={act(|| Action::Step)} on_continue={act(|| Action::Continue)}
                         on_cancel={act(|| Action::Cancel)} on_reset={act(|| Action::Reset)}
-                        on_callback={ let d = state.dispatcher(); Callback::from(move |a| d.dispatch(Action::Callback(a))) } />
-                    <CostMeter usage={cost_usage} executions={state.executions_per_month} free_tier={state.free_tier}
-                        on_executions={ let d = state.dispatcher(); Callback::from(move |n| d.dispatch(Action::SetExecutions(n))) }
-                        on_free_tier={ let d = state.dispatcher(); Callback::from(move |b| d.dispatch(Action::SetFreeTier(b))) } />
+                        on_callback={ let d = state.dispatcher(); Callback::from(move |a| d.dispatch(Action::Callback(a))) }
+                        s3={AttrValue::from(state.ws.s3.to_string())} on_s3={dispatch(Action::SetS3)}
+                        at_least_once={state.ws.at_least_once} on_at_least_once={ let d = state.dispatcher(); Callback::from(move |b| d.dispatch(Action::SetAtLeastOnce(b))) } />
                     if let Some(run) = &state.run {
+                        <RunExtras run={run.clone()} on_view_child={ let d = state.dispatcher(); Callback::from(move |i| d.dispatch(Action::ViewChild(Some(i)))) } />
+                    }
+                    <CostMeter inputs={cost} executions={state.executions_per_month} free_tier={state.free_tier}
+                        on_executions={ let d = state.dispatcher(); Callback::from(move |n| d.dispatch(Action::SetExecutions(n))) }
+                        on_free_tier={ let d = state.dispatcher(); Callback::from(move |b| d.dispatch(Action::SetFreeTier(b))) }>
+                        if let Some(run) = &state.run {
+                            <MoveAdvisor run={run.clone()} states={top_states.clone()} executions={state.executions_per_month} free_tier={state.free_tier} />
+                        }
+                    </CostMeter>
+                    if let Some((child, _, _, _)) = &child_run {
+                        <History run={child.clone()} running={false} on_select_state={ let s = on_select.clone(); Callback::from(move |n| s.emit(Some(n))) } />
+                    } else if let Some(run) = &state.run {
                         <History run={run.clone()} running={state.running} on_select_state={ let s = on_select.clone(); Callback::from(move |n| s.emit(Some(n))) } />
                     }
                 </section>

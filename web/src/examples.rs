@@ -8,6 +8,10 @@ pub struct Example {
     pub mocks: &'static str,
     pub test_case: &'static str,
     pub machine_name: &'static str,
+    /// The workspace's other machines (`NAME.machines.json`: `{NAME: {definition, type}}`).
+    pub machines: &'static str,
+    /// Mocked S3 buckets (`NAME.s3.json`).
+    pub s3: &'static str,
 }
 
 macro_rules! fixture {
@@ -28,6 +32,8 @@ macro_rules! fixture {
             mocks: $mocks,
             test_case: $tc,
             machine_name: $mn,
+            machines: "",
+            s3: "",
         }
     };
 }
@@ -59,4 +65,24 @@ pub const EXAMPLES: &[Example] = &[
         test_case = "",
         machine_name = ""
     ),
+    Example {
+        machines: include_str!("../../tests/data/exec/nested-express-child.machines.json"),
+        ..fixture!(
+            "Nested Express child (cost compared)",
+            "nested-express-child",
+            mocks = include_str!("../../tests/data/exec/nested-express-child.mocks.json"),
+            test_case = "",
+            machine_name = ""
+        )
+    },
+    Example {
+        s3: include_str!("../../tests/data/exec/dmap-transcode.s3.json"),
+        ..fixture!(
+            "Distributed Map over S3 (batches, tolerated failures)",
+            "dmap-transcode",
+            mocks = include_str!("../../tests/data/exec/dmap-transcode.mocks.json"),
+            test_case = "",
+            machine_name = ""
+        )
+    },
 ];

@@ -10,42 +10,191 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use yew::prelude::*;
 
-/// What the user works on (saved in localStorage).
+/// One named state machine of the workspace.
+#[derive(Clone, PartialEq, Debug)]
+pub struct MachineDoc {
+    pub name: Rc<str>,
+    pub definition: Rc<str>,
+    pub workflow_type: WorkflowType,
+}
+
+/// What the user works on (saved in localStorage). Several named machines, shown as tabs: the
+/// open one's fields are `name`, `definition` and `workflow_type` (it is the one that runs);
+/// the others, which its `states:startExecution` Tasks can start, are in `others`, and the
+/// open tab sits at `position` among them.
 #[derive(Clone, PartialEq)]
 pub struct Workspace {
+    pub name: Rc<str>,
     pub definition: Rc<str>,
+    pub workflow_type: WorkflowType,
+    pub others: Rc<Vec<MachineDoc>>,
+    pub position: usize,
     pub input: Rc<str>,
     pub mocks: Rc<str>,
     pub test_case: Rc<str>,
     pub machine_name: Rc<str>,
-    pub workflow_type: WorkflowType,
+    /// Mocked S3 buckets for Distributed Map's ItemReader (JSON text).
+    pub s3: Rc<str>,
+    /// Simulate asynchronous Express's at-least-once delivery.
+    pub at_least_once: bool,
+}
+
+fn machines_from(v: &Value) -> Vec<MachineDoc> {
+    v.as_object()
+        .into_iter()
+        .flat_map(|m| m.iter())
+        .map(|(name, spec)| MachineDoc {
+            name: name.clone(),
+            definition: match spec.get("definition") {
+                Some(Value::String(s)) => Rc::from(&**s),
+                Some(d) => Rc::from(d.to_json_pretty().as_str()),
+                None => Rc::from(""),
+            },
+            workflow_type: spec
+                .get("type")
+                .and_then(Value::as_str)
+                .and_then(WorkflowType::parse)
+                .unwrap_or_default(),
+        })
+        .collect()
 }
 
 impl Workspace {
     pub fn from_example(i: usize) -> Workspace {
         let e = &EXAMPLES[i.min(EXAMPLES.len() - 1)];
+        let others = api::parse_json(e.machines)
+            .map(|v| machines_from(&v))
+            .unwrap_or_default();
         Workspace {
+            name: Rc::from("Main"),
             definition: Rc::from(e.definition),
+            workflow_type: WorkflowType::Standard,
+            others: Rc::new(others),
+            position: 0,
             input: Rc::from(e.input),
             mocks: Rc::from(e.mocks),
             test_case: Rc::from(e.test_case),
             machine_name: Rc::from(e.machine_name),
-            workflow_type: WorkflowType::Standard,
+            s3: Rc::from(e.s3),
+            at_least_once: false,
         }
     }
 
+    /// Every machine in tab order, the open one included.
+    pub fn tabs(&self) -> Vec<MachineDoc> {
+        let mut tabs = self.others.as_ref().clone();
+        tabs.insert(
+            self.position.min(tabs.len()),
+            MachineDoc {
+                name: self.name.clone(),
+                definition: self.definition.clone(),
+                workflow_type: self.workflow_type,
+            },
+        );
+        tabs
+    }
+
+    fn set_tabs(&mut self, mut tabs: Vec<MachineDoc>, open: usize) {
+        let open = open.min(tabs.len().saturating_sub(1));
+        if tabs.is_empty() {
+            return;
+        }
+        let m = tabs.remove(open);
+        self.name = m.name;
+        self.definition = m.definition;
+        self.workflow_type = m.workflow_type;
+        self.others = Rc::new(tabs);
+        self.position = open;
+    }
+
+    /// Opens another tab.
+    pub fn open(&mut self, index: usize) {
+        let tabs = self.tabs();
+        self.set_tabs(tabs, index);
+    }
+
+    /// Adds a machine (a one-state starter) and opens it.
+    pub fn add(&mut self) {
+        let mut tabs = self.tabs();
+        let mut n = tabs.len() + 1;
+        let taken = |name: &str| tabs.iter().any(|t| &*t.name == name);
+        while taken(&format!("Machine{n}")) {
+            n += 1;
+        }
+        tabs.push(MachineDoc {
+            name: Rc::from(format!("Machine{n}").as_str()),
+            definition: Rc::from("{\n  \"StartAt\": \"Done\",\n  \"States\": {\n    \"Done\": { \"Type\": \"Succeed\" }\n  }\n}"),
+            workflow_type: WorkflowType::Express,
+        });
+        let last = tabs.len() - 1;
+        self.set_tabs(tabs, last);
+    }
+
+    /// Renames the open machine (names are unique; empty or taken names are refused).
+    pub fn rename(&mut self, name: &str) -> Result<(), String> {
+        let name = name.trim();
+        if name.is_empty() || name.len() > 80 || name.contains(':') || name.contains('/') {
+            return Err("A machine name has 1 to 80 characters, without ':' or '/'.".into());
+        }
+        if self.others.iter().any(|m| &*m.name == name) {
+            return Err(format!("Another machine is named '{name}'."));
+        }
+        self.name = Rc::from(name);
+        Ok(())
+    }
+
+    /// Removes the open machine (the last one stays) and opens its neighbour.
+    pub fn remove_open(&mut self) {
+        if self.others.is_empty() {
+            return;
+        }
+        let tabs = self.others.as_ref().clone();
+        let open = self.position.min(tabs.len() - 1);
+        let mut all = tabs;
+        // The open one is not in `others`: open the neighbour at its place.
+        let m = all.remove(open);
+        self.name = m.name;
+        self.definition = m.definition;
+        self.workflow_type = m.workflow_type;
+        self.others = Rc::new(all);
+        self.position = open;
+    }
+
+    /// The other machines as `RunOptions::machines`.
+    pub fn registry(&self) -> Option<Value> {
+        if self.others.is_empty() {
+            return None;
+        }
+        let mut m = engine::json::Map::default();
+        for o in self.others.iter() {
+            m.insert(
+                o.name.clone(),
+                engine::obj! { "definition" => o.definition.clone(), "type" => o.workflow_type.as_str() },
+            );
+        }
+        Some(Value::from(m))
+    }
+
     pub fn to_value(&self) -> Value {
+        let machines: Vec<Value> = self
+            .tabs()
+            .into_iter()
+            .map(|m| engine::obj! { "name" => m.name, "definition" => m.definition, "type" => m.workflow_type.as_str() })
+            .collect();
         engine::obj! {
-            "definition" => self.definition.clone(),
+            "machines" => Value::from(machines),
+            "open" => self.position as i64,
             "input" => self.input.clone(),
             "mocks" => self.mocks.clone(),
             "testCase" => self.test_case.clone(),
             "machineName" => self.machine_name.clone(),
-            "type" => self.workflow_type.as_str(),
+            "s3" => self.s3.clone(),
+            "atLeastOnce" => self.at_least_once,
         }
     }
 
-    /// Reads a saved workspace; missing fields keep the first example's.
+    /// Reads a saved workspace (this format, or the single-machine one before it); missing
+    /// fields keep the first example's.
     pub fn from_value(v: &Value) -> Workspace {
         let base = Workspace::from_example(0);
         let s = |k: &str, d: &Rc<str>| {
@@ -53,18 +202,51 @@ impl Workspace {
                 .and_then(Value::as_str)
                 .map_or_else(|| d.clone(), Rc::from)
         };
-        Workspace {
-            definition: s("definition", &base.definition),
+        let mut ws = Workspace {
             input: s("input", &base.input),
             mocks: s("mocks", &base.mocks),
             test_case: s("testCase", &base.test_case),
             machine_name: s("machineName", &base.machine_name),
+            s3: s("s3", &Rc::from("")),
+            at_least_once: v
+                .get("atLeastOnce")
+                .and_then(Value::as_bool)
+                .unwrap_or(false),
+            definition: s("definition", &base.definition),
             workflow_type: v
                 .get("type")
                 .and_then(Value::as_str)
                 .and_then(WorkflowType::parse)
                 .unwrap_or_default(),
+            others: Rc::new(Vec::new()),
+            ..base
+        };
+        let tabs: Vec<MachineDoc> = v
+            .get("machines")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|m| {
+                Some(MachineDoc {
+                    name: Rc::from(m.get("name")?.as_str()?),
+                    definition: Rc::from(m.get("definition")?.as_str()?),
+                    workflow_type: m
+                        .get("type")
+                        .and_then(Value::as_str)
+                        .and_then(WorkflowType::parse)
+                        .unwrap_or_default(),
+                })
+            })
+            .collect();
+        if !tabs.is_empty() {
+            let open = v
+                .get("open")
+                .and_then(Value::as_number)
+                .and_then(|n| n.as_i64())
+                .map_or(0, |n| n.max(0) as usize);
+            ws.set_tabs(tabs, open);
         }
+        ws
     }
 }
 
@@ -108,6 +290,8 @@ pub struct AppState {
     /// The Map iteration shown in the graph (the Map's name and the iteration index).
     pub iteration: Option<(Rc<str>, usize)>,
     pub jsonata: JsonataStatus,
+    /// A child execution shown instead of the run (index into its nested executions).
+    pub child: Option<usize>,
 }
 
 impl AppState {
@@ -124,6 +308,7 @@ impl AppState {
             free_tier: true,
             iteration: None,
             jsonata: JsonataStatus::NotLoaded,
+            child: None,
         }
     }
 }
@@ -136,6 +321,15 @@ pub enum CallbackAnswer {
 
 pub enum Action {
     Jsonata(JsonataStatus),
+    /// Open another machine's tab.
+    OpenMachine(usize),
+    AddMachine,
+    RenameMachine(String),
+    RemoveMachine,
+    SetS3(String),
+    SetAtLeastOnce(bool),
+    /// Show a child execution (index into the run's nested executions) instead of the run.
+    ViewChild(Option<usize>),
     SetDefinition(String),
     SetInput(String),
     SetMocks(String),
@@ -186,6 +380,13 @@ impl AppState {
             machine_name: Some(self.ws.machine_name.to_string()).filter(|s| !s.is_empty()),
             test_case: Some(self.ws.test_case.to_string()).filter(|s| !s.is_empty()),
             record_inspection: true,
+            machines: self.ws.registry(),
+            s3: if self.ws.s3.trim().is_empty() {
+                None
+            } else {
+                Some(api::parse_json(&self.ws.s3).map_err(|e| format!("S3 data: {e}"))?)
+            },
+            at_least_once: self.ws.at_least_once,
             ..Default::default()
         };
         api::start(&self.ws.definition, input, &options).map_err(|e| e.to_string())
@@ -199,7 +400,21 @@ impl AppState {
         self
     }
 
+    /// Another machine is open: its text goes into the editor; the run (of the machine that
+    /// was open) is put away.
+    fn after_machine_change(mut self) -> Self {
+        self.editor_rev += 1;
+        self.run = None;
+        self.running = false;
+        self.child = None;
+        self.selected = None;
+        self.visit = None;
+        self.iteration = None;
+        self
+    }
+
     fn fresh_run(mut self) -> Self {
+        self.child = None;
         self.running = false;
         self.iteration = None;
         self.visit = None;
@@ -230,6 +445,37 @@ impl Reducible for AppState {
                 s.jsonata = status;
                 s
             }
+            Action::OpenMachine(i) => {
+                s.ws.open(i);
+                s.after_machine_change()
+            }
+            Action::AddMachine => {
+                s.ws.add();
+                s.after_machine_change()
+            }
+            Action::RenameMachine(name) => {
+                s.run_error = s.ws.rename(&name).err();
+                s
+            }
+            Action::RemoveMachine => {
+                s.ws.remove_open();
+                s.after_machine_change()
+            }
+            Action::SetS3(t) => {
+                s.ws.s3 = Rc::from(t);
+                s
+            }
+            Action::SetAtLeastOnce(b) => {
+                s.ws.at_least_once = b;
+                s
+            }
+            Action::ViewChild(i) => {
+                s.child = i;
+                s.selected = None;
+                s.visit = None;
+                s.iteration = None;
+                s
+            }
             Action::SetDefinition(t) => {
                 s.ws.definition = Rc::from(t);
                 s
@@ -255,13 +501,7 @@ impl Reducible for AppState {
                     workflow_type: s.ws.workflow_type,
                     ..Workspace::from_example(i)
                 };
-                s.editor_rev += 1;
-                s.iteration = None;
-                s.run = None;
-                s.running = false;
-                s.selected = None;
-                s.visit = None;
-                s
+                s.after_machine_change()
             }
             Action::Select(name) => {
                 s.selected = name;
@@ -314,6 +554,7 @@ impl Reducible for AppState {
                 s.with_run(Execution::abort)
             }
             Action::Reset => {
+                s.child = None;
                 s.iteration = None;
                 s.run = None;
                 s.running = false;

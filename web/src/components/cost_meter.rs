@@ -1,22 +1,39 @@
 //! Standard and Express side by side, for the current run and per month, showing what each is
-//! computed from.
+//! computed from. A run's Distributed Map children and nested child executions are billed by
+//! their own types in both meters (`engine::cost::breakdown`).
 
-use engine::cost::{self, Pricing, Usage};
+use engine::cost::{self, Breakdown, Pricing};
 use yew::prelude::*;
+
+/// What the meters price: the finished run as Standard and as Express.
+#[derive(Clone, PartialEq, Debug)]
+pub struct CostInputs {
+    pub standard: Breakdown,
+    /// `None` when Express cannot run this workflow (the reason is in `express_blocked`).
+    pub express: Option<Breakdown>,
+    pub express_blocked: Option<String>,
+    pub transitions: u64,
+    pub duration_ms: f64,
+    pub memory_mb: f64,
+    /// Children priced in (nested executions, Distributed Map children), for the explanation.
+    pub children: String,
+}
 
 #[derive(Properties, PartialEq, Clone)]
 pub struct Props {
-    pub usage: Option<Usage>,
+    pub inputs: Option<CostInputs>,
     pub executions: u64,
     pub free_tier: bool,
     pub on_executions: Callback<u64>,
     pub on_free_tier: Callback<bool>,
+    #[prop_or_default]
+    pub children: Html,
 }
 
-fn usd(x: f64) -> String {
+pub fn usd(x: f64) -> String {
     if x == 0.0 {
         "$0".into()
-    } else if x < 0.01 {
+    } else if x.abs() < 0.01 {
         format!("${x:.7}")
     } else {
         format!("${x:.2}")
@@ -25,22 +42,23 @@ fn usd(x: f64) -> String {
 
 #[function_component(CostMeter)]
 pub fn cost_meter(p: &Props) -> Html {
-    let Some(usage) = p.usage else {
+    let Some(inputs) = &p.inputs else {
         return html! { <section class="cost"><p class="hint">{ "Run the state machine to price it." }</p></section> };
     };
     let pricing = Pricing {
         free_tier: p.free_tier,
         ..Pricing::default()
     };
-    let one = cost::monthly(
-        usage,
-        1.0,
-        Pricing {
-            free_tier: false,
-            ..pricing
-        },
-    );
-    let month = cost::monthly(usage, p.executions as f64, pricing);
+    let single = Pricing {
+        free_tier: false,
+        ..pricing
+    };
+    let n = p.executions as f64;
+    let std_one = cost::charges(inputs.standard, 1.0, single);
+    let std_month = cost::charges(inputs.standard, n, pricing);
+    let exp = inputs
+        .express
+        .map(|b| (cost::charges(b, 1.0, single), cost::charges(b, n, pricing)));
     let on_slider = {
         let cb = p.on_executions.clone();
         Callback::from(move |e: InputEvent| {
@@ -58,8 +76,8 @@ pub fn cost_meter(p: &Props) -> Html {
             }
         })
     };
-    let billed_ms = cost::billed_duration_ms(usage.duration_ms);
-    let billed_mb = cost::billed_memory_mb(usage.memory_mb);
+    let billed_ms = cost::billed_duration_ms(inputs.duration_ms);
+    let billed_mb = cost::billed_memory_mb(inputs.memory_mb);
     html! {
         <section class="cost">
             <div class="row">
@@ -71,17 +89,26 @@ pub fn cost_meter(p: &Props) -> Html {
             <div class="meters">
                 <div class="meter" data-testid="cost-standard">
                     <h3>{ "Standard" }</h3>
-                    <p class="big">{ usd(month.standard) }<small>{ " / month" }</small></p>
-                    <p>{ format!("{} per execution", usd(one.standard)) }</p>
-                    <p class="why">{ format!("{} transitions × ${} (us-east-1){}", usage.transitions, pricing.transition_price, if p.free_tier { ", minus 4,000 free a month" } else { "" }) }</p>
+                    <p class="big">{ usd(std_month.total()) }<small>{ " / month" }</small></p>
+                    <p>{ format!("{} per execution", usd(std_one.total())) }</p>
+                    <p class="why">{ format!("{} transitions × ${} (us-east-1){}", inputs.transitions, pricing.transition_price, if p.free_tier { ", minus 4,000 free a month" } else { "" }) }</p>
                 </div>
                 <div class="meter" data-testid="cost-express">
                     <h3>{ "Express" }</h3>
-                    <p class="big">{ usd(month.express()) }<small>{ " / month" }</small></p>
-                    <p>{ format!("{} per execution", usd(one.express())) }</p>
-                    <p class="why">{ format!("$1.00/M requests + {billed_ms:.0} ms billed × {billed_mb:.0} MB (est. {:.2} MB) at the page's GB-hour tiers", usage.memory_mb) }</p>
+                    if let Some((one, month)) = exp {
+                        <p class="big">{ usd(month.total()) }<small>{ " / month" }</small></p>
+                        <p>{ format!("{} per execution", usd(one.total())) }</p>
+                        <p class="why">{ format!("$1.00/M requests + {billed_ms:.0} ms billed × {billed_mb:.0} MB (est. {:.2} MB) at the page's GB-hour tiers", inputs.memory_mb) }</p>
+                    } else {
+                        <p class="big">{ "—" }</p>
+                        <p class="why">{ format!("Cannot run as Express: {}", inputs.express_blocked.as_deref().unwrap_or("")) }</p>
+                    }
                 </div>
             </div>
+            if !inputs.children.is_empty() {
+                <p class="why" data-testid="cost-children">{ format!("Both include {} billed by their own type.", inputs.children) }</p>
+            }
+            { p.children.clone() }
         </section>
     }
 }

@@ -7,4 +7,7 @@ pub mod graph;
 pub mod history;
 pub mod inspector;
 pub mod json_input;
+pub mod machine_tabs;
+pub mod move_advisor;
+pub mod run_extras;
 pub mod run_panel;

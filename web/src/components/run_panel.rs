@@ -31,6 +31,11 @@ pub struct Props {
     pub on_cancel: Callback<()>,
     pub on_reset: Callback<()>,
     pub on_callback: Callback<CallbackAnswer>,
+    /// Mocked S3 buckets for Distributed Map's ItemReader (JSON text).
+    pub s3: AttrValue,
+    pub on_s3: Callback<String>,
+    pub at_least_once: bool,
+    pub on_at_least_once: Callback<bool>,
 }
 
 #[function_component(RunPanel)]
@@ -137,6 +142,12 @@ pub fn run_panel(p: &Props) -> Html {
                 <summary>{ "Input and mocks" }</summary>
                 <JsonInput label="Execution input" value={p.input.clone()} on_change={p.on_input.clone()} testid="input" />
                 <JsonInput label="Mocks (MockConfigFile.json, or {\"State\": [{\"Return\": …}]})" value={p.mocks.clone()} on_change={p.on_mocks.clone()} testid="mocks" rows={8} />
+                <JsonInput label="S3 data for ItemReader ({\"bucket\": {\"key\": \"object text\"}})" value={p.s3.clone()} on_change={p.on_s3.clone()} testid="s3" rows={4} />
+                <label class="check" title="Asynchronous Express delivers each Task at least once: re-deliver some invocations (seeded) and report the steps that are not idempotent">
+                    <input type="checkbox" data-testid="at-least-once" checked={p.at_least_once} disabled={p.workflow_type != WorkflowType::Express}
+                        onchange={ let cb = p.on_at_least_once.clone(); Callback::from(move |e: Event| { if let Some(i) = e.target_dyn_into::<web_sys::HtmlInputElement>() { cb.emit(i.checked()); } }) } />
+                    { " At-least-once delivery (asynchronous Express)" }
+                </label>
             </details>
         </section>
     }
