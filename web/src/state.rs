@@ -606,3 +606,50 @@ impl Reducible for AppState {
         Rc::new(s)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(ws: &Workspace) -> Vec<String> {
+        ws.tabs().iter().map(|m| m.name.to_string()).collect()
+    }
+
+    #[test]
+    fn tabs_open_add_rename_remove_and_round_trip() {
+        let mut ws = Workspace::from_example(0);
+        ws.add();
+        assert_eq!(names(&ws), ["Main", "Machine2"]);
+        assert_eq!((&*ws.name, ws.position), ("Machine2", 1));
+        ws.definition = Rc::from("{\"edited\": true}");
+        assert!(ws.rename("Main").is_err(), "a taken name is refused");
+        ws.rename("Child").unwrap();
+        ws.open(0);
+        assert_eq!(&*ws.name, "Main");
+        let registry = ws.registry().unwrap();
+        assert_eq!(
+            registry.get("Child").and_then(|c| c.get("definition")).and_then(Value::as_str),
+            Some("{\"edited\": true}"),
+            "the edit of the tab left behind is kept"
+        );
+        let back = Workspace::from_value(&engine::json::parse(&ws.to_value().to_json()).unwrap());
+        assert!(back == ws, "save and load give the same workspace");
+        ws.open(1);
+        ws.remove_open();
+        assert_eq!(names(&ws), ["Main"]);
+        ws.remove_open();
+        assert_eq!(names(&ws), ["Main"], "the last machine stays");
+    }
+
+    #[test]
+    fn reads_the_single_machine_format_saved_before_tabs() {
+        let old = engine::json::parse(
+            r#"{"definition": "{\"StartAt\": \"A\"}", "type": "EXPRESS", "input": "{}"}"#,
+        )
+        .unwrap();
+        let ws = Workspace::from_value(&old);
+        assert_eq!(names(&ws), ["Main"]);
+        assert_eq!(&*ws.definition, "{\"StartAt\": \"A\"}");
+        assert_eq!(ws.workflow_type, WorkflowType::Express);
+    }
+}
