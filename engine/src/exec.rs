@@ -266,16 +266,20 @@ struct MapRun {
 const CHILD_SAMPLE: usize = 20;
 const FAILED_SAMPLE: usize = 100;
 
-/// A child execution kept for inspection.
-#[derive(Debug, Clone)]
+/// A child execution kept for inspection (the whole execution: a host shows it like any).
+#[derive(Clone)]
 pub struct ChildSample {
     pub index: usize,
     pub name: Rc<str>,
     pub input: Value,
     pub status: Status,
-    pub events: Vec<Event>,
-    pub transitions: u64,
-    pub duration_ms: i64,
+    pub execution: Rc<std::cell::RefCell<Execution>>,
+}
+
+impl std::fmt::Debug for ChildSample {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "ChildSample #{} {}", self.index, self.status.name())
+    }
 }
 
 /// What a Distributed Map's run did: AWS's Map Run counters, the children's billing, a sample
@@ -2432,22 +2436,20 @@ impl Execution {
             .iter()
             .filter(|s| !matches!(s.status, Status::Succeeded { .. }))
             .count();
+        let execution_arn: Rc<str> =
+            Rc::from(child.cfg.context.execution_id.as_str().unwrap_or_default());
         if sample || (!ok && failed_samples < FAILED_SAMPLE) {
             summary.samples.push(ChildSample {
                 index,
                 name: Rc::from(name.as_str()),
                 input: input.clone(),
                 status: child.status.clone(),
-                transitions: child.transitions(),
-                duration_ms: duration,
-                events: std::mem::take(&mut child.events),
+                execution: Rc::new(std::cell::RefCell::new(child)),
             });
         }
         if run.keep_records {
             run.records.push(crate::distributed::ChildOutcome {
-                execution_arn: Rc::from(
-                    child.cfg.context.execution_id.as_str().unwrap_or_default(),
-                ),
+                execution_arn,
                 name: Rc::from(name.as_str()),
                 input,
                 start_ms: start,

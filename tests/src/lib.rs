@@ -266,13 +266,17 @@ pub fn run_trace(stem: &Path) -> Result<String, String> {
             .iter()
             .filter(|s| !matches!(s.status, Status::Succeeded { .. }))
         {
+            let child = s.execution.borrow();
             let _ = writeln!(
                 out,
                 "  failed child #{} input {}: {} events, last {}",
                 s.index,
                 s.input.to_json(),
-                s.events.len(),
-                s.events.last().map_or("-".into(), |e| e.kind.type_name())
+                child.history().len(),
+                child
+                    .history()
+                    .last()
+                    .map_or("-".into(), |e| e.kind.type_name())
             );
         }
         for (key, text) in &r.written {

@@ -324,6 +324,12 @@ await check('a Distributed Map over mocked S3 data shows its Map Run and ResultW
   const run = await page.getByTestId('map-run').textContent();
   expect(run.includes('5 items in 3 EXPRESS children') && run.includes('3 items succeeded, 2 failed') && run.includes('ResultWriter wrote 3 files'), `map run: ${run.slice(0, 300)}`);
   await shot(page, 'distributed-map.png');
+  // Open the failed child: its own graph, coloured.
+  await page.getByTestId('map-run').locator('summary').first().click();
+  await page.getByTestId('open-map-child').filter({ hasText: 'FAILED' }).click();
+  await page.waitForSelector('[data-testid=child-banner]', { timeout: 3000 });
+  expect(await nodeStatus('Encode') === 'Failed', `child node Encode: ${await nodeStatus('Encode')}`);
+  await page.getByTestId('back-to-parent').click();
 });
 
 if (opt.budgets) {

@@ -17,7 +17,7 @@ use crate::examples::EXAMPLES;
 use crate::layout::{self, Layout};
 use crate::run_view::RunView;
 use crate::services::{self, storage};
-use crate::state::{Action, AppState, JsonataStatus, RunHandle, Workspace};
+use crate::state::{Action, AppState, ChildRef, JsonataStatus, RunHandle, Workspace};
 use engine::api::{self, Diagnostic};
 use engine::json::Value;
 use engine::model::{Graph as AslGraph, Kind, WorkflowType};
@@ -289,18 +289,36 @@ pub fn app() -> Html {
     // A child execution opened from the run: the graph, inspector and history show it.
     let child_run: Option<(RunHandle, Rc<str>, Rc<str>, WorkflowType)> =
         match (&state.run, state.child) {
-            (Some(run), Some(i)) => run.exec.borrow().nested().get(i).map(|n| {
-                let ty = n.execution.borrow().config().workflow_type;
-                (
-                    RunHandle {
-                        exec: n.execution.clone(),
-                        rev: run.rev,
-                    },
-                    n.machine.clone(),
-                    n.state.clone(),
-                    ty,
-                )
-            }),
+            (Some(run), Some(child)) => {
+                let exec = run.exec.borrow();
+                let found = match child {
+                    ChildRef::Nested(i) => exec
+                        .nested()
+                        .get(i)
+                        .map(|n| (n.execution.clone(), n.machine.clone(), n.state.clone())),
+                    ChildRef::MapSample(r, s) => exec.map_runs().get(r).and_then(|mr| {
+                        mr.samples.get(s).map(|c| {
+                            (
+                                c.execution.clone(),
+                                Rc::from(format!("{} child #{}", mr.state, c.index).as_str()),
+                                mr.state.clone(),
+                            )
+                        })
+                    }),
+                };
+                found.map(|(e, machine, by)| {
+                    let ty = e.borrow().config().workflow_type;
+                    (
+                        RunHandle {
+                            exec: e,
+                            rev: run.rev,
+                        },
+                        machine,
+                        by,
+                        ty,
+                    )
+                })
+            }
             _ => None,
         };
     let child_view = child_run.as_ref().map(|(h, _, _, _)| {
@@ -527,7 +545,7 @@ pub fn app() -> Html {
                         s3={AttrValue::from(state.ws.s3.to_string())} on_s3={dispatch(Action::SetS3)}
                         at_least_once={state.ws.at_least_once} on_at_least_once={ let d = state.dispatcher(); Callback::from(move |b| d.dispatch(Action::SetAtLeastOnce(b))) } />
                     if let Some(run) = &state.run {
-                        <RunExtras run={run.clone()} on_view_child={ let d = state.dispatcher(); Callback::from(move |i| d.dispatch(Action::ViewChild(Some(i)))) } />
+                        <RunExtras run={run.clone()} on_view_child={ let d = state.dispatcher(); Callback::from(move |c| d.dispatch(Action::ViewChild(Some(c)))) } />
                     }
                     <CostMeter inputs={cost} executions={state.executions_per_month} free_tier={state.free_tier}
                         on_executions={ let d = state.dispatcher(); Callback::from(move |n| d.dispatch(Action::SetExecutions(n))) }

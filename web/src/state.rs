@@ -263,6 +263,14 @@ impl PartialEq for RunHandle {
     }
 }
 
+/// A child execution of the run: one started by a `states:startExecution` Task (index into
+/// `nested()`), or a sampled Distributed Map child (Map Run index, sample index).
+#[derive(Clone, Copy, PartialEq, Debug)]
+pub enum ChildRef {
+    Nested(usize),
+    MapSample(usize, usize),
+}
+
 /// The JSONata module, loaded when a definition first uses JSONata.
 #[derive(Clone, PartialEq, Default)]
 pub enum JsonataStatus {
@@ -290,8 +298,8 @@ pub struct AppState {
     /// The Map iteration shown in the graph (the Map's name and the iteration index).
     pub iteration: Option<(Rc<str>, usize)>,
     pub jsonata: JsonataStatus,
-    /// A child execution shown instead of the run (index into its nested executions).
-    pub child: Option<usize>,
+    /// A child execution shown instead of the run.
+    pub child: Option<ChildRef>,
 }
 
 impl AppState {
@@ -328,8 +336,8 @@ pub enum Action {
     RemoveMachine,
     SetS3(String),
     SetAtLeastOnce(bool),
-    /// Show a child execution (index into the run's nested executions) instead of the run.
-    ViewChild(Option<usize>),
+    /// Show a child execution instead of the run.
+    ViewChild(Option<ChildRef>),
     SetDefinition(String),
     SetInput(String),
     SetMocks(String),
@@ -628,7 +636,10 @@ mod tests {
         assert_eq!(&*ws.name, "Main");
         let registry = ws.registry().unwrap();
         assert_eq!(
-            registry.get("Child").and_then(|c| c.get("definition")).and_then(Value::as_str),
+            registry
+                .get("Child")
+                .and_then(|c| c.get("definition"))
+                .and_then(Value::as_str),
             Some("{\"edited\": true}"),
             "the edit of the tab left behind is kept"
         );

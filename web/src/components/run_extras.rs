@@ -2,14 +2,14 @@
 //! Distributed Map runs (counters, sampled children, ResultWriter's files) and, for
 //! asynchronous Express, the at-least-once report.
 
-use crate::state::RunHandle;
+use crate::state::{ChildRef, RunHandle};
 use engine::exec::Status;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
     pub run: RunHandle,
-    pub on_view_child: Callback<usize>,
+    pub on_view_child: Callback<ChildRef>,
 }
 
 fn status_text(s: &Status) -> String {
@@ -23,7 +23,6 @@ fn status_text(s: &Status) -> String {
 
 #[function_component(RunExtras)]
 pub fn run_extras(p: &Props) -> Html {
-    let open_sample = use_state(|| None::<(usize, usize)>);
     let exec = p.run.exec.borrow();
     if !exec.status().is_finished() {
         return html! {};
@@ -38,7 +37,7 @@ pub fn run_extras(p: &Props) -> Html {
         let child = n.execution.borrow();
         let view = {
             let cb = p.on_view_child.clone();
-            Callback::from(move |_: MouseEvent| cb.emit(i))
+            Callback::from(move |_: MouseEvent| cb.emit(ChildRef::Nested(i)))
         };
         html! {
             <li data-testid="child-execution">
@@ -49,27 +48,14 @@ pub fn run_extras(p: &Props) -> Html {
     });
     let map_runs = runs.iter().enumerate().map(|(ri, r)| {
         let samples = r.samples.iter().enumerate().map(|(si, s)| {
-            let toggle = {
-                let open = open_sample.clone();
-                let key = (ri, si);
-                Callback::from(move |_: MouseEvent| {
-                    open.set(if *open == Some(key) { None } else { Some(key) })
-                })
-            };
-            let events = if *open_sample == Some((ri, si)) {
-                html! {
-                    <ol class="child-events">
-                        { for s.events.iter().map(|e| html! { <li>{ format!("{} {}", e.kind.type_name(), e.kind.state_name().map(|n| n.to_string()).unwrap_or_default()) }</li> }) }
-                    </ol>
-                }
-            } else {
-                html! {}
+            let open = {
+                let cb = p.on_view_child.clone();
+                Callback::from(move |_: MouseEvent| cb.emit(ChildRef::MapSample(ri, si)))
             };
             html! {
-                <li>
-                    <button class="link" onclick={toggle}>{ format!("child #{} {}", s.index, status_text(&s.status)) }</button>
+                <li data-testid="map-child">
+                    <button class="link" onclick={open} data-testid="open-map-child">{ format!("child #{} {}", s.index, status_text(&s.status)) }</button>
                     <small>{ format!(" input {}", clip(&s.input.to_json())) }</small>
-                    { events }
                 </li>
             }
         });
