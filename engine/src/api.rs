@@ -43,6 +43,8 @@ pub struct RunOptions {
     pub machines: Option<Value>,
     /// Asynchronous Express delivers Tasks at least once: simulate re-deliveries.
     pub at_least_once: bool,
+    /// AWS's TestState: run the first state only (see `teststate`).
+    pub test_state: Option<crate::exec::TestStateConfig>,
 }
 
 /// Why a run could not start.
@@ -191,6 +193,7 @@ pub fn start_machine(
             None => Default::default(),
         }),
         at_least_once: options.at_least_once,
+        test_state: options.test_state.clone(),
     };
     Ok(Execution::start(machine, input, cfg))
 }

@@ -4,7 +4,7 @@
 
 use crate::api::{self, RunOptions};
 use crate::exec::Status;
-use crate::json::{self, Value};
+use crate::json::{self, Map, Value};
 use crate::model::WorkflowType;
 use crate::time::parse_rfc3339;
 use std::collections::BTreeMap;
@@ -30,7 +30,117 @@ fn strings(v: Option<&Value>) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// Runs one case given as a JSON object.
+/// Compares an answer with AWS's, key by key (a key AWS did not send must be absent too);
+/// `loose` pointers (into the expected object) must exist, their values are not compared.
+fn compare_answer(got: &Value, want: &Value, loose: &[String]) -> Result<(), String> {
+    let (mut got, mut want) = (got.clone(), want.clone());
+    for pointer in loose {
+        if got.pointer(pointer).is_none() {
+            return Err(format!("{pointer} is missing (loose, but it must exist)"));
+        }
+        blank(&mut got, pointer);
+        blank(&mut want, pointer);
+    }
+    if got == want {
+        return Ok(());
+    }
+    let keys: std::collections::BTreeSet<String> = [&got, &want]
+        .iter()
+        .filter_map(|v| v.as_object())
+        .flat_map(|m| m.keys().map(|k| k.to_string()))
+        .collect();
+    for k in keys {
+        let (g, w) = (got.get(&k), want.get(&k));
+        if g != w {
+            return Err(format!(
+                "{k}: {} != expected {}",
+                g.map_or("(absent)".into(), |g| clip(&g.to_json())),
+                w.map_or("(absent)".into(), |w| clip(&w.to_json()))
+            ));
+        }
+    }
+    Err(format!(
+        "{} != expected {}",
+        clip(&got.to_json()),
+        clip(&want.to_json())
+    ))
+}
+
+/// A TestState case: the request goes to `teststate::test_state` as AWS received it.
+fn run_teststate_case(case: &Value, result: impl Fn(bool, String) -> CaseResult) -> CaseResult {
+    let request = case.get("request").cloned().unwrap_or_default();
+    let got = crate::teststate::test_state(&request);
+    let want = case.get("expected").cloned().unwrap_or_default();
+    match compare_answer(&got, &want, &strings(case.get("loose"))) {
+        Ok(()) => result(true, String::new()),
+        Err(e) => result(false, e),
+    }
+}
+
+/// A validation case: ValidateStateMachineDefinition's answer (result, and each diagnostic's
+/// code, location and message), or CreateStateMachine's InvalidDefinition message.
+fn run_validation_case(case: &Value, result: impl Fn(bool, String) -> CaseResult) -> CaseResult {
+    let text = case.get("definition").and_then(Value::as_str).unwrap_or("");
+    let ty = case
+        .get("type")
+        .and_then(Value::as_str)
+        .and_then(WorkflowType::parse)
+        .unwrap_or_default();
+    let v = api::validate(text, ty);
+    let want = case.get("expected").cloned().unwrap_or_default();
+    let errors: Vec<&crate::diagnostic::Diagnostic> = v
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == crate::diagnostic::Severity::Error)
+        .collect();
+    if let Some(message) = want.get("message").and_then(Value::as_str) {
+        let got = errors
+            .first()
+            .map(|d| format!("Invalid State Machine Definition: '{}'", d.aws_text()));
+        return match got {
+            Some(g) if g == message => result(true, String::new()),
+            g => result(false, format!("{g:?} != expected {message:?}")),
+        };
+    }
+    let got_result = if errors.is_empty() { "OK" } else { "FAIL" };
+    let want_result = want.get("result").and_then(Value::as_str).unwrap_or("");
+    if got_result != want_result {
+        return result(
+            false,
+            format!("result {got_result} != expected {want_result}"),
+        );
+    }
+    let mine: Vec<Value> = v
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let mut m = Map::default();
+            m.insert(Rc::from("code"), Value::from(d.code));
+            if let Some(l) = &d.location {
+                m.insert(Rc::from("location"), Value::from(l.as_str()));
+            }
+            m.insert(Rc::from("message"), Value::from(d.message.as_str()));
+            m.insert(Rc::from("severity"), Value::from(d.severity.as_str()));
+            Value::from(m)
+        })
+        .collect();
+    let theirs = want.get("diagnostics").cloned().unwrap_or_default();
+    if Value::from(mine.clone()) == theirs {
+        result(true, String::new())
+    } else {
+        result(
+            false,
+            format!(
+                "diagnostics {} != expected {}",
+                clip(&Value::from(mine).to_json()),
+                clip(&theirs.to_json())
+            ),
+        )
+    }
+}
+
+/// Runs one case given as a JSON object: an execution, a TestState call (`request`), or a
+/// validation (`definition` as text).
 pub fn run_case(case: &Value) -> CaseResult {
     let id = case
         .get("id")
@@ -44,6 +154,12 @@ pub fn run_case(case: &Value) -> CaseResult {
         passed,
         reason,
     };
+    if case.get("request").is_some() {
+        return run_teststate_case(case, result);
+    }
+    if matches!(case.get("definition"), Some(Value::String(_))) {
+        return run_validation_case(case, result);
+    }
     let Some(definition) = case.get("definition") else {
         return result(false, "the case has no definition".into());
     };
@@ -76,6 +192,7 @@ pub fn run_case(case: &Value) -> CaseResult {
         s3: None,
         machines: None,
         at_least_once: false,
+        test_state: None,
     };
     let input = case.get("input").cloned().unwrap_or_default();
     let mut ex = match api::start(&definition.to_json(), input, &options) {

@@ -83,6 +83,34 @@ pub struct RunConfig {
     /// delivery would answer differently is reported (`Execution::duplicates`). Ignored for
     /// Standard (exactly-once) and synchronous Express (at-most-once).
     pub at_least_once: bool,
+    /// AWS's TestState: run the first state only and report how it ended (`test_outcome`).
+    pub test_state: Option<TestStateConfig>,
+}
+
+/// How a TestState call runs its state (`RunConfig::test_state`).
+#[derive(Debug, Clone, Default)]
+pub struct TestStateConfig {
+    /// Attempts already made by the state's retriers (`retrierRetryCount`).
+    pub retry_count: u64,
+    /// A mocked result or error for a Map or Parallel state: its children do not run.
+    pub container_mock: Option<Outcome>,
+}
+
+/// How the tested state ended, beyond the execution's status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TestOutcome {
+    /// It left to `next` (`None`: the end) with its output.
+    Exited { next: Option<Rc<str>> },
+    /// A catcher caught its error and it left to `next`.
+    Caught {
+        catch_index: usize,
+        next: Option<Rc<str>>,
+    },
+    /// A retrier would retry it after `interval_seconds`.
+    Retriable {
+        retry_index: usize,
+        interval_seconds: f64,
+    },
 }
 
 /// A Task invocation under at-least-once delivery.
@@ -125,6 +153,7 @@ impl Default for RunConfig {
             s3: Value::Null,
             machines: Rc::new(Registry::default()),
             at_least_once: false,
+            test_state: None,
         }
     }
 }
@@ -190,6 +219,11 @@ pub struct Visit {
     pub retries: u64,
     /// A JSONata state: `after_parameters` holds its `Arguments`, `output` its `Output`.
     pub jsonata: bool,
+    /// A Map's items (after `ItemsPath` or `Items`) and its resolved limits.
+    pub after_items_path: Option<Value>,
+    pub max_concurrency: Option<u64>,
+    pub tolerated_failure_count: Option<u64>,
+    pub tolerated_failure_percentage: Option<f64>,
     /// Variables the visit assigned (`Assign`), as recorded in its StateExited event.
     pub assigned: Option<Rc<Map>>,
     /// Name of the state taken next.
@@ -357,6 +391,9 @@ pub struct Execution {
     map_runs: Vec<MapRunSummary>,
     nested: Vec<NestedExecution>,
     duplicates: Vec<Duplicate>,
+    test_outcome: Option<TestOutcome>,
+    /// A catcher of the tested state caught its error (TestState).
+    test_caught: Option<usize>,
 }
 
 /// A state step's outcome: on error, the frame comes back with the failure (boxed: errors are
@@ -440,6 +477,8 @@ impl Execution {
             map_runs: Vec::new(),
             nested: Vec::new(),
             duplicates: Vec::new(),
+            test_outcome: None,
+            test_caught: None,
             sizes: Default::default(),
             context_fixed: std::cell::OnceCell::new(),
             cfg,
@@ -456,7 +495,10 @@ impl Execution {
         let graph = machine.graph.clone();
         match graph.start {
             Some(start_id) => ex.frames.push(Frame {
-                retry_counts: vec![0; graph.states[start_id].retry.len()],
+                retry_counts: vec![
+                    ex.cfg.test_state.as_ref().map_or(0, |t| t.retry_count);
+                    graph.states[start_id].retry.len()
+                ],
                 graph,
                 origin: Origin::Root,
                 state: start_id,
@@ -515,6 +557,10 @@ impl Execution {
     }
     pub fn config(&self) -> &RunConfig {
         &self.cfg
+    }
+    /// How the tested state ended (TestState runs only).
+    pub fn test_outcome(&self) -> Option<&TestOutcome> {
+        self.test_outcome.as_ref()
     }
     /// Task invocations under at-least-once delivery (`RunConfig::at_least_once`).
     pub fn duplicates(&self) -> &[Duplicate] {
@@ -1046,8 +1092,19 @@ impl Execution {
         if let Some(v) = self.visit_mut(&frame) {
             v.exited_event = Some(id);
             v.output = Some(output.clone());
-            v.next = next_name;
+            v.next = next_name.clone();
             v.assigned = assigned;
+        }
+        if self.cfg.test_state.is_some() && frame.depth == 0 {
+            // TestState: the tested state is done; so is the run.
+            self.test_outcome = Some(match self.test_caught {
+                Some(catch_index) => TestOutcome::Caught {
+                    catch_index,
+                    next: next_name,
+                },
+                None => TestOutcome::Exited { next: next_name },
+            });
+            return self.finish(Ok(output), frame.clock, id);
         }
         match next {
             Some(n) => {
@@ -1708,6 +1765,7 @@ impl Execution {
             s3: self.cfg.s3.clone(),
             machines: self.cfg.machines.clone(),
             at_least_once: self.cfg.at_least_once,
+            test_state: None,
         };
         let mut child = Execution::start(machine, input.clone(), cfg);
         child.invocations = std::mem::take(&mut self.invocations);
@@ -1943,6 +2001,9 @@ impl Execution {
                     v.after_parameters = state.parameters.as_ref().map(|_| branch_input.clone());
                 }
                 let id = self.emit(&mut frame, EventKind::ParallelStateStarted);
+                if let Some(outcome) = self.test_container_mock(&frame) {
+                    return self.mocked_container(frame, state, outcome, false);
+                }
                 let count = branches.len();
                 let run = ContainerRun {
                     is_map: false,
@@ -2032,6 +2093,19 @@ impl Execution {
                     (MapMode::Distributed, c) => c as usize,
                 };
                 let id = self.emit(&mut frame, EventKind::MapStateStarted { length: count });
+                if let Some(v) = self.visit_mut(&frame) {
+                    v.after_items_path = Some(Value::Array(items.clone()));
+                    v.max_concurrency = Some(max_concurrency);
+                }
+                if let Some(outcome) = self.test_container_mock(&frame) {
+                    if let Ok((c, p)) = self.tolerated(&frame, spec, &effective) {
+                        if let Some(v) = self.visit_mut(&frame) {
+                            v.tolerated_failure_count = c;
+                            v.tolerated_failure_percentage = p;
+                        }
+                    }
+                    return self.mocked_container(frame, state, outcome, true);
+                }
                 if spec.mode == MapMode::Distributed {
                     return self.start_map_run(frame, state, spec, effective, items, width);
                 }
@@ -2052,6 +2126,57 @@ impl Execution {
                 Ok(())
             }
             _ => Ok(()),
+        }
+    }
+
+    /// TestState's mocked result or error for the tested Map or Parallel.
+    fn test_container_mock(&self, frame: &Frame) -> Option<Outcome> {
+        (frame.depth == 0)
+            .then(|| self.cfg.test_state.as_ref()?.container_mock.clone())
+            .flatten()
+    }
+
+    /// A Map or Parallel whose children do not run: the mock is its result (or its error).
+    fn mocked_container(
+        &mut self,
+        mut frame: Frame,
+        state: &State,
+        outcome: Outcome,
+        map: bool,
+    ) -> Flow {
+        match outcome {
+            Outcome::Return(v) => {
+                if let Some(visit) = self.visit_mut(&frame) {
+                    visit.result = Some(v.clone());
+                }
+                self.emit(
+                    &mut frame,
+                    if map {
+                        EventKind::MapStateSucceeded
+                    } else {
+                        EventKind::ParallelStateSucceeded
+                    },
+                );
+                self.after_result(frame, state, v)
+            }
+            Outcome::Throw { error, cause } => {
+                self.emit(
+                    &mut frame,
+                    if map {
+                        EventKind::MapStateFailed
+                    } else {
+                        EventKind::ParallelStateFailed
+                    },
+                );
+                Err(Box::new((
+                    frame,
+                    Failure {
+                        error,
+                        cause: cause.map(|c| c.to_string()),
+                        location: None,
+                    },
+                )))
+            }
         }
     }
 
@@ -2394,6 +2519,7 @@ impl Execution {
             s3: self.cfg.s3.clone(),
             machines: self.cfg.machines.clone(),
             at_least_once: self.cfg.at_least_once,
+            test_state: None,
         };
         let mut child = Execution::start(run.machine.clone(), input.clone(), cfg);
         // Mocked responses are consumed in order across the whole run, children included.
@@ -2870,6 +2996,14 @@ impl Execution {
                 if r.jitter_full {
                     delay *= self.rng.next_f64();
                 }
+                if self.cfg.test_state.is_some() && frame.depth == 0 {
+                    // TestState reports the retry instead of making it.
+                    self.test_outcome = Some(TestOutcome::Retriable {
+                        retry_index: i,
+                        interval_seconds: delay,
+                    });
+                    return self.fail_state(frame, failure);
+                }
                 if let Some(c) = frame.retry_counts.get_mut(i) {
                     *c += 1;
                 }
@@ -2893,6 +3027,9 @@ impl Execution {
                 continue;
             }
             let error_out = error_output(&failure);
+            if self.cfg.test_state.is_some() && frame.depth == 0 {
+                self.test_caught = state.catch.iter().position(|x| std::ptr::eq(x, c));
+            }
             let output = if state.query_language == QueryLanguage::Jsonata {
                 // JSONata catchers: Output (default: the error output) and Assign see
                 // `$states.errorOutput`.

@@ -277,6 +277,10 @@ impl CallParser<'_> {
                             out.push('\\');
                             out.push(n);
                         }
+                        // AWS-recorded: CreateStateMachine rejects `\"` in an intrinsic's string.
+                        '"' => {
+                            return Err(self.err("illegal escape sequence \\\" in a string literal"))
+                        }
                         other => {
                             out.push('\\');
                             out.push(other);

@@ -26,6 +26,7 @@ pub mod mocks;
 pub mod model;
 pub mod path;
 pub mod template;
+pub mod teststate;
 pub mod time;
 pub mod validate;
 

@@ -119,6 +119,7 @@ fn options_for(stem: &Path) -> Result<RunOptions, String> {
             .get("atLeastOnce")
             .and_then(Value::as_bool)
             .unwrap_or(false),
+        test_state: None,
     })
 }
 

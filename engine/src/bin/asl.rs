@@ -161,6 +161,7 @@ fn cmd_run(raw: &[String]) -> Result<ExitCode, String> {
         s3: args.get("s3").map(read_json).transpose()?,
         machines: args.get("machines").map(read_json).transpose()?,
         at_least_once: args.has("at-least-once"),
+        test_state: None,
     };
     let mut ex = match api::start(&text, input, &options) {
         Ok(ex) => ex,
