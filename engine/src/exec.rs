@@ -94,6 +94,29 @@ pub struct TestStateConfig {
     pub retry_count: u64,
     /// A mocked result or error for a Map or Parallel state: its children do not run.
     pub container_mock: Option<Outcome>,
+    /// The request's context object: its fields replace the generated ones (`Execution.Input`
+    /// and `State` included).
+    pub context: Option<Value>,
+    /// The state to run (`stateName`), when not the machine's `StartAt`.
+    pub start_at: Option<Rc<str>>,
+}
+
+/// `over`'s fields replace `base`'s, objects merged key by key.
+fn merge_over(base: &mut Value, over: &Value) {
+    match (base, over) {
+        (Value::Object(b), Value::Object(o)) => {
+            let b = Rc::make_mut(b);
+            for (k, v) in o.iter() {
+                match b.get_mut(&**k) {
+                    Some(existing) => merge_over(existing, v),
+                    None => {
+                        b.insert(k.clone(), v.clone());
+                    }
+                }
+            }
+        }
+        (b, o) => *b = o.clone(),
+    }
 }
 
 /// How the tested state ended, beyond the execution's status.
@@ -493,7 +516,11 @@ impl Execution {
             },
         );
         let graph = machine.graph.clone();
-        match graph.start {
+        let start_state = match ex.cfg.test_state.as_ref().and_then(|t| t.start_at.as_ref()) {
+            Some(name) => graph.by_name.get(name).copied(),
+            None => graph.start,
+        };
+        match start_state {
             Some(start_id) => ex.frames.push(Frame {
                 retry_counts: vec![
                     ex.cfg.test_state.as_ref().map_or(0, |t| t.retry_count);
@@ -779,7 +806,12 @@ impl Execution {
             return self.finish(Err(f), t, last);
         }
         frame.retry_counts.clear();
-        frame.retry_counts.resize(state.retry.len(), 0);
+        // TestState's `retrierRetryCount`: the attempts already made.
+        let preset = match &self.cfg.test_state {
+            Some(t) if frame.depth == 0 => t.retry_count,
+            _ => 0,
+        };
+        frame.retry_counts.resize(state.retry.len(), preset);
         frame.entered_time = frame.clock;
         let input = frame.input.clone();
         let id = self.emit(
@@ -865,7 +897,17 @@ impl Execution {
         if let Some((index, value)) = map_item {
             m.insert(Rc::from("Map"), crate::obj! { "Item" => crate::obj! { "Index" => index as i64, "Value" => value.clone() } });
         }
-        Value::from(m)
+        let mut out = Value::from(m);
+        if let Some(over) = self
+            .cfg
+            .test_state
+            .as_ref()
+            .and_then(|t| t.context.as_ref())
+            .filter(|_| frame.depth == 0)
+        {
+            merge_over(&mut out, over);
+        }
+        out
     }
 
     /// The state's effective input: JSONata states see their input as is; JSONPath states apply

@@ -84,9 +84,7 @@ pub fn test_state(request: &Value) -> Value {
             if !states.contains_key(name) {
                 return validation("State not found in definition");
             }
-            let mut m = definition.as_object().cloned().unwrap_or_default();
-            m.insert(Rc::from("StartAt"), Value::from(name));
-            (Value::from(m), Rc::from(name))
+            (definition.clone(), Rc::from(name))
         }
         None => {
             let mut states = Map::default();
@@ -167,12 +165,13 @@ pub fn test_state(request: &Value) -> Value {
     };
     let options = RunOptions {
         mocks,
-        context: json_text(request.get("context")).and_then(Result::ok),
         record_inspection: true,
         max_transitions: Some(10_000),
         test_state: Some(TestStateConfig {
             retry_count,
             container_mock: if container { outcome } else { None },
+            context: json_text(request.get("context")).and_then(Result::ok),
+            start_at: state_name.map(Rc::from),
         }),
         ..Default::default()
     };
@@ -280,28 +279,41 @@ fn inspection(v: &Visit, state: &Value, error_details: Map) -> Value {
     };
     let has = |k: &str| state.get(k).is_some();
     let jsonata = v.jsonata;
+    let ty = v.state_type;
+    // Which stages AWS reports, by state type and query language (as recorded).
+    let after_input = v.after_input_path.as_ref().unwrap_or(&v.input);
+    let pass_with_result = ty == "Pass" && has("Result");
     put("input", Some(&v.input));
     if !jsonata {
-        put("afterInputPath", v.after_input_path.as_ref());
-        if has("Parameters") {
-            put("afterParameters", v.after_parameters.as_ref());
+        if !pass_with_result && !(ty == "Parallel" && !has("InputPath")) {
+            put("afterInputPath", Some(after_input));
         }
-        if has("ItemsPath") || (v.state_type == "Map" && !has("Items")) {
+        if has("Parameters") || (ty == "Pass" && !pass_with_result) {
+            put(
+                "afterParameters",
+                v.after_parameters.as_ref().or(Some(after_input)),
+            );
+        }
+        if ty == "Map" && (has("ItemsPath") || !has("ItemReader")) {
             put("afterItemsPath", v.after_items_path.as_ref());
         }
     } else if has("Arguments") {
         put("afterArguments", v.after_parameters.as_ref());
     }
-    if v.state_type == "Task" {
+    if ty == "Task" || pass_with_result {
         put("result", v.result.as_ref());
     }
-    if !jsonata {
-        if has("ResultSelector") {
-            put("afterResultSelector", v.after_result_selector.as_ref());
+    if !jsonata && matches!(ty, "Task" | "Pass" | "Map" | "Parallel") {
+        let selected = v.after_result_selector.as_ref().or(v.result.as_ref());
+        if has("ResultSelector") || matches!(ty, "Pass" | "Parallel") {
+            put(
+                "afterResultSelector",
+                selected
+                    .or(v.after_parameters.as_ref())
+                    .or(Some(after_input)),
+            );
         }
-        if matches!(v.state_type, "Task" | "Pass" | "Map" | "Parallel") {
-            put("afterResultPath", v.after_result_path.as_ref());
-        }
+        put("afterResultPath", v.after_result_path.as_ref());
     }
     if let Some(c) = v.max_concurrency {
         m.insert(Rc::from("maxConcurrency"), Value::from(c as i64));

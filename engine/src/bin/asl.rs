@@ -15,6 +15,7 @@ const USAGE: &str = "usage:
               [--machines FILE] [--at-least-once]
   asl cost [--type STANDARD|EXPRESS] [--executions N] [--transitions-per-execution N]
            [--duration-ms N] [--memory-mb N] [--region R] [--free-tier] [--basis gb-hour|gb-second]
+  asl test-state REQUEST.json     (AWS's TestState request: definition, input, mock, ...)
   asl conformance CASES.jsonl [--exclude-tags a,b] [--only-tags a,b] [--failures FILE] [--verbose]";
 
 struct Args {
@@ -95,12 +96,12 @@ fn cmd_validate(raw: &[String]) -> Result<ExitCode, String> {
     let v = api::validate(&text, workflow_type(&args)?);
     let diagnostics: Vec<Value> = v.diagnostics.iter().map(|d| d.to_value()).collect();
     let ok = v.is_valid();
-    let out = engine::obj! {
+    let answer = engine::obj! {
         "result" => if ok { "OK" } else { "FAIL" },
         "diagnostics" => diagnostics,
         "truncated" => false,
     };
-    println!("{}", out.to_json_pretty());
+    out(&answer.to_json_pretty());
     Ok(if ok {
         ExitCode::SUCCESS
     } else {
@@ -167,10 +168,9 @@ fn cmd_run(raw: &[String]) -> Result<ExitCode, String> {
         Ok(ex) => ex,
         Err(api::StartError::Invalid(diags)) => {
             let diagnostics: Vec<Value> = diags.iter().map(|d| d.to_value()).collect();
-            println!(
-                "{}",
-                engine::obj! { "status" => "INVALID", "diagnostics" => diagnostics }
-                    .to_json_pretty()
+            out(
+                &engine::obj! { "status" => "INVALID", "diagnostics" => diagnostics }
+                    .to_json_pretty(),
             );
             return Ok(ExitCode::from(1));
         }
@@ -205,7 +205,7 @@ fn cmd_run(raw: &[String]) -> Result<ExitCode, String> {
             std::rc::Rc::make_mut(m).insert(std::rc::Rc::from("atLeastOnce"), Value::from(list));
         }
     }
-    println!("{}", summary.to_json_pretty());
+    out(&summary.to_json_pretty());
     Ok(if ex.status().name() == "SUCCEEDED" {
         ExitCode::SUCCESS
     } else {
@@ -271,9 +271,31 @@ fn cmd_cost(raw: &[String]) -> Result<ExitCode, String> {
         free_tier: args.has("free-tier"),
         basis,
     };
-    let out = api::price_usage(workflow_type, number("executions", 1.0)?, usage, pricing);
-    println!("{}", out.to_json_pretty());
+    let answer = api::price_usage(workflow_type, number("executions", 1.0)?, usage, pricing);
+    out(&answer.to_json_pretty());
     Ok(ExitCode::SUCCESS)
+}
+
+fn cmd_test_state(raw: &[String]) -> Result<ExitCode, String> {
+    let args = parse_args(raw, &[], &[])?;
+    let [file] = args.positional.as_slice() else {
+        return Err("test-state takes one request file".into());
+    };
+    let request = read_json(file)?;
+    let answer = engine::teststate::test_state(&request);
+    out(&answer.to_json_pretty());
+    Ok(if answer.get("error_code").is_some() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// Prints to stdout; a closed pipe (`asl run ... | head`) is not an error worth a panic.
+fn out(text: &str) {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    let _ = writeln!(stdout, "{text}");
 }
 
 fn tag_list(s: Option<&str>) -> Vec<String> {
@@ -304,7 +326,7 @@ fn cmd_conformance(raw: &[String]) -> Result<ExitCode, String> {
     let report = conformance::run_file(&read(file)?, &include)?;
     if args.has("verbose") {
         for r in report.results.iter().filter(|r| !r.passed) {
-            println!("FAIL {}\n     {}", r.id, r.reason);
+            out(&format!("FAIL {}\n     {}", r.id, r.reason));
         }
     }
     if let Some(path) = args.get("failures") {
@@ -318,7 +340,7 @@ fn cmd_conformance(raw: &[String]) -> Result<ExitCode, String> {
         }
         std::fs::write(path, text).map_err(|e| format!("cannot write {path}: {e}"))?;
     }
-    print!("{}", report.table());
+    out(report.table().trim_end());
     Ok(ExitCode::SUCCESS)
 }
 
@@ -328,6 +350,7 @@ fn main() -> ExitCode {
         Some("validate") => cmd_validate(&raw[1..]),
         Some("run") => cmd_run(&raw[1..]),
         Some("cost") => cmd_cost(&raw[1..]),
+        Some("test-state") => cmd_test_state(&raw[1..]),
         Some("conformance") => cmd_conformance(&raw[1..]),
         Some("--help" | "-h" | "help") => {
             println!("{USAGE}");
