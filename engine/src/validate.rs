@@ -741,9 +741,13 @@ impl Builder<'_> {
             .unwrap_or_else(|| self.sink.span_of(pointer));
         // The string's text starts after its quote; `{%` comes first. Exact when the string has
         // no escapes before the error, which is the usual case.
-        let start = (value.start + 1 + 2 + e.offset)
-            .min(value.end.saturating_sub(1))
-            .max(value.start);
+        // Escapes before the error shift the offset: never land inside a character.
+        let start = json::floor_char_boundary(
+            &self.sink.text,
+            (value.start + 1 + 2 + e.offset)
+                .min(value.end.saturating_sub(1))
+                .max(value.start),
+        );
         let end = self.sink.text[start..]
             .chars()
             .next()
@@ -818,10 +822,14 @@ impl Builder<'_> {
             .get(pointer)
             .copied()
             .unwrap_or_else(|| self.sink.span_of(pointer));
-        let start = (value.start + 1 + offset)
-            .min(value.end.saturating_sub(1))
-            .max(value.start);
-        let end = (start + len.max(1)).min(value.end);
+        let text = &self.sink.text;
+        let start = json::floor_char_boundary(
+            text,
+            (value.start + 1 + offset)
+                .min(value.end.saturating_sub(1))
+                .max(value.start),
+        );
+        let end = json::floor_char_boundary(text, (start + len.max(1)).min(value.end));
         self.sink.push_at(
             severity,
             codes::SCHEMA_VALIDATION_FAILED,
