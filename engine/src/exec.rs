@@ -99,6 +99,9 @@ pub struct TestStateConfig {
     pub context: Option<Value>,
     /// The state to run (`stateName`), when not the machine's `StartAt`.
     pub start_at: Option<Rc<str>>,
+    /// Map iterations that failed (`mapIterationFailureCount`), weighed against the Map's
+    /// tolerated failures.
+    pub map_failures: u64,
 }
 
 /// `over`'s fields replace `base`'s, objects merged key by key.
@@ -2139,12 +2142,30 @@ impl Execution {
                     v.after_items_path = Some(Value::Array(items.clone()));
                     v.max_concurrency = Some(max_concurrency);
                 }
-                if let Some(outcome) = self.test_container_mock(&frame) {
-                    if let Ok((c, p)) = self.tolerated(&frame, spec, &effective) {
-                        if let Some(v) = self.visit_mut(&frame) {
-                            v.tolerated_failure_count = c;
-                            v.tolerated_failure_percentage = p;
+                if let Some(mut outcome) = self.test_container_mock(&frame) {
+                    let (c, p) = match self.tolerated(&frame, spec, &effective) {
+                        Ok(t) => t,
+                        Err(f) => return Err(Box::new((frame, f))),
+                    };
+                    if let Some(v) = self.visit_mut(&frame) {
+                        v.tolerated_failure_count = c;
+                        v.tolerated_failure_percentage = p;
+                    }
+                    let failed = self.cfg.test_state.as_ref().map_or(0, |t| t.map_failures);
+                    let exceeded = match (c, p) {
+                        (None, None) => failed > 0,
+                        (c, p) => {
+                            c.is_some_and(|c| failed > c)
+                                || p.is_some_and(|p| failed as f64 * 100.0 > p * count as f64)
                         }
+                    };
+                    if exceeded && matches!(outcome, Outcome::Return(_)) {
+                        outcome = Outcome::Throw {
+                            error: Rc::from(errors::EXCEED_TOLERATED_FAILURE_THRESHOLD),
+                            cause: Some(Rc::from(
+                                "The specified tolerated failure threshold was exceeded",
+                            )),
+                        };
                     }
                     return self.mocked_container(frame, state, outcome, true);
                 }

@@ -12,7 +12,8 @@ use crate::mocks::Outcome;
 use std::rc::Rc;
 
 /// The name a lone state gets in the machine it is wrapped in.
-const LONE_STATE: &str = "TestState";
+/// AWS-recorded: `$$.State.Name` of a lone state is "StateName".
+const LONE_STATE: &str = "StateName";
 
 fn api_error(code: &str, message: impl Into<String>) -> Value {
     crate::obj! { "error_code" => code, "message" => message.into() }
@@ -57,6 +58,27 @@ fn placeholders(state: &Value, states: &mut Map) {
     }
 }
 
+/// The graph object (machine, Parallel branch, Map processor) whose `States` hold `name`.
+fn graph_holding<'a>(graph: &'a Value, name: &str) -> Option<&'a Value> {
+    let states = graph.get("States")?.as_object()?;
+    if states.contains_key(name) {
+        return Some(graph);
+    }
+    states.values().find_map(|s| {
+        let branches = s
+            .get("Branches")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten();
+        let processors = ["ItemProcessor", "Iterator"]
+            .into_iter()
+            .filter_map(|k| s.get(k));
+        branches
+            .chain(processors)
+            .find_map(|g| graph_holding(g, name))
+    })
+}
+
 /// Answers one TestState request (AWS's request shape, JSON values or JSON text as AWS takes
 /// them); the answer is AWS's response, or `{"error_code", "message"}`.
 pub fn test_state(request: &Value) -> Value {
@@ -78,13 +100,17 @@ pub fn test_state(request: &Value) -> Value {
     // The machine to run and the tested state in it.
     let (machine, name): (Value, Rc<str>) = match state_name {
         Some(name) => {
-            let Some(states) = definition.get("States").and_then(Value::as_object) else {
+            // The graph that holds the state: the machine, or a branch or processor in it.
+            let Some(graph) = graph_holding(&definition, name) else {
                 return validation("State not found in definition");
             };
-            if !states.contains_key(name) {
-                return validation("State not found in definition");
+            let mut m = graph.as_object().cloned().unwrap_or_default();
+            if let Some(q) = definition.get("QueryLanguage") {
+                m.entry(Rc::from("QueryLanguage"))
+                    .or_insert_with(|| q.clone());
             }
-            (definition.clone(), Rc::from(name))
+            m.shift_remove("ProcessorConfig");
+            (Value::from(m), Rc::from(name))
         }
         None => {
             let mut states = Map::default();
@@ -165,6 +191,8 @@ pub fn test_state(request: &Value) -> Value {
     };
     let options = RunOptions {
         mocks,
+        // AWS runs TestState as a synchronous execution: its context has no RedriveCount.
+        synchronous: true,
         record_inspection: true,
         max_transitions: Some(10_000),
         test_state: Some(TestStateConfig {
@@ -172,6 +200,11 @@ pub fn test_state(request: &Value) -> Value {
             container_mock: if container { outcome } else { None },
             context: json_text(request.get("context")).and_then(Result::ok),
             start_at: state_name.map(Rc::from),
+            map_failures: config
+                .and_then(|c| c.get("mapIterationFailureCount"))
+                .and_then(Value::as_number)
+                .and_then(|n| n.as_i64())
+                .map_or(0, |n| n.max(0) as u64),
         }),
         ..Default::default()
     };
