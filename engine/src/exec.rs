@@ -102,16 +102,21 @@ pub struct TestStateConfig {
     /// Map iterations that failed (`mapIterationFailureCount`), weighed against the Map's
     /// tolerated failures.
     pub map_failures: u64,
+    /// Variables the state can read (`variables`).
+    pub variables: Option<Map>,
+    /// The items an ItemReader would read (`mapItemReaderData`).
+    pub item_reader_data: Option<Value>,
 }
 
-/// `over`'s fields replace `base`'s, objects merged key by key.
-fn merge_over(base: &mut Value, over: &Value) {
+/// The given context object's fields replace the generated ones, section by section
+/// (`Execution.Input` given replaces the whole input).
+fn merge_over(base: &mut Value, over: &Value, depth: usize) {
     match (base, over) {
-        (Value::Object(b), Value::Object(o)) => {
+        (Value::Object(b), Value::Object(o)) if depth < 2 => {
             let b = Rc::make_mut(b);
             for (k, v) in o.iter() {
                 match b.get_mut(&**k) {
-                    Some(existing) => merge_over(existing, v),
+                    Some(existing) => merge_over(existing, v, depth + 1),
                     None => {
                         b.insert(k.clone(), v.clone());
                     }
@@ -538,7 +543,15 @@ impl Execution {
                 last_event: id,
                 entered_event: 0,
                 entered_time: start,
-                vars: Rc::new(VarScope::default()),
+                vars: Rc::new(VarScope {
+                    vars: ex
+                        .cfg
+                        .test_state
+                        .as_ref()
+                        .and_then(|t| t.variables.clone())
+                        .unwrap_or_default(),
+                    parent: None,
+                }),
                 visit: None,
                 depth: 0,
                 pending_assign: None,
@@ -908,7 +921,7 @@ impl Execution {
             .and_then(|t| t.context.as_ref())
             .filter(|_| frame.depth == 0)
         {
-            merge_over(&mut out, over);
+            merge_over(&mut out, over, 0);
         }
         out
     }
@@ -2067,10 +2080,20 @@ impl Execution {
                 Ok(())
             }
             Kind::Map(spec) => {
-                let read = spec
-                    .item_reader
+                let test_items = self
+                    .cfg
+                    .test_state
                     .as_ref()
-                    .map(|r| self.read_items(&frame, state, r, &effective));
+                    .and_then(|t| t.item_reader_data.clone())
+                    .filter(|_| frame.depth == 0 && spec.item_reader.is_some());
+                let read = match test_items {
+                    Some(Value::Array(a)) => Some(Ok(a.as_ref().clone())),
+                    Some(other) => Some(Ok(vec![other])),
+                    None => spec
+                        .item_reader
+                        .as_ref()
+                        .map(|r| self.read_items(&frame, state, r, &effective)),
+                };
                 let items = match (&spec.items_path, &state.compiled.items) {
                     _ if read.is_some() => match read {
                         Some(Ok(items)) => Value::from(items),

@@ -205,6 +205,11 @@ pub fn test_state(request: &Value) -> Value {
                 .and_then(Value::as_number)
                 .and_then(|n| n.as_i64())
                 .map_or(0, |n| n.max(0) as u64),
+            variables: json_text(request.get("variables"))
+                .and_then(Result::ok)
+                .and_then(|v| v.as_object().cloned()),
+            item_reader_data: json_text(config.and_then(|c| c.get("mapItemReaderData")))
+                .and_then(Result::ok),
         }),
         ..Default::default()
     };
@@ -318,7 +323,7 @@ fn inspection(v: &Visit, state: &Value, error_details: Map) -> Value {
     let pass_with_result = ty == "Pass" && has("Result");
     put("input", Some(&v.input));
     if !jsonata {
-        if !pass_with_result && !(ty == "Parallel" && !has("InputPath")) {
+        if !pass_with_result && ty != "Parallel" {
             put("afterInputPath", Some(after_input));
         }
         if has("Parameters") || (ty == "Pass" && !pass_with_result) {
