@@ -25,6 +25,7 @@ pub mod jsonata;
 pub mod mocks;
 pub mod model;
 pub mod path;
+pub mod shapes;
 pub mod template;
 pub mod teststate;
 pub mod time;

@@ -58,6 +58,14 @@ fn placeholders(state: &Value, states: &mut Map) {
     }
 }
 
+/// `service:action` of an integration ARN (`aws-sdk:` and the pattern suffix removed).
+fn integration(resource: &str) -> Option<String> {
+    let rest = resource.strip_prefix("arn:aws:states:::")?;
+    let rest = rest.strip_prefix("aws-sdk:").unwrap_or(rest);
+    let base = rest.split('.').next().unwrap_or(rest);
+    Some(base.to_string())
+}
+
 /// The graph object (machine, Parallel branch, Map processor) whose `States` hold `name`.
 fn graph_holding<'a>(graph: &'a Value, name: &str) -> Option<&'a Value> {
     let states = graph.get("States")?.as_object()?;
@@ -157,6 +165,19 @@ pub fn test_state(request: &Value) -> Value {
             }
             if !writer && !matches!(r, Value::Array(_)) {
                 return validation("Mocked result must be an array.");
+            }
+        }
+    }
+    // The mocked result must fit the integration's output (STRICT, the default, or PRESENT).
+    if let (Some(r), "Task") = (&mocked_result, type_name) {
+        let mode = mock
+            .and_then(|m| m.get("fieldValidationMode"))
+            .and_then(Value::as_str)
+            .unwrap_or("STRICT");
+        let resource = state.get("Resource").and_then(Value::as_str).unwrap_or("");
+        if let (Some(action), true) = (integration(resource), mode != "NONE") {
+            if let Err(message) = crate::shapes::check_mock(&action, r, mode == "STRICT") {
+                return validation(message);
             }
         }
     }
