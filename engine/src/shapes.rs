@@ -11,7 +11,10 @@ enum Shape {
     MinLen(usize),
     Enum(&'static [&'static str]),
     /// A number; integers have bounds where the API sets them.
-    Num { min: Option<f64>, max: Option<f64> },
+    Num {
+        min: Option<f64>,
+        max: Option<f64>,
+    },
     /// A timestamp: an ISO 8601 string in Step Functions' JSON.
     Timestamp,
     List(&'static Shape),
@@ -66,8 +69,22 @@ fn output_shape(action: &str) -> Option<&'static Shape> {
                 ("Role", Shape::Str, false),
                 ("Handler", Shape::Str, false),
                 ("CodeSize", NUM, false),
-                ("Timeout", Shape::Num { min: Some(1.0), max: None }, false),
-                ("MemorySize", Shape::Num { min: Some(128.0), max: Some(10240.0) }, false),
+                (
+                    "Timeout",
+                    Shape::Num {
+                        min: Some(1.0),
+                        max: None,
+                    },
+                    false,
+                ),
+                (
+                    "MemorySize",
+                    Shape::Num {
+                        min: Some(128.0),
+                        max: Some(10240.0),
+                    },
+                    false,
+                ),
                 ("LastModified", Shape::Str, false),
                 ("Version", Shape::Str, false),
             ]),
@@ -82,7 +99,12 @@ fn output_shape(action: &str) -> Option<&'static Shape> {
         ("KeyId", Shape::MinLen(1), false),
         (
             "EncryptionAlgorithm",
-            Shape::Enum(&["SYMMETRIC_DEFAULT", "RSAES_OAEP_SHA_1", "RSAES_OAEP_SHA_256", "SM2PKE"]),
+            Shape::Enum(&[
+                "SYMMETRIC_DEFAULT",
+                "RSAES_OAEP_SHA_1",
+                "RSAES_OAEP_SHA_256",
+                "SM2PKE",
+            ]),
             false,
         ),
     ]);
@@ -154,7 +176,11 @@ pub fn check_mock(action: &str, result: &Value, strict: bool) -> Result<(), Stri
 }
 
 fn check(shape: &Shape, name: &str, v: &Value, strict: bool) -> Result<(), String> {
-    let err = |what: &str| Err(format!("Mock result schema validation error: Field '{name}' {what}"));
+    let err = |what: &str| {
+        Err(format!(
+            "Mock result schema validation error: Field '{name}' {what}"
+        ))
+    };
     match shape {
         Shape::Any => Ok(()),
         Shape::Str | Shape::Timestamp => match v {
@@ -162,7 +188,9 @@ fn check(shape: &Shape, name: &str, v: &Value, strict: bool) -> Result<(), Strin
             _ => err("must be a string"),
         },
         Shape::MinLen(min) => match v {
-            Value::String(s) if s.chars().count() < *min => err("is smaller than the minimum length"),
+            Value::String(s) if s.chars().count() < *min => {
+                err("is smaller than the minimum length")
+            }
             Value::String(_) => Ok(()),
             _ => err("must be a string"),
         },
@@ -188,11 +216,9 @@ fn check(shape: &Shape, name: &str, v: &Value, strict: bool) -> Result<(), Strin
             for (field, shape, required) in fields.iter() {
                 match m.get(*field) {
                     Some(x) => check(shape, field, x, strict)?,
-                    None if strict && *required => {
-                        return Err(format!(
-                            "Mock result schema validation error: Required field '{field}' is missing"
-                        ))
-                    }
+                    None if strict && *required => return Err(format!(
+                        "Mock result schema validation error: Required field '{field}' is missing"
+                    )),
                     None => {}
                 }
             }

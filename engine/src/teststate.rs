@@ -58,6 +58,46 @@ fn placeholders(state: &Value, states: &mut Map) {
     }
 }
 
+/// What a request's context object may hold (AWS's checks, as recorded).
+fn check_context(context: &Value) -> Result<(), String> {
+    let Some(m) = context.as_object() else {
+        return Err("the context must be a JSON object".into());
+    };
+    for (section, v) in m.iter() {
+        let allowed: &[&str] = match &**section {
+            "Execution" => &[
+                "Id",
+                "Input",
+                "Name",
+                "RoleArn",
+                "StartTime",
+                "RedriveCount",
+                "RedriveTime",
+            ],
+            "State" => &["EnteredTime", "Name", "RetryCount"],
+            "StateMachine" => &["Id", "Name"],
+            "Task" => &["Token"],
+            "Map" => {
+                return Err("'Map' field is not supported when mocking a Context object".into())
+            }
+            other => return Err(format!("Field '{other}' is not allowed")),
+        };
+        for (k, x) in v.as_object().into_iter().flat_map(|o| o.iter()) {
+            if !allowed.contains(&&**k) {
+                return Err(format!("Field '{k}' is not allowed"));
+            }
+            let must_be_string = matches!(
+                &**k,
+                "Id" | "Name" | "RoleArn" | "StartTime" | "EnteredTime" | "Token"
+            );
+            if must_be_string && !matches!(x, Value::String(_)) {
+                return Err(format!("{section}.{k} must be a string"));
+            }
+        }
+    }
+    Ok(())
+}
+
 /// `service:action` of an integration ARN (`aws-sdk:` and the pattern suffix removed).
 fn integration(resource: &str) -> Option<String> {
     let rest = resource.strip_prefix("arn:aws:states:::")?;
@@ -151,6 +191,11 @@ pub fn test_state(request: &Value) -> Value {
     }
     if type_name == "Task" && mock.is_none() && request.get("roleArn").is_none() {
         return validation("RoleArn must be specified when testing a Task state");
+    }
+    if let Some(Ok(context)) = json_text(request.get("context")) {
+        if let Err(message) = check_context(&context) {
+            return validation(format!("Invalid Context object provided: {message}"));
+        }
     }
     let mocked_result = match json_text(mock.and_then(|m| m.get("result"))) {
         None => None,
@@ -297,9 +342,15 @@ fn respond(ex: &crate::exec::Execution, level: &str, state: &Value) -> Value {
             }
             put("output", output.clone());
         }
-        (Status::Failed { error, cause } | Status::TimedOut { error, cause }, _) => {
+        (Status::Failed { error, cause } | Status::TimedOut { error, cause }, outcome) => {
             put("status", Value::from("FAILED"));
             put_error(&mut put, error, cause);
+            if let Some(TestOutcome::Failed {
+                retry_index: Some(i),
+            }) = outcome
+            {
+                error_details.insert(Rc::from("retryIndex"), Value::from(*i as i64));
+            }
         }
         (other, _) => {
             put("status", Value::from("FAILED"));
@@ -347,7 +398,7 @@ fn inspection(v: &Visit, state: &Value, error_details: Map) -> Value {
         if !pass_with_result && ty != "Parallel" {
             put("afterInputPath", Some(after_input));
         }
-        if has("Parameters") || (ty == "Pass" && !pass_with_result) {
+        if !pass_with_result && (has("Parameters") || ty == "Pass") {
             put(
                 "afterParameters",
                 v.after_parameters.as_ref().or(Some(after_input)),
@@ -364,7 +415,7 @@ fn inspection(v: &Visit, state: &Value, error_details: Map) -> Value {
     }
     if !jsonata && matches!(ty, "Task" | "Pass" | "Map" | "Parallel") {
         let selected = v.after_result_selector.as_ref().or(v.result.as_ref());
-        if has("ResultSelector") || matches!(ty, "Pass" | "Parallel") {
+        {
             put(
                 "afterResultSelector",
                 selected

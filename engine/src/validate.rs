@@ -1821,7 +1821,8 @@ impl Builder<'_> {
             Some(Some(arr)) => {
                 if arr.is_empty() {
                     self.sink.schema(
-                        "The field 'Branches' must hold at least one branch",
+                        // AWS-recorded wording.
+                        "Value cannot be empty",
                         &format!("{pointer}/Branches"),
                     );
                 }
