@@ -106,25 +106,8 @@ pub struct TestStateConfig {
     pub variables: Option<Map>,
     /// The items an ItemReader would read (`mapItemReaderData`).
     pub item_reader_data: Option<Value>,
-}
-
-/// The given context object's fields replace the generated ones, section by section
-/// (`Execution.Input` given replaces the whole input).
-fn merge_over(base: &mut Value, over: &Value, depth: usize) {
-    match (base, over) {
-        (Value::Object(b), Value::Object(o)) if depth < 2 => {
-            let b = Rc::make_mut(b);
-            for (k, v) in o.iter() {
-                match b.get_mut(&**k) {
-                    Some(existing) => merge_over(existing, v, depth + 1),
-                    None => {
-                        b.insert(k.clone(), v.clone());
-                    }
-                }
-            }
-        }
-        (b, o) => *b = o.clone(),
-    }
+    /// `$$.Execution.RoleArn` (the request's `roleArn`, null without one).
+    pub role_arn: Value,
 }
 
 /// How the tested state ended, beyond the execution's status.
@@ -916,6 +899,18 @@ impl Execution {
             m.insert(Rc::from("Map"), crate::obj! { "Item" => crate::obj! { "Index" => index as i64, "Value" => value.clone() } });
         }
         let mut out = Value::from(m);
+        if let (Some(t), 0) = (&self.cfg.test_state, frame.depth) {
+            // AWS-recorded: TestState names the state "StateName" and shows the request's role.
+            if let Value::Object(o) = &mut out {
+                let o = Rc::make_mut(o);
+                if let Some(Value::Object(s)) = o.get_mut("State") {
+                    Rc::make_mut(s).insert(Rc::from("Name"), Value::from("StateName"));
+                }
+                if let Some(Value::Object(e)) = o.get_mut("Execution") {
+                    Rc::make_mut(e).insert(Rc::from("RoleArn"), t.role_arn.clone());
+                }
+            }
+        }
         if let Some(over) = self
             .cfg
             .test_state
@@ -923,7 +918,8 @@ impl Execution {
             .and_then(|t| t.context.as_ref())
             .filter(|_| frame.depth == 0)
         {
-            merge_over(&mut out, over, 0);
+            // AWS-recorded: a given context object is the context object (nothing generated).
+            out = over.clone();
         }
         out
     }
@@ -2126,10 +2122,17 @@ impl Execution {
                 };
                 let Value::Array(items) = items else {
                     // AWS-recorded wording (JSONata: States.QueryEvaluationError).
-                    let message = format!(
-                        "Map state input must be an array but was: {}",
-                        items.to_json()
-                    );
+                    let message = match (&spec.items_path, &self.cfg.test_state) {
+                        // AWS-recorded: TestState words it after the path (`$$` shown as `$`).
+                        (Some(p), Some(_)) if frame.depth == 0 => format!(
+                            "Reference path \"{}\" must point to array.",
+                            p.source.replacen("$$", "$", 1)
+                        ),
+                        _ => format!(
+                            "Map state input must be an array but was: {}",
+                            items.to_json()
+                        ),
+                    };
                     // AWS-recorded: JSONata's EvaluationFailed here carries no location.
                     let f = if jsonata {
                         Failure::new(errors::QUERY_EVALUATION_ERROR, message).at("")
@@ -3033,7 +3036,12 @@ impl Execution {
     fn handle_error(&mut self, mut frame: Frame, mut failure: Failure) {
         let graph = frame.graph.clone();
         let state = &graph.states[frame.state];
-        if &*failure.error == errors::RUNTIME || &*failure.error == errors::QUERY_EVALUATION_ERROR {
+        // TestState has no history: its causes do not name an event (AWS-recorded).
+        let in_test = self.cfg.test_state.is_some() && frame.depth == 0;
+        if !in_test
+            && (&*failure.error == errors::RUNTIME
+                || &*failure.error == errors::QUERY_EVALUATION_ERROR)
+        {
             // AWS-recorded: runtime errors name the state and its StateEntered event id.
             let cause = failure.cause.take().unwrap_or_default();
             failure.cause = Some(

@@ -216,9 +216,11 @@ fn check(shape: &Shape, name: &str, v: &Value, strict: bool) -> Result<(), Strin
             for (field, shape, required) in fields.iter() {
                 match m.get(*field) {
                     Some(x) => check(shape, field, x, strict)?,
-                    None if strict && *required => return Err(format!(
+                    None if strict && *required => {
+                        return Err(format!(
                         "Mock result schema validation error: Required field '{field}' is missing"
-                    )),
+                    ))
+                    }
                     None => {}
                 }
             }

@@ -232,6 +232,20 @@ pub fn test_state(request: &Value) -> Value {
             error: Rc::from(e.get("error").and_then(Value::as_str).unwrap_or("")),
             cause: e.get("cause").and_then(Value::as_str).map(Rc::from),
         });
+    let failures = request
+        .get("stateConfiguration")
+        .and_then(|c| c.get("mapIterationFailureCount"))
+        .and_then(Value::as_number)
+        .and_then(|n| n.as_i64())
+        .unwrap_or(0);
+    if let (Some(Value::Array(items)), "Map") = (&mocked_result, type_name) {
+        if failures > items.len() as i64 {
+            return validation(
+                "Map iteration failure count must be less than or equal to the number of Map iterations",
+            );
+        }
+    }
+    let variables = json_text(request.get("variables")).and_then(Result::ok);
     let outcome = mocked_result.map(Outcome::Return).or(mocked_error);
     let input = match json_text(request.get("input")) {
         None => Value::object(),
@@ -276,6 +290,7 @@ pub fn test_state(request: &Value) -> Value {
                 .and_then(|v| v.as_object().cloned()),
             item_reader_data: json_text(config.and_then(|c| c.get("mapItemReaderData")))
                 .and_then(Result::ok),
+            role_arn: request.get("roleArn").cloned().unwrap_or(Value::Null),
         }),
         ..Default::default()
     };
@@ -295,10 +310,15 @@ pub fn test_state(request: &Value) -> Value {
         Err(e) => return validation(e.to_string()),
     };
     ex.run();
-    respond(&ex, level, &state)
+    respond(&ex, level, &state, variables.as_ref())
 }
 
-fn respond(ex: &crate::exec::Execution, level: &str, state: &Value) -> Value {
+fn respond(
+    ex: &crate::exec::Execution,
+    level: &str,
+    state: &Value,
+    variables: Option<&Value>,
+) -> Value {
     let mut out = Map::default();
     let mut put = |k: &str, v: Value| {
         out.insert(Rc::from(k), v);
@@ -363,7 +383,12 @@ fn respond(ex: &crate::exec::Execution, level: &str, state: &Value) -> Value {
     }
     if level != "INFO" {
         if let Some(v) = visit {
-            let data = inspection(v, state, error_details);
+            let mut data = inspection(v, state, error_details);
+            // The variables the state could read, as given.
+            let given = variables.filter(|v| v.as_object().is_some_and(|m| !m.is_empty()));
+            if let (Some(vars), Value::Object(d)) = (given, &mut data) {
+                Rc::make_mut(d).insert(Rc::from("variables"), vars.clone());
+            }
             put("inspectionData", data);
         }
     }
@@ -413,7 +438,7 @@ fn inspection(v: &Visit, state: &Value, error_details: Map) -> Value {
     if ty == "Task" || pass_with_result {
         put("result", v.result.as_ref());
     }
-    if !jsonata && matches!(ty, "Task" | "Pass" | "Map" | "Parallel") {
+    if !jsonata && v.exited_event.is_some() && matches!(ty, "Task" | "Pass" | "Map" | "Parallel") {
         let selected = v.after_result_selector.as_ref().or(v.result.as_ref());
         {
             put(

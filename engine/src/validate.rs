@@ -743,7 +743,7 @@ impl Builder<'_> {
         // no escapes before the error, which is the usual case.
         // Escapes before the error shift the offset: never land inside a character.
         let start = json::floor_char_boundary(
-            &self.sink.text,
+            self.sink.text,
             (value.start + 1 + 2 + e.offset)
                 .min(value.end.saturating_sub(1))
                 .max(value.start),

@@ -1,4 +1,5 @@
-//! The AWS-recorded executions in ../shared/conformance: the pass count may not drop below the
+//! The AWS-recorded executions, TestState answers and validation verdicts in
+//! ../shared/conformance: the pass count may not drop below the
 //! floors recorded in data/conformance-floor.json, and every case still failing must be listed
 //! (with its reason) in data/conformance-failures.md.
 
@@ -18,12 +19,14 @@ fn strings(v: Option<&Value>) -> Vec<String> {
 
 #[test]
 fn conformance_floors_hold_and_failures_are_listed() {
-    let cases = shared_dir().join("conformance/cases.jsonl");
-    let Ok(text) = std::fs::read_to_string(&cases) else {
-        panic!(
-            "{} is missing: the conformance cases live in ../shared beside the repository",
-            cases.display()
-        );
+    let read = |file: &str| {
+        let path = shared_dir().join("conformance").join(file);
+        std::fs::read_to_string(&path).unwrap_or_else(|_| {
+            panic!(
+                "{} is missing: the conformance cases live in ../shared beside the repository",
+                path.display()
+            )
+        })
     };
     let floors = engine::json::parse(
         &std::fs::read_to_string(data_dir().join("conformance-floor.json")).expect("floor file"),
@@ -44,7 +47,12 @@ fn conformance_floors_hold_and_failures_are_listed() {
             !tags.iter().any(|t| exclude.contains(t))
                 && (only.is_empty() || tags.iter().any(|t| only.contains(t)))
         };
-        let report = run_file(&text, &include).expect("cases parse");
+        // Executions (cases.jsonl) unless the floor names another file (TestState, validation).
+        let file = spec
+            .get("file")
+            .and_then(Value::as_str)
+            .unwrap_or("cases.jsonl");
+        let report = run_file(&read(file), &include).expect("cases parse");
         let passed = report.passed();
         println!(
             "{name}: {passed} passed, {} failed (floor {floor})",
