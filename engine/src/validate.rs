@@ -1101,9 +1101,7 @@ impl Builder<'_> {
                 if s.get("Type").and_then(Value::as_str) == Some("Pass")
                     && s.get("Result").is_some_and(static_result)
                 {
-                    {
-                        self.sink.push(Severity::Warning, codes::PASS_RESULT_IS_STATIC, "A Pass state's Result is static: the paths in it are not evaluated (use Parameters to read the input)", &format!("{sp}/Result"));
-                    }
+                    self.sink.push(Severity::Warning, codes::PASS_RESULT_IS_STATIC, "A Pass state's Result is static: the paths in it are not evaluated (use Parameters to read the input)", &format!("{sp}/Result"));
                 }
             }
             for (i, b) in s
