@@ -50,5 +50,31 @@ fuzz_target!(|data: &[u8]| {
     ex.abort();
     let _ = api::summary(&ex).to_json();
     let _ = api::history_value(&ex).to_json();
+    let _ = api::billing(&ex, engine::cost::Pricing::default()).to_json();
     assert!(ex.states_entered() <= 2_001, "the transition budget must hold");
+
+    // TestState on the same definition: the first state, or the one the mocks' text names,
+    // with the mocks' text as a mocked result or error.
+    let state_name = engine::json::parse(&definition)
+        .ok()
+        .and_then(|d| d.get("StartAt").and_then(Value::as_str).map(str::to_string));
+    let mut request = engine::obj! {
+        "definition" => definition.to_string(),
+        "input" => "{}",
+        "inspectionLevel" => ["INFO", "DEBUG", "TRACE"][flags as usize % 3],
+        "roleArn" => "arn:aws:iam::123456789012:role/fuzz",
+    };
+    if let Value::Object(m) = &mut request {
+        let m = std::rc::Rc::make_mut(m);
+        if let (Some(n), true) = (state_name, flags & 2 == 2) {
+            m.insert("stateName".into(), Value::from(n.as_str()));
+        }
+        if flags & 4 == 4 {
+            m.insert("mock".into(), engine::obj! { "result" => mocks.to_string() });
+        } else if flags & 8 == 8 {
+            m.insert("mock".into(), engine::obj! { "errorOutput" => engine::obj! { "error" => "Fuzz", "cause" => mocks.to_string() } });
+        }
+        m.insert("stateConfiguration".into(), engine::obj! { "retrierRetryCount" => i64::from(flags % 5), "mapIterationFailureCount" => i64::from(flags % 3) });
+    }
+    let _ = engine::teststate::test_state(&request).to_json();
 });

@@ -332,6 +332,32 @@ await check('a Distributed Map over mocked S3 data shows its Map Run and ResultW
   await page.getByTestId('back-to-parent').click();
 });
 
+await check('"Test this state": a Task with a mocked error caught by its Catch answers CAUGHT_ERROR and marks the next state', async () => {
+  await loadExample('Catch and compensate');
+  await page.getByTestId('workflow-type').selectOption('STANDARD');
+  await page.locator('[data-testid=graph-node][data-state=Reserve]').click({ button: 'right' });
+  await page.waitForSelector('[data-testid=test-state]', { timeout: 3000 });
+  await page.getByTestId('test-mock').selectOption('error');
+  await page.getByTestId('test-error').fill('Inventory.OutOfStock');
+  await page.getByTestId('test-cause').fill('no stock left');
+  await page.getByTestId('test-level').selectOption('DEBUG');
+  await page.getByTestId('test-run').click();
+  await page.waitForSelector('[data-testid=test-answer]', { timeout: 3000 });
+  const status = await page.getByTestId('test-status').textContent();
+  expect(status === 'CAUGHT_ERROR', `status ${status}`);
+  expect(await page.getByTestId('test-next').textContent() === 'Compensate', 'next state is not Compensate');
+  expect(await nodeStatus('Compensate') === 'NextState', `Compensate on the graph: ${await nodeStatus('Compensate')}`);
+  expect(await nodeStatus('Reserve') === 'CaughtError', `Reserve on the graph: ${await nodeStatus('Reserve')}`);
+  const stages = await page.getByTestId('test-stage').evaluateAll((els) => els.map((e) => e.dataset.stage));
+  expect(stages.includes('input') && stages.includes('errorDetails'), `stages: ${stages.join(', ')}`);
+  await shot(page, 'test-state.png');
+  // The same state with a mocked result succeeds and goes on to Done.
+  await page.getByTestId('test-mock').selectOption('result');
+  await page.getByTestId('test-run').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid=test-status]')?.textContent === 'SUCCEEDED', null, { timeout: 3000 });
+  expect(await page.getByTestId('test-next').textContent() === 'Done', 'next state is not Done');
+});
+
 if (opt.budgets) {
   await check('budgets: size, validate+layout per edit, layout of 1,000 states', async () => {
     const files = readdirSync('dist').filter((f) => /\.(wasm|js|css)$/.test(f));

@@ -12,6 +12,7 @@ use crate::components::{
     move_advisor::MoveAdvisor,
     run_extras::RunExtras,
     run_panel::RunPanel,
+    test_state::TestStatePanel,
 };
 use crate::examples::EXAMPLES;
 use crate::layout::{self, Layout};
@@ -350,6 +351,44 @@ pub fn app() -> Html {
         },
         _ => node_status,
     };
+    // A "Test this state" answer: the tested state in its outcome's colour, the next state
+    // marked, the edge between them taken.
+    let (node_status, taken) = match (&state.test, &state.test_answer) {
+        (Some(name), Some(answer)) => {
+            use crate::components::graph::NodeStatus;
+            let mut st = HashMap::new();
+            let status = match answer.get("status").and_then(Value::as_str) {
+                Some("SUCCEEDED") => NodeStatus::Succeeded,
+                Some("CAUGHT_ERROR") => NodeStatus::CaughtError,
+                Some("RETRIABLE") => NodeStatus::InProgress,
+                _ => NodeStatus::Failed,
+            };
+            st.insert(name.clone(), status);
+            let next: Option<Rc<str>> = answer
+                .get("nextState")
+                .and_then(Value::as_str)
+                .map(Rc::from);
+            let mut edges = Vec::new();
+            if let Some(n) = next {
+                st.insert(n.clone(), NodeStatus::NextState);
+                edges.push((name.clone(), n));
+            }
+            (Rc::new(st), Rc::new(edges))
+        }
+        _ => (node_status, taken),
+    };
+    let test_input: AttrValue = match (&state.test, &state.run) {
+        (Some(name), Some(run)) => run
+            .exec
+            .borrow()
+            .visits()
+            .iter()
+            .rev()
+            .find(|v| v.state == *name)
+            .map(|v| AttrValue::from(v.input.to_json_pretty()))
+            .unwrap_or_else(|| AttrValue::from(state.ws.input.to_string())),
+        _ => AttrValue::from(state.ws.input.to_string()),
+    };
     let map_pick = state.selected.as_ref().and_then(|sel| {
         let count = *iterations.get(sel)?;
         let current = state
@@ -508,7 +547,14 @@ pub fn app() -> Html {
                         </div>
                         <Graph layout={l.clone()} statuses={st.clone()} taken={tk.clone()} iterations={it.clone()} selected={state.selected.clone()} stale={false} on_select={on_select.clone()} />
                     } else {
-                        <Graph layout={shown_layout} statuses={node_status} {taken} {iterations} selected={state.selected.clone()} {stale} on_select={on_select.clone()} />
+                        <Graph layout={shown_layout} statuses={node_status} {taken} {iterations} selected={state.selected.clone()} {stale} on_select={on_select.clone()}
+                            on_test={ let d = state.dispatcher(); Callback::from(move |n: Rc<str>| { d.dispatch(Action::Select(Some(n.clone()))); d.dispatch(Action::OpenTest(Some(n))); }) } />
+                    }
+                    if let (Some(sel), None, None) = (&state.selected, &state.test, &child_run) {
+                        <button class="test-open" data-testid="test-state-open" title="Run this state alone, as AWS's TestState API does, with a mocked result or error"
+                            onclick={ let (d, sel) = (state.dispatcher(), sel.clone()); Callback::from(move |_: MouseEvent| d.dispatch(Action::OpenTest(Some(sel.clone())))) }>
+                            { format!("Test '{sel}'…") }
+                        </button>
                     }
                     if let Some((map, count, current)) = map_pick {
                         <div class="iteration-picker">
@@ -525,7 +571,11 @@ pub fn app() -> Html {
                             </label>
                         </div>
                     }
-                    if let Some((child, _, _, _)) = &child_run {
+                    if let (Some(name), None) = (&state.test, &child_run) {
+                        <TestStatePanel state={name.clone()} definition={(*settled).clone()} input={test_input.clone()} answer={state.test_answer.clone()}
+                            on_answer={ let d = state.dispatcher(); Callback::from(move |a| d.dispatch(Action::TestAnswer(a))) }
+                            on_close={ let d = state.dispatcher(); Callback::from(move |_| d.dispatch(Action::OpenTest(None))) } />
+                    } else if let Some((child, _, _, _)) = &child_run {
                         <Inspector run={child.clone()} selected={state.selected.clone()} visit={state.visit} on_visit={ let d = state.dispatcher(); Callback::from(move |v| d.dispatch(Action::SelectVisit(v))) } />
                     } else if let Some(run) = &state.run {
                         <Inspector run={run.clone()} selected={state.selected.clone()} visit={state.visit} on_visit={ let d = state.dispatcher(); Callback::from(move |v| d.dispatch(Action::SelectVisit(v))) } />

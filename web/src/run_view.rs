@@ -28,7 +28,7 @@ fn rank(s: NodeStatus) -> u8 {
         NodeStatus::CaughtError => 3,
         NodeStatus::InProgress => 2,
         NodeStatus::Succeeded => 1,
-        NodeStatus::NotYetStarted => 0,
+        NodeStatus::NotYetStarted | NodeStatus::NextState => 0,
     }
 }
 

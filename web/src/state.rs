@@ -300,6 +300,9 @@ pub struct AppState {
     pub jsonata: JsonataStatus,
     /// A child execution shown instead of the run.
     pub child: Option<ChildRef>,
+    /// "Test this state" is open for this state, with the last answer.
+    pub test: Option<Rc<str>>,
+    pub test_answer: Option<Rc<Value>>,
 }
 
 impl AppState {
@@ -317,6 +320,8 @@ impl AppState {
             iteration: None,
             jsonata: JsonataStatus::NotLoaded,
             child: None,
+            test: None,
+            test_answer: None,
         }
     }
 }
@@ -338,6 +343,9 @@ pub enum Action {
     SetAtLeastOnce(bool),
     /// Show a child execution instead of the run.
     ViewChild(Option<ChildRef>),
+    /// Open (or close) "Test this state" for a state.
+    OpenTest(Option<Rc<str>>),
+    TestAnswer(Option<Rc<Value>>),
     SetDefinition(String),
     SetInput(String),
     SetMocks(String),
@@ -412,6 +420,8 @@ impl AppState {
     /// was open) is put away.
     fn after_machine_change(mut self) -> Self {
         self.editor_rev += 1;
+        self.test = None;
+        self.test_answer = None;
         self.run = None;
         self.running = false;
         self.child = None;
@@ -475,6 +485,15 @@ impl Reducible for AppState {
             }
             Action::SetAtLeastOnce(b) => {
                 s.ws.at_least_once = b;
+                s
+            }
+            Action::OpenTest(name) => {
+                s.test = name;
+                s.test_answer = None;
+                s
+            }
+            Action::TestAnswer(a) => {
+                s.test_answer = a;
                 s
             }
             Action::ViewChild(i) => {

@@ -16,6 +16,8 @@ pub enum NodeStatus {
     Succeeded,
     Failed,
     CaughtError,
+    /// The state a "Test this state" answer goes to next.
+    NextState,
 }
 
 impl NodeStatus {
@@ -26,6 +28,7 @@ impl NodeStatus {
             NodeStatus::Succeeded => "Succeeded",
             NodeStatus::Failed => "Failed",
             NodeStatus::CaughtError => "CaughtError",
+            NodeStatus::NextState => "NextState",
         }
     }
 }
@@ -43,6 +46,9 @@ pub struct Props {
     /// The definition is broken: show the last good graph dimmed.
     pub stale: bool,
     pub on_select: Callback<Option<Rc<str>>>,
+    /// Right-click on a node: "Test this state".
+    #[prop_or_default]
+    pub on_test: Option<Callback<Rc<str>>>,
 }
 
 impl PartialEq for Props {
@@ -211,6 +217,16 @@ pub fn graph(props: &Props) -> Html {
                 }
             })
         };
+        let on_context = {
+            let (cb, name) = (props.on_test.clone(), n.name.clone());
+            Callback::from(move |e: MouseEvent| {
+                if let (Some(cb), false) = (&cb, name.is_empty()) {
+                    e.prevent_default();
+                    e.stop_propagation();
+                    cb.emit(name.clone());
+                }
+            })
+        };
         let (x, y) = (n.x + ox, n.y + oy);
         match &n.kind {
             NodeKind::Start | NodeKind::End => leaves.push(html! {
@@ -222,7 +238,7 @@ pub fn graph(props: &Props) -> Html {
             NodeKind::Container { type_name } => {
                 let iterations = props.iterations.get(&n.name).copied();
                 containers.push(html! {
-                    <g class={classes!("node", "container", status.as_str(), selected.then_some("selected"))} data-testid="graph-node" data-state={n.name.to_string()} data-status={status.as_str()} onclick={on_click}>
+                    <g class={classes!("node", "container", status.as_str(), selected.then_some("selected"))} data-testid="graph-node" data-state={n.name.to_string()} data-status={status.as_str()} onclick={on_click} oncontextmenu={on_context.clone()}>
                         <rect x={format!("{x:.1}")} y={format!("{y:.1}")} width={format!("{:.1}", n.w)} height={format!("{:.1}", n.h)} rx="8" />
                         <text class="title" x={format!("{:.1}", x + 10.0)} y={format!("{:.1}", y + 19.0)}>{ format!("{} · {type_name}", n.name) }</text>
                         if let Some(count) = iterations {
@@ -232,7 +248,7 @@ pub fn graph(props: &Props) -> Html {
                 })
             }
             NodeKind::State { type_name } => leaves.push(html! {
-                <g class={classes!("node", type_name.to_lowercase(), status.as_str(), selected.then_some("selected"))} data-testid="graph-node" data-state={n.name.to_string()} data-status={status.as_str()} onclick={on_click} tabindex="0">
+                <g class={classes!("node", type_name.to_lowercase(), status.as_str(), selected.then_some("selected"))} data-testid="graph-node" data-state={n.name.to_string()} data-status={status.as_str()} onclick={on_click} oncontextmenu={on_context} tabindex="0">
                     <rect x={format!("{x:.1}")} y={format!("{y:.1}")} width={format!("{:.1}", n.w)} height={format!("{:.1}", n.h)} rx={if *type_name == "Choice" { "20" } else { "6" }} />
                     <text x={format!("{:.1}", x + n.w / 2.0)} y={format!("{:.1}", y + n.h / 2.0 + 4.5)} text-anchor="middle">{ n.name.to_string() }</text>
                     <title>{ format!("{} ({type_name})", n.name) }</title>

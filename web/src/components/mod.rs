@@ -11,3 +11,4 @@ pub mod machine_tabs;
 pub mod move_advisor;
 pub mod run_extras;
 pub mod run_panel;
+pub mod test_state;
