@@ -358,6 +358,41 @@ await check('"Test this state": a Task with a mocked error caught by its Catch a
   expect(await page.getByTestId('test-next').textContent() === 'Done', 'next state is not Done');
 });
 
+await check('share: a modified workspace goes through a link into a fresh profile; a broken link keeps the local work', async () => {
+  await loadExample('Parallel fan-out');
+  await page.locator('[data-testid=input]').fill('{"shared": "yes, über 🙂"}');
+  await page.waitForTimeout(700);
+  await page.getByTestId('share').click();
+  const url = await page.getByTestId('share-url').inputValue();
+  const length = await page.getByTestId('share-length').textContent();
+  expect(url.includes('#v1.') && length.includes(`${url.length} characters`), `link ${url.slice(0, 80)} / ${length}`);
+  await page.getByTestId('share').click();
+  const mine = await page.evaluate(() => document.querySelector('.cm-content').textContent);
+  // A fresh profile (a new browser context has no storage) opens the link.
+  const other = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const p2 = await other.newPage();
+  await p2.goto(url);
+  await p2.waitForSelector('[data-testid=graph-node]', { timeout: 15000 });
+  expect(await p2.locator('[data-testid=input]').inputValue() === '{"shared": "yes, über 🙂"}', 'input differs');
+  expect(await p2.evaluate(() => document.querySelector('.cm-content').textContent) === mine, 'definition differs');
+  expect((await p2.getByTestId('share-message').textContent()).includes('shared workspace'), 'no notice for the opened link');
+  // A broken link in that profile: the message, the link left alone, the local work back.
+  await p2.getByTestId('restore-local').click();
+  await p2.locator('[data-testid=input]').fill('{"mine": 1}');
+  await p2.waitForTimeout(700);
+  const broken = url.slice(0, url.indexOf('#v1.') + 20);
+  await p2.goto(broken);
+  await p2.reload();
+  await p2.waitForSelector('[data-testid=share-message]', { timeout: 15000 });
+  const msg = await p2.getByTestId('share-message').textContent();
+  expect(msg.includes('could not be opened') && msg.includes('damaged'), `message: ${msg}`);
+  expect(p2.url() === broken, `the address changed: ${p2.url()}`);
+  expect(await p2.locator('[data-testid=input]').inputValue() === '{"mine": 1}', 'the local work is not open');
+  await p2.getByTestId('restore-local').click();
+  await shot(p2, 'broken-link.png');
+  await other.close();
+});
+
 if (opt.budgets) {
   await check('budgets: size, validate+layout per edit, layout of 1,000 states', async () => {
     const files = readdirSync('dist').filter((f) => /\.(wasm|js|css)$/.test(f));

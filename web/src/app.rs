@@ -12,13 +12,14 @@ use crate::components::{
     move_advisor::MoveAdvisor,
     run_extras::RunExtras,
     run_panel::RunPanel,
+    share_bar::ShareBar,
     test_state::TestStatePanel,
 };
 use crate::examples::EXAMPLES;
 use crate::layout::{self, Layout};
 use crate::run_view::RunView;
 use crate::services::{self, storage};
-use crate::state::{Action, AppState, ChildRef, JsonataStatus, RunHandle, Workspace};
+use crate::state::{Action, AppState, ChildRef, JsonataStatus, LinkNotice, RunHandle, Workspace};
 use engine::api::{self, Diagnostic};
 use engine::json::Value;
 use engine::model::{Graph as AslGraph, Kind, WorkflowType};
@@ -178,12 +179,49 @@ fn test_cases(mocks: &str) -> Vec<String> {
 #[function_component(App)]
 pub fn app() -> Html {
     let state = use_reducer(|| {
-        AppState::new(
+        let local = || {
             storage::load()
                 .map(|v| Workspace::from_value(&v))
-                .unwrap_or_else(|| Workspace::from_example(0)),
-        )
+                .unwrap_or_else(|| Workspace::from_example(0))
+        };
+        // A share link opens its workspace; the local work is kept aside first. A link that
+        // cannot be opened leaves the local work open and says why.
+        let (ws, notice) = match services::link::shared_workspace() {
+            None => (local(), None),
+            // The page's own link after a reload: nothing to say.
+            Some(Ok(ws)) if storage::load().is_some_and(|v| Workspace::from_value(&v) == ws) => {
+                (ws, None)
+            }
+            Some(Ok(ws)) => {
+                storage::back_up();
+                (ws, Some(LinkNotice::Opened))
+            }
+            Some(Err(e)) => (
+                local(),
+                Some(LinkNotice::Broken(Rc::from(e.to_string().as_str()))),
+            ),
+        };
+        let mut s = AppState::new(ws);
+        s.link_notice = notice;
+        s
     });
+    // The workspace goes into the address bar once edits settle; a broken link stays as it
+    // is until the user changes something.
+    let first_ws = use_mut_ref(|| state.ws.clone());
+    let link_timer = use_mut_ref(|| None::<Timeout>);
+    {
+        let (first_ws, link_timer) = (first_ws.clone(), link_timer.clone());
+        use_effect_with(state.ws.clone(), move |ws| {
+            let broken_untouched = *first_ws.borrow() == *ws
+                && matches!(services::link::shared_workspace(), Some(Err(_)));
+            if !broken_untouched {
+                let ws = ws.clone();
+                *link_timer.borrow_mut() =
+                    Some(Timeout::new(400, move || services::link::write(&ws)));
+            }
+            || ()
+        });
+    }
     let dark = use_state(services::prefers_dark);
 
     // Debounced definition → validation → layout (the last good layout stays while broken).
@@ -525,6 +563,13 @@ pub fn app() -> Html {
                     <option value="" selected=true>{ "Examples…" }</option>
                     { for EXAMPLES.iter().enumerate().map(|(i, e)| html! { <option value={i.to_string()}>{ e.title }</option> }) }
                 </select>
+                <ShareBar ws={state.ws.clone()} notice={state.link_notice.clone()}
+                    on_load={ let d = state.dispatcher(); Callback::from(move |ws| d.dispatch(Action::LoadWorkspace(Box::new(ws)))) }
+                    on_restore={ let d = state.dispatcher(); Callback::from(move |_| {
+                        let ws = storage::backup().or_else(storage::load).map(|v| Workspace::from_value(&v));
+                        match ws { Some(ws) => d.dispatch(Action::LoadWorkspace(Box::new(ws))), None => d.dispatch(Action::DismissLinkNotice) }
+                    }) }
+                    on_dismiss={ let d = state.dispatcher(); Callback::from(move |_| d.dispatch(Action::DismissLinkNotice)) } />
                 <span class="spacer" />
                 <span class="hint">{ "Ctrl/Cmd+Enter run · F10 step" }</span>
                 <button onclick={toggle_theme} aria-label="Toggle dark theme">{ if *dark { "☀ Light" } else { "☾ Dark" } }</button>

@@ -8,6 +8,7 @@ mod examples;
 pub mod layout;
 mod run_view;
 mod services;
+mod share;
 mod state;
 
 /// For the budget measurements (web/e2e): validates and lays out `text` `repeat` times and

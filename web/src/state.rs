@@ -22,7 +22,7 @@ pub struct MachineDoc {
 /// open one's fields are `name`, `definition` and `workflow_type` (it is the one that runs);
 /// the others, which its `states:startExecution` Tasks can start, are in `others`, and the
 /// open tab sits at `position` among them.
-#[derive(Clone, PartialEq)]
+#[derive(Clone, PartialEq, Debug)]
 pub struct Workspace {
     pub name: Rc<str>,
     pub definition: Rc<str>,
@@ -271,6 +271,15 @@ pub enum ChildRef {
     MapSample(usize, usize),
 }
 
+/// A share link at start.
+#[derive(Clone, PartialEq, Debug)]
+pub enum LinkNotice {
+    /// A shared workspace replaced the local one (kept aside, restorable).
+    Opened,
+    /// The link could not be opened: why. The local work is open; the link stays untouched.
+    Broken(Rc<str>),
+}
+
 /// The JSONata module, loaded when a definition first uses JSONata.
 #[derive(Clone, PartialEq, Default)]
 pub enum JsonataStatus {
@@ -300,6 +309,8 @@ pub struct AppState {
     pub jsonata: JsonataStatus,
     /// A child execution shown instead of the run.
     pub child: Option<ChildRef>,
+    /// What the page says about a share link it opened (or could not open).
+    pub link_notice: Option<LinkNotice>,
     /// "Test this state" is open for this state, with the last answer.
     pub test: Option<Rc<str>>,
     pub test_answer: Option<Rc<Value>>,
@@ -322,6 +333,7 @@ impl AppState {
             child: None,
             test: None,
             test_answer: None,
+            link_notice: None,
         }
     }
 }
@@ -343,6 +355,9 @@ pub enum Action {
     SetAtLeastOnce(bool),
     /// Show a child execution instead of the run.
     ViewChild(Option<ChildRef>),
+    /// Load a workspace (a restored backup, an uploaded file).
+    LoadWorkspace(Box<Workspace>),
+    DismissLinkNotice,
     /// Open (or close) "Test this state" for a state.
     OpenTest(Option<Rc<str>>),
     TestAnswer(Option<Rc<Value>>),
@@ -485,6 +500,15 @@ impl Reducible for AppState {
             }
             Action::SetAtLeastOnce(b) => {
                 s.ws.at_least_once = b;
+                s
+            }
+            Action::LoadWorkspace(ws) => {
+                s.ws = *ws;
+                s.link_notice = None;
+                s.after_machine_change()
+            }
+            Action::DismissLinkNotice => {
+                s.link_notice = None;
                 s
             }
             Action::OpenTest(name) => {

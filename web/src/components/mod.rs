@@ -11,4 +11,5 @@ pub mod machine_tabs;
 pub mod move_advisor;
 pub mod run_extras;
 pub mod run_panel;
+pub mod share_bar;
 pub mod test_state;

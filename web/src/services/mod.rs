@@ -1,6 +1,7 @@
 //! Browser effects: localStorage, downloads, the colour scheme, loading the JSONata module.
 
 pub mod jsonata;
+pub mod link;
 pub mod storage;
 
 /// Offers `text` as a file download.

@@ -4,6 +4,8 @@
 use engine::json::{self, Value};
 
 const KEY: &str = "asl-playground.workspace.v1";
+/// The work that was open when a share link replaced it.
+const BACKUP_KEY: &str = "asl-playground.before-link.v1";
 /// Larger workspaces are not autosaved (they would crowd the origin's quota).
 const MAX_CHARS: usize = 2_000_000;
 
@@ -24,4 +26,17 @@ pub fn save(workspace: &Value) {
     if let Some(s) = storage() {
         let _ = s.set_item(KEY, &text);
     }
+}
+
+/// Keeps the current local work aside before a shared workspace replaces it.
+pub fn back_up() {
+    if let (Some(s), Some(v)) = (storage(), load()) {
+        let _ = s.set_item(BACKUP_KEY, &v.to_json());
+    }
+}
+
+/// The work kept aside by `back_up`, if any.
+pub fn backup() -> Option<Value> {
+    let text = storage()?.get_item(BACKUP_KEY).ok().flatten()?;
+    json::parse(&text).ok()
 }

@@ -1,0 +1,47 @@
+//! The address bar and the clipboard: reading a share link at start, writing the workspace
+//! into the fragment after edits settle (replaceState: no history entry per keystroke),
+//! copying the link.
+
+use crate::share::{self, ShareError};
+use crate::state::Workspace;
+
+/// The current fragment, `#` included (empty when none).
+pub fn fragment() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().hash().ok())
+        .unwrap_or_default()
+}
+
+/// The page's address with `fragment` (without `#`) as its fragment.
+pub fn url_with(fragment: &str) -> String {
+    let href = web_sys::window()
+        .and_then(|w| w.location().href().ok())
+        .unwrap_or_default();
+    let base = href.split('#').next().unwrap_or("");
+    format!("{base}#{fragment}")
+}
+
+/// A share link in the address at start: the workspace, or why it cannot be opened (`None`
+/// when the address holds no link).
+pub fn shared_workspace() -> Option<Result<Workspace, ShareError>> {
+    let f = fragment();
+    match share::decode(&f) {
+        Err(ShareError::NotALink) => None,
+        other => Some(other),
+    }
+}
+
+/// Puts the workspace in the address bar without adding a history entry.
+pub fn write(ws: &Workspace) {
+    let Some(w) = web_sys::window() else { return };
+    let Ok(history) = w.history() else { return };
+    let url = url_with(&share::encode(ws));
+    let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
+}
+
+/// Copies text to the clipboard (best effort: the page also shows the link).
+pub fn copy(text: &str) {
+    if let Some(w) = web_sys::window() {
+        let _ = w.navigator().clipboard().write_text(text);
+    }
+}
