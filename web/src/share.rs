@@ -138,7 +138,7 @@ mod tests {
             .map(|i| MachineDoc {
                 name: Rc::from(format!("M{i}{}", text(rng, 3).replace(['/', ':'], "")).as_str()),
                 definition: Rc::from(text(rng, 300).as_str()),
-                workflow_type: if rng.next_u64() % 2 == 0 {
+                workflow_type: if rng.next_u64().is_multiple_of(2) {
                     WorkflowType::Standard
                 } else {
                     WorkflowType::Express
@@ -152,7 +152,7 @@ mod tests {
         ws.test_case = Rc::from(text(rng, 5).as_str());
         ws.machine_name = Rc::from(text(rng, 5).as_str());
         ws.s3 = Rc::from(text(rng, 40).as_str());
-        ws.at_least_once = rng.next_u64() % 2 == 0;
+        ws.at_least_once = rng.next_u64().is_multiple_of(2);
         let mut all = tabs;
         let m = all.remove(open);
         ws.name = m.name;
