@@ -11,6 +11,7 @@
 
 pub mod advisor;
 pub mod api;
+pub mod aws_export;
 pub mod choice;
 pub mod conformance;
 pub mod cost;

@@ -393,6 +393,18 @@ await check('share: a modified workspace goes through a link into a fresh profil
   await other.close();
 });
 
+await check('to AWS: the CLI commands, SAM and CloudFormation snippets name the machine and carry the definition', async () => {
+  await loadExample('Retry with backoff');
+  await page.getByTestId('to-aws').locator('summary').click();
+  const cli = await page.getByTestId('aws-cli').inputValue();
+  const sam = await page.getByTestId('aws-sam').inputValue();
+  const cfn = await page.getByTestId('aws-cfn').inputValue();
+  expect(cli.includes('validate-state-machine-definition') && cli.includes('create-state-machine --name Main') && cli.includes('test-state') && cli.includes('start-execution'), `cli: ${cli.slice(0, 200)}`);
+  expect(sam.includes('AWS::Serverless::StateMachine') && sam.includes('"Charge"'), 'SAM snippet');
+  expect(cfn.includes('AWS::StepFunctions::StateMachine') && cfn.includes('"Charge"'), 'CloudFormation snippet');
+  await page.getByTestId('to-aws').locator('summary').click();
+});
+
 if (opt.budgets) {
   await check('budgets: size, validate+layout per edit, layout of 1,000 states', async () => {
     const files = readdirSync('dist').filter((f) => /\.(wasm|js|css)$/.test(f));

@@ -14,6 +14,7 @@ use crate::components::{
     run_panel::RunPanel,
     share_bar::ShareBar,
     test_state::TestStatePanel,
+    to_aws::ToAws,
 };
 use crate::examples::EXAMPLES;
 use crate::layout::{self, Layout};
@@ -639,6 +640,7 @@ pub fn app() -> Html {
                         on_callback={ let d = state.dispatcher(); Callback::from(move |a| d.dispatch(Action::Callback(a))) }
                         s3={AttrValue::from(state.ws.s3.to_string())} on_s3={dispatch(Action::SetS3)}
                         at_least_once={state.ws.at_least_once} on_at_least_once={ let d = state.dispatcher(); Callback::from(move |b| d.dispatch(Action::SetAtLeastOnce(b))) } />
+                    <ToAws ws={state.ws.clone()} />
                     if let Some(run) = &state.run {
                         <RunExtras run={run.clone()} on_view_child={ let d = state.dispatcher(); Callback::from(move |c| d.dispatch(Action::ViewChild(Some(c)))) } />
                     }

@@ -13,3 +13,4 @@ pub mod run_extras;
 pub mod run_panel;
 pub mod share_bar;
 pub mod test_state;
+pub mod to_aws;
