@@ -111,7 +111,7 @@ await check('stepping advances one event at a time', async () => {
 });
 
 await check('a callback Task waits until "Send success"', async () => {
-  await loadExample('Human approval (callback)');
+  await loadExample('Human approval with heartbeat (callback)');
   await page.getByTestId('run').click();
   await waitStatus('WAITING');
   expect(await nodeStatus('AskManager') === 'InProgress', 'AskManager not in progress');

@@ -40,6 +40,34 @@ macro_rules! fixture {
 
 pub const EXAMPLES: &[Example] = &[
     fixture!(
+        "Order processing (review, line items)",
+        "order-processing",
+        mocks = include_str!("../../tests/data/exec/order-processing.mocks.json"),
+        test_case = "",
+        machine_name = ""
+    ),
+    fixture!(
+        "Saga (compensate in reverse)",
+        "saga",
+        mocks = include_str!("../../tests/data/exec/saga.mocks.json"),
+        test_case = "",
+        machine_name = ""
+    ),
+    fixture!(
+        "Retries done right (split retriers, jitter)",
+        "retries-done-right",
+        mocks = include_str!("../../tests/data/exec/retries-done-right.mocks.json"),
+        test_case = "",
+        machine_name = ""
+    ),
+    fixture!(
+        "Parallel fan-out and aggregation",
+        "parallel-aggregation",
+        mocks = include_str!("../../tests/data/exec/parallel-aggregation.mocks.json"),
+        test_case = "",
+        machine_name = ""
+    ),
+    fixture!(
         "Retry with backoff",
         "retry-backoff",
         mocks = include_str!("../../tests/data/exec/retry-backoff.mocks.json"),
@@ -53,7 +81,7 @@ pub const EXAMPLES: &[Example] = &[
         test_case = "",
         machine_name = ""
     ),
-    fixture!("Human approval (callback)", "callback-approval"),
+    fixture!("Human approval with heartbeat (callback)", "callback-approval"),
     fixture!("Parallel fan-out", "parallel-makespan"),
     fixture!("Map with MaxConcurrency", "map-concurrency"),
     fixture!("Choice rules", "choice-operators"),
