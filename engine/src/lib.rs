@@ -19,6 +19,7 @@ pub mod diagnostic;
 pub mod distributed;
 pub mod env;
 pub mod exec;
+pub mod exercise;
 pub mod history;
 pub mod intrinsics;
 pub mod json;

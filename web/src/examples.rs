@@ -81,7 +81,10 @@ pub const EXAMPLES: &[Example] = &[
         test_case = "",
         machine_name = ""
     ),
-    fixture!("Human approval with heartbeat (callback)", "callback-approval"),
+    fixture!(
+        "Human approval with heartbeat (callback)",
+        "callback-approval"
+    ),
     fixture!("Parallel fan-out", "parallel-makespan"),
     fixture!("Map with MaxConcurrency", "map-concurrency"),
     fixture!("Choice rules", "choice-operators"),
