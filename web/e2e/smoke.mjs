@@ -405,6 +405,28 @@ await check('to AWS: the CLI commands, SAM and CloudFormation snippets name the 
   await page.getByTestId('to-aws').locator('summary').click();
 });
 
+await check('an exercise: its checks fail on the start, pass once the work is done, and the track marks it done', async () => {
+  await page.getByTestId('exercises').selectOption('04-retries-with-jitter');
+  await page.waitForSelector('[data-testid=exercise]', { timeout: 3000 });
+  expect((await page.getByTestId('exercise').textContent()).includes('JitterStrategy'), 'instructions not shown');
+  await page.getByTestId('workflow-type').selectOption('STANDARD');
+  await page.getByTestId('run').click();
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=exercise-check][data-status=fail]').length > 0, null, { timeout: 10000 });
+  const solution = JSON.parse(readFileSync('tests/data/exercises/04-retries-with-jitter.json', 'utf8')).solution.definition;
+  await typeDefinition(JSON.stringify(solution, null, 2));
+  await page.waitForTimeout(400);
+  await page.getByTestId('run').click();
+  await page.waitForFunction(() => {
+    const checks = [...document.querySelectorAll('[data-testid=exercise-check]')];
+    return checks.length > 0 && checks.every((c) => c.dataset.status === 'pass');
+  }, null, { timeout: 10000 });
+  await shot(page, 'exercise.png');
+  await page.getByText('Close the exercise').click();
+  await page.waitForTimeout(200);
+  const options = await page.getByTestId('exercises').locator('option').allTextContents();
+  expect(options.some((o) => o.startsWith('✓ Retries with jitter')), `track: ${options.join(' | ')}`);
+});
+
 if (opt.budgets) {
   await check('budgets: size, validate+layout per edit, layout of 1,000 states', async () => {
     const files = readdirSync('dist').filter((f) => /\.(wasm|js|css)$/.test(f));

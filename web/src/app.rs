@@ -5,6 +5,7 @@ use crate::components::{
     cost_meter::{CostInputs, CostMeter},
     diagnostics::Diagnostics,
     editor::Editor,
+    exercise_panel::ExercisePanel,
     graph::Graph,
     history::History,
     inspector::Inspector,
@@ -571,6 +572,18 @@ pub fn app() -> Html {
                         match ws { Some(ws) => d.dispatch(Action::LoadWorkspace(Box::new(ws))), None => d.dispatch(Action::DismissLinkNotice) }
                     }) }
                     on_dismiss={ let d = state.dispatcher(); Callback::from(move |_| d.dispatch(Action::DismissLinkNotice)) } />
+                <select data-testid="exercises" aria-label="Open a workshop exercise" onchange={ let d = state.dispatcher(); Callback::from(move |e: Event| {
+                    if let Some(s) = e.target_dyn_into::<web_sys::HtmlSelectElement>() {
+                        let v = s.value();
+                        if let Some((text, ..)) = crate::components::exercise_panel::track().into_iter().find(|(_, id, _, _)| *id == v) {
+                            d.dispatch(Action::OpenExercise(text));
+                        }
+                        s.set_value("");
+                    }
+                }) }>
+                    <option value="" selected=true>{ "Exercises…" }</option>
+                    { for crate::components::exercise_panel::track().into_iter().map(|(_, id, title, done)| html! { <option value={id}>{ format!("{}{title}", if done { "✓ " } else { "" }) }</option> }) }
+                </select>
                 <span class="spacer" />
                 <span class="hint">{ "Ctrl/Cmd+Enter run · F10 step" }</span>
                 <button onclick={toggle_theme} aria-label="Toggle dark theme">{ if *dark { "☀ Light" } else { "☾ Dark" } }</button>
@@ -581,6 +594,10 @@ pub fn app() -> Html {
                     <MachineTabs tabs={state.ws.tabs().into_iter().map(|m| (AttrValue::from(m.name.to_string()), m.workflow_type)).collect::<Vec<_>>()} open={state.ws.position}
                         on_open={ let d = state.dispatcher(); Callback::from(move |i| d.dispatch(Action::OpenMachine(i))) }
                         on_add={act(|| Action::AddMachine)} on_remove={act(|| Action::RemoveMachine)} on_rename={dispatch(Action::RenameMachine)} />
+                    if state.ws.exercise.is_some() {
+                        <ExercisePanel ws={state.ws.clone()} run={state.run.clone()}
+                            on_close={act(|| Action::CloseExercise)} on_solution={act(|| Action::ShowSolution)} />
+                    }
                     <Editor text={state.ws.definition.clone()} revision={state.editor_rev} diagnostics={diagnostics.clone()} {highlight} dark={*dark}
                         on_change={dispatch(Action::SetDefinition)} {on_cursor} on_run={act(|| Action::Run)} on_step={act(|| Action::Step)} />
                     <Diagnostics diagnostics={diagnostics.clone()} on_pick={on_pick_diag} />

@@ -37,6 +37,8 @@ pub struct Workspace {
     pub s3: Rc<str>,
     /// Simulate asynchronous Express's at-least-once delivery.
     pub at_least_once: bool,
+    /// The open exercise (its whole JSON text, so that it travels in share links).
+    pub exercise: Option<Rc<str>>,
 }
 
 fn machines_from(v: &Value) -> Vec<MachineDoc> {
@@ -77,6 +79,7 @@ impl Workspace {
             machine_name: Rc::from(e.machine_name),
             s3: Rc::from(e.s3),
             at_least_once: false,
+            exercise: None,
         }
     }
 
@@ -160,6 +163,38 @@ impl Workspace {
         self.position = open;
     }
 
+    /// An exercise's `start` or `solution` as a workspace (the exercise stays open).
+    pub fn from_attempt(attempt: &Value, exercise: Rc<str>) -> Workspace {
+        let text = |k: &str| match attempt.get(k) {
+            Some(Value::String(s)) => Rc::from(&**s),
+            Some(x) => Rc::from(x.to_json_pretty().as_str()),
+            None => Rc::from(""),
+        };
+        Workspace {
+            name: Rc::from("Main"),
+            definition: text("definition"),
+            workflow_type: attempt
+                .get("type")
+                .and_then(Value::as_str)
+                .and_then(WorkflowType::parse)
+                .unwrap_or_default(),
+            others: Rc::new(
+                attempt
+                    .get("machines")
+                    .map(machines_from)
+                    .unwrap_or_default(),
+            ),
+            position: 0,
+            input: text("input"),
+            mocks: text("mocks"),
+            test_case: Rc::from(""),
+            machine_name: Rc::from(""),
+            s3: Rc::from(""),
+            at_least_once: false,
+            exercise: Some(exercise),
+        }
+    }
+
     /// The other machines as `RunOptions::machines`.
     pub fn registry(&self) -> Option<Value> {
         if self.others.is_empty() {
@@ -190,6 +225,7 @@ impl Workspace {
             "machineName" => self.machine_name.clone(),
             "s3" => self.s3.clone(),
             "atLeastOnce" => self.at_least_once,
+            "exercise" => self.exercise.clone().map_or(Value::Null, Value::String),
         }
     }
 
@@ -212,6 +248,7 @@ impl Workspace {
                 .get("atLeastOnce")
                 .and_then(Value::as_bool)
                 .unwrap_or(false),
+            exercise: v.get("exercise").and_then(Value::as_str).map(Rc::from),
             definition: s("definition", &base.definition),
             workflow_type: v
                 .get("type")
@@ -276,6 +313,8 @@ pub enum ChildRef {
 pub enum LinkNotice {
     /// A shared workspace replaced the local one (kept aside, restorable).
     Opened,
+    /// An exercise replaced the local work (kept aside, restorable).
+    Exercise,
     /// The link could not be opened: why. The local work is open; the link stays untouched.
     Broken(Rc<str>),
 }
@@ -355,6 +394,12 @@ pub enum Action {
     SetAtLeastOnce(bool),
     /// Show a child execution instead of the run.
     ViewChild(Option<ChildRef>),
+    /// Open an exercise (its JSON text): its starting workspace replaces the work, which is
+    /// kept aside.
+    OpenExercise(Rc<str>),
+    CloseExercise,
+    /// Load the open exercise's reference solution.
+    ShowSolution,
     /// Load a workspace (a restored backup, an uploaded file).
     LoadWorkspace(Box<Workspace>),
     DismissLinkNotice,
@@ -501,6 +546,30 @@ impl Reducible for AppState {
             Action::SetAtLeastOnce(b) => {
                 s.ws.at_least_once = b;
                 s
+            }
+            Action::OpenExercise(text) => {
+                let Ok(ex) = api::parse_json(&text) else {
+                    s.run_error = Some("This exercise file is not JSON.".into());
+                    return Rc::new(s);
+                };
+                crate::services::storage::back_up();
+                s.ws = Workspace::from_attempt(ex.get("start").unwrap_or(&Value::Null), text);
+                s.link_notice = Some(LinkNotice::Exercise);
+                s.after_machine_change()
+            }
+            Action::CloseExercise => {
+                s.ws.exercise = None;
+                s
+            }
+            Action::ShowSolution => {
+                let Some(text) = s.ws.exercise.clone() else {
+                    return self;
+                };
+                let Ok(ex) = api::parse_json(&text) else {
+                    return self;
+                };
+                s.ws = Workspace::from_attempt(ex.get("solution").unwrap_or(&Value::Null), text);
+                s.after_machine_change()
             }
             Action::LoadWorkspace(ws) => {
                 s.ws = *ws;

@@ -3,6 +3,7 @@
 pub mod cost_meter;
 pub mod diagnostics;
 pub mod editor;
+pub mod exercise_panel;
 pub mod graph;
 pub mod history;
 pub mod inspector;

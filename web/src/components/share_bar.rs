@@ -99,6 +99,7 @@ pub fn share_bar(p: &Props) -> Html {
         };
         let (class, text, restore_label) = match n {
             LinkNotice::Opened => ("info", "You opened a shared workspace. Your own work was kept aside.".to_string(), "Restore my work"),
+            LinkNotice::Exercise => ("info", "You opened an exercise. Your own work was kept aside.".to_string(), "Restore my work"),
             LinkNotice::Broken(why) => ("error", format!("This link could not be opened: {why}. Your last local work is open instead; the link is left as it is."), "Open my last local work"),
         };
         html! {
@@ -112,7 +113,7 @@ pub fn share_bar(p: &Props) -> Html {
     html! {
         <>
             <span class="share">
-                <button data-testid="share" onclick={on_share} title="Copy a link holding the whole workspace">{ "🔗 Copy link" }</button>
+                <button data-testid="share" onclick={on_share} title="Copy a link holding the whole workspace">{ "Copy link" }</button>
                 { popover.unwrap_or_default() }
             </span>
             { notice.unwrap_or_default() }

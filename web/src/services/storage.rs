@@ -40,3 +40,31 @@ pub fn backup() -> Option<Value> {
     let text = storage()?.get_item(BACKUP_KEY).ok().flatten()?;
     json::parse(&text).ok()
 }
+
+const PROGRESS_KEY: &str = "asl-playground.exercises.v1";
+
+/// Exercises whose checks all passed, by id.
+pub fn done_exercises() -> Vec<String> {
+    storage()
+        .and_then(|s| s.get_item(PROGRESS_KEY).ok().flatten())
+        .and_then(|t| json::parse(&t).ok())
+        .and_then(|v| v.as_array().cloned())
+        .map(|a| {
+            a.iter()
+                .filter_map(|x| x.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+pub fn mark_done(id: &str) {
+    let mut done = done_exercises();
+    if done.iter().any(|d| d == id) {
+        return;
+    }
+    done.push(id.to_string());
+    if let Some(s) = storage() {
+        let list: Vec<Value> = done.iter().map(|d| Value::from(d.as_str())).collect();
+        let _ = s.set_item(PROGRESS_KEY, &Value::from(list).to_json());
+    }
+}

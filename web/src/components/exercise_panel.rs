@@ -1,0 +1,149 @@
+//! The open exercise: its instructions (Markdown, rendered safely), its checks (run on the
+//! engine after every finished run, each shown as pass or fail), hints one at a time, the
+//! reference solution on demand. Passing every check marks the exercise done (localStorage).
+
+use crate::services::storage;
+use crate::state::{RunHandle, Workspace};
+use engine::exercise::{run_checks, Attempt};
+use engine::json::Value;
+use std::rc::Rc;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub ws: Workspace,
+    pub run: Option<RunHandle>,
+    pub on_close: Callback<()>,
+    pub on_solution: Callback<()>,
+}
+
+#[function_component(ExercisePanel)]
+pub fn exercise_panel(p: &Props) -> Html {
+    let hints_shown = use_state(|| 0usize);
+    let Some(text) = p.ws.exercise.clone() else {
+        return html! {};
+    };
+    let exercise = engine::api::parse_json(&text).unwrap_or_default();
+    let s = |k: &str| {
+        exercise
+            .get(k)
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string()
+    };
+    // Checks run when a run finishes (and again for each later run).
+    let finished_rev = p
+        .run
+        .as_ref()
+        .filter(|r| r.exec.borrow().status().is_finished())
+        .map(|r| r.rev);
+    let results = use_memo(
+        (finished_rev, p.ws.clone(), text.clone()),
+        |(rev, ws, _)| {
+            rev.map(|_| {
+                let attempt = Attempt {
+                    definition: ws.definition.to_string(),
+                    workflow_type: ws.workflow_type,
+                    input: ws.input.to_string(),
+                    mocks: ws.mocks.to_string(),
+                    machines: ws.registry(),
+                };
+                run_checks(&exercise_of(ws), &attempt)
+            })
+        },
+    );
+    let id = s("id");
+    if let Some(r) = results.as_ref() {
+        if !r.is_empty() && r.iter().all(|c| c.passed) {
+            storage::mark_done(&id);
+        }
+    }
+    let labels: Vec<String> = exercise
+        .get("checks")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .map(|c| {
+            c.get("label")
+                .and_then(Value::as_str)
+                .unwrap_or("check")
+                .to_string()
+        })
+        .collect();
+    let checks = labels.iter().enumerate().map(|(i, label)| {
+        let result = results.as_ref().as_ref().and_then(|r| r.get(i));
+        let status = match result {
+            Some(r) if r.passed => "pass",
+            Some(_) => "fail",
+            None => "pending",
+        };
+        let mark = match status {
+            "pass" => "✓",
+            "fail" => "✗",
+            _ => "·",
+        };
+        html! {
+            <li class={classes!("check", status)} data-testid="exercise-check" data-status={status}>
+                { format!("{mark} {label}") }
+                if let Some(r) = result.filter(|r| !r.passed) { <small>{ format!(" ({})", r.detail) }</small> }
+            </li>
+        }
+    });
+    let hints: Vec<String> = exercise
+        .get("hints")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|h| h.as_str().map(str::to_string))
+        .collect();
+    let more_hint = {
+        let h = hints_shown.clone();
+        Callback::from(move |_: MouseEvent| h.set(*h + 1))
+    };
+    let close = {
+        let cb = p.on_close.clone();
+        Callback::from(move |_: MouseEvent| cb.emit(()))
+    };
+    let solution = {
+        let cb = p.on_solution.clone();
+        Callback::from(move |_: MouseEvent| cb.emit(()))
+    };
+    let all_passed = results
+        .as_ref()
+        .as_ref()
+        .is_some_and(|r| !r.is_empty() && r.iter().all(|c| c.passed));
+    html! {
+        <details class="exercise" open=true data-testid="exercise">
+            <summary>{ format!("Exercise: {}", s("title")) }{ if all_passed { " — done ✓" } else { "" } }</summary>
+            <div class="instructions">{ crate::markdown::render(&s("instructions")) }</div>
+            <ul class="checks">{ for checks }</ul>
+            if results.is_none() { <p class="hint">{ "Run the workflow to check your work." }</p> }
+            { for hints.iter().take(*hints_shown).map(|h| html! { <div class="exercise-hint">{ crate::markdown::render(h) }</div> }) }
+            <div class="buttons">
+                if *hints_shown < hints.len() { <button onclick={more_hint}>{ "Hint" }</button> }
+                <button onclick={solution} title="Replace the workspace with the reference solution">{ "Show the solution" }</button>
+                <button onclick={close}>{ "Close the exercise" }</button>
+            </div>
+        </details>
+    }
+}
+
+fn exercise_of(ws: &Workspace) -> Value {
+    ws.exercise
+        .as_deref()
+        .and_then(|t| engine::api::parse_json(t).ok())
+        .unwrap_or_default()
+}
+
+/// The built-in track and the ids already done, for the picker.
+pub fn track() -> Vec<(Rc<str>, String, String, bool)> {
+    let done = storage::done_exercises();
+    crate::exercises::TRACK
+        .iter()
+        .filter_map(|text| {
+            let (id, title) = crate::exercises::title(text)?;
+            let finished = done.contains(&id);
+            Some((Rc::from(*text), id, title, finished))
+        })
+        .collect()
+}
