@@ -567,6 +567,7 @@ pub fn app() -> Html {
                 </select>
                 <ShareBar ws={state.ws.clone()} notice={state.link_notice.clone()}
                     on_load={ let d = state.dispatcher(); Callback::from(move |ws| d.dispatch(Action::LoadWorkspace(Box::new(ws)))) }
+                    on_exercise={ let d = state.dispatcher(); Callback::from(move |t| d.dispatch(Action::OpenExercise(t))) }
                     on_restore={ let d = state.dispatcher(); Callback::from(move |_| {
                         let ws = storage::backup().or_else(storage::load).map(|v| Workspace::from_value(&v));
                         match ws { Some(ws) => d.dispatch(Action::LoadWorkspace(Box::new(ws))), None => d.dispatch(Action::DismissLinkNotice) }

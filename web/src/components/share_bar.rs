@@ -12,6 +12,8 @@ pub struct Props {
     pub ws: Workspace,
     pub notice: Option<LinkNotice>,
     pub on_load: Callback<Workspace>,
+    /// An exercise file (an instructor's own): its JSON text.
+    pub on_exercise: Callback<std::rc::Rc<str>>,
     pub on_restore: Callback<()>,
     pub on_dismiss: Callback<()>,
 }
@@ -42,6 +44,7 @@ pub fn share_bar(p: &Props) -> Html {
     };
     let upload = {
         let (on_load, upload_error) = (p.on_load.clone(), upload_error.clone());
+        let on_exercise = p.on_exercise.clone();
         Callback::from(move |e: Event| {
             let Some(input) = e.target_dyn_into::<web_sys::HtmlInputElement>() else {
                 return;
@@ -50,6 +53,7 @@ pub fn share_bar(p: &Props) -> Html {
                 return;
             };
             let (on_load, upload_error) = (on_load.clone(), upload_error.clone());
+            let on_exercise = on_exercise.clone();
             wasm_bindgen_futures::spawn_local(async move {
                 let text = wasm_bindgen_futures::JsFuture::from(file.text())
                     .await
@@ -57,6 +61,10 @@ pub fn share_bar(p: &Props) -> Html {
                     .and_then(|v| v.as_string())
                     .unwrap_or_default();
                 match engine::api::parse_json(&text) {
+                    Ok(v) if v.get("checks").is_some() && v.get("start").is_some() => {
+                        upload_error.set(None);
+                        on_exercise.emit(std::rc::Rc::from(text.as_str()));
+                    }
                     Ok(v) if v.get("machines").is_some() || v.get("definition").is_some() => {
                         upload_error.set(None);
                         on_load.emit(Workspace::from_value(&v));
@@ -82,7 +90,7 @@ pub fn share_bar(p: &Props) -> Html {
                 if len <= share::URL_SAFE_LENGTH { <input readonly=true value={url.clone()} data-testid="share-url" aria-label="Share link" /> }
                 <div class="buttons">
                     <button onclick={download}>{ "Download workspace file" }</button>
-                    <label class="file">{ "Open a workspace file… " }<input type="file" accept=".json,application/json" onchange={upload} data-testid="share-upload" /></label>
+                    <label class="file">{ "Open a workspace or exercise file… " }<input type="file" accept=".json,application/json" onchange={upload} data-testid="share-upload" /></label>
                 </div>
                 if let Some(e) = &*upload_error { <p class="error">{ e }</p> }
             </div>
