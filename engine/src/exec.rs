@@ -235,11 +235,9 @@ pub struct Visit {
     pub retries: u64,
     /// A JSONata state: `after_parameters` holds its `Arguments`, `output` its `Output`.
     pub jsonata: bool,
-    /// A Map's items (after `ItemsPath` or `Items`) and its resolved limits.
-    pub after_items_path: Option<Value>,
-    pub max_concurrency: Option<u64>,
-    pub tolerated_failure_count: Option<u64>,
-    pub tolerated_failure_percentage: Option<f64>,
+    /// A Map's items and limits (boxed: most visits are not Maps, and visits are recorded
+    /// for every state a run enters).
+    pub map: Option<Box<MapVisit>>,
     /// Variables the visit assigned (`Assign`), as recorded in its StateExited event.
     pub assigned: Option<Rc<Map>>,
     /// Name of the state taken next.
@@ -315,6 +313,15 @@ struct MapRun {
 /// up to `FAILED_SAMPLE`): a million children must not keep a million histories.
 const CHILD_SAMPLE: usize = 20;
 const FAILED_SAMPLE: usize = 100;
+
+/// A Map visit's items (after `ItemsPath` or `Items`) and its resolved limits.
+#[derive(Debug, Clone, Default)]
+pub struct MapVisit {
+    pub after_items_path: Value,
+    pub max_concurrency: u64,
+    pub tolerated_failure_count: Option<u64>,
+    pub tolerated_failure_percentage: Option<f64>,
+}
 
 /// A child execution kept for inspection (the whole execution: a host shows it like any).
 #[derive(Clone)]
@@ -2167,8 +2174,11 @@ impl Execution {
                 };
                 let id = self.emit(&mut frame, EventKind::MapStateStarted { length: count });
                 if let Some(v) = self.visit_mut(&frame) {
-                    v.after_items_path = Some(Value::Array(items.clone()));
-                    v.max_concurrency = Some(max_concurrency);
+                    v.map = Some(Box::new(MapVisit {
+                        after_items_path: Value::Array(items.clone()),
+                        max_concurrency,
+                        ..Default::default()
+                    }));
                 }
                 if let Some(mut outcome) = self.test_container_mock(&frame) {
                     let (c, p) = match self.tolerated(&frame, spec, &effective) {
@@ -2176,8 +2186,10 @@ impl Execution {
                         Err(f) => return Err(Box::new((frame, f))),
                     };
                     if let Some(v) = self.visit_mut(&frame) {
-                        v.tolerated_failure_count = c;
-                        v.tolerated_failure_percentage = p;
+                        if let Some(m) = &mut v.map {
+                            m.tolerated_failure_count = c;
+                            m.tolerated_failure_percentage = p;
+                        }
                     }
                     let failed = self.cfg.test_state.as_ref().map_or(0, |t| t.map_failures);
                     // AWS-recorded: with no threshold set, TestState lets the failures pass.

@@ -430,7 +430,10 @@ fn inspection(v: &Visit, state: &Value, error_details: Map) -> Value {
             );
         }
         if ty == "Map" && (has("ItemsPath") || !has("ItemReader")) {
-            put("afterItemsPath", v.after_items_path.as_ref());
+            put(
+                "afterItemsPath",
+                v.map.as_ref().map(|m| &m.after_items_path),
+            );
         }
     } else if has("Arguments") {
         put("afterArguments", v.after_parameters.as_ref());
@@ -450,13 +453,14 @@ fn inspection(v: &Visit, state: &Value, error_details: Map) -> Value {
         }
         put("afterResultPath", v.after_result_path.as_ref());
     }
-    if let Some(c) = v.max_concurrency {
+    let map = v.map.as_deref();
+    if let Some(c) = map.map(|m| m.max_concurrency) {
         m.insert(Rc::from("maxConcurrency"), Value::from(c as i64));
     }
-    if let Some(c) = v.tolerated_failure_count {
+    if let Some(c) = map.and_then(|m| m.tolerated_failure_count) {
         m.insert(Rc::from("toleratedFailureCount"), Value::from(c as i64));
     }
-    if let Some(p) = v.tolerated_failure_percentage {
+    if let Some(p) = map.and_then(|m| m.tolerated_failure_percentage) {
         m.insert(Rc::from("toleratedFailurePercentage"), Value::from(p));
     }
     if let Some(a) = &v.assigned {
