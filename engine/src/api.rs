@@ -404,3 +404,20 @@ pub fn price_usage(
     }
     out
 }
+
+/// Answers the task token an execution waits on with a scripted answer (the fixtures' and
+/// exercises' `callbacks`): `{"success": output}`, `{"failure": {"error", "cause"}}`, or
+/// anything else as a heartbeat.
+pub fn answer_callback(ex: &mut Execution, token: &str, answer: &Value) -> Result<(), String> {
+    if let Some(v) = answer.get("success") {
+        ex.send_task_success(token, v.clone())
+    } else if let Some(f) = answer.get("failure") {
+        ex.send_task_failure(
+            token,
+            f.get("error").and_then(Value::as_str),
+            f.get("cause").and_then(Value::as_str),
+        )
+    } else {
+        ex.send_task_heartbeat(token)
+    }
+}

@@ -155,18 +155,7 @@ fn run(attempt: &Attempt, check: &Value) -> Result<Execution, String> {
         let Some(a) = answers.pop() else {
             return Err(format!("the run waits for a callback in '{state}'"));
         };
-        let r = if let Some(v) = a.get("success") {
-            ex.send_task_success(&token, v.clone())
-        } else if let Some(f) = a.get("failure") {
-            ex.send_task_failure(
-                &token,
-                f.get("error").and_then(Value::as_str),
-                f.get("cause").and_then(Value::as_str),
-            )
-        } else {
-            ex.send_task_heartbeat(&token)
-        };
-        r?;
+        api::answer_callback(&mut ex, &token, &a)?;
     }
     Ok(ex)
 }

@@ -157,18 +157,7 @@ pub fn run_trace(stem: &Path) -> Result<String, String> {
             break;
         };
         let _ = writeln!(out, "callback to '{state}': {}", action.to_json());
-        let result = if let Some(v) = action.get("success") {
-            ex.send_task_success(&token, v.clone())
-        } else if let Some(f) = action.get("failure") {
-            ex.send_task_failure(
-                &token,
-                f.get("error").and_then(Value::as_str),
-                f.get("cause").and_then(Value::as_str),
-            )
-        } else {
-            ex.send_task_heartbeat(&token)
-        };
-        if let Err(e) = result {
+        if let Err(e) = api::answer_callback(&mut ex, &token, &action) {
             let _ = writeln!(out, "  rejected: {e}");
         }
     }
