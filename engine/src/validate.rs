@@ -733,36 +733,13 @@ impl Builder<'_> {
     }
 
     fn jsonata_error(&mut self, pointer: &str, e: &crate::jsonata::SyntaxError) {
-        let value = self
-            .sink
-            .spans
-            .values
-            .get(pointer)
-            .copied()
-            .unwrap_or_else(|| self.sink.span_of(pointer));
-        // The string's text starts after its quote; `{%` comes first. Exact when the string has
-        // no escapes before the error, which is the usual case.
-        // Escapes before the error shift the offset: never land inside a character.
-        let start = json::floor_char_boundary(
-            self.sink.text,
-            (value.start + 1 + 2 + e.offset)
-                .min(value.end.saturating_sub(1))
-                .max(value.start),
-        );
-        let end = self.sink.text[start..]
-            .chars()
-            .next()
-            .map_or(start, |c| start + c.len_utf8())
-            .min(value.end);
-        self.sink.push_at(
+        // The expression starts after `{%`.
+        self.at_string_offset(
             Severity::Error,
-            codes::SCHEMA_VALIDATION_FAILED,
             format!("JSONata syntax error: {}", e.message),
             pointer,
-            Span {
-                start,
-                end: end.max(start + 1).min(value.end),
-            },
+            2 + e.offset,
+            1,
         );
     }
 
@@ -808,6 +785,8 @@ impl Builder<'_> {
 
     /// A diagnostic at `pointer`'s string value, `offset` bytes into the decoded text (exact
     /// when the string has no escapes before it).
+    /// Marks `len` bytes at `offset` in the string value at `pointer` (an offset into the
+    /// string's text; exact when no escape comes before it, and never inside a character).
     fn at_string_offset(
         &mut self,
         severity: Severity,
@@ -823,14 +802,22 @@ impl Builder<'_> {
             .get(pointer)
             .copied()
             .unwrap_or_else(|| self.sink.span_of(pointer));
-        let text = &self.sink.text;
+        let text = self.sink.text;
+        // The string's text starts after its quote.
         let start = json::floor_char_boundary(
             text,
             (value.start + 1 + offset)
                 .min(value.end.saturating_sub(1))
                 .max(value.start),
         );
-        let end = json::floor_char_boundary(text, (start + len.max(1)).min(value.end));
+        // At least the whole character at `start`.
+        let first_char_end = text[start..]
+            .chars()
+            .next()
+            .map_or(start, |c| start + c.len_utf8());
+        let end = json::floor_char_boundary(text, start + len.max(1))
+            .max(first_char_end)
+            .min(value.end);
         self.sink.push_at(
             severity,
             codes::SCHEMA_VALIDATION_FAILED,
