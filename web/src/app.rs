@@ -417,6 +417,16 @@ pub fn app() -> Html {
         }
         _ => (node_status, taken),
     };
+    // The exercise track and its progress: read again when an exercise opens or closes or a
+    // run finishes (a finished run may complete one), not on every render.
+    let finished_rev = state
+        .run
+        .as_ref()
+        .filter(|r| r.exec.borrow().status().is_finished())
+        .map(|r| r.rev);
+    let track = use_memo((state.ws.exercise.is_some(), finished_rev), |_| {
+        crate::components::exercise_panel::track()
+    });
     let test_input: AttrValue = match (&state.test, &state.run) {
         (Some(name), Some(run)) => run
             .exec
@@ -576,14 +586,15 @@ pub fn app() -> Html {
                 <select data-testid="exercises" aria-label="Open a workshop exercise" onchange={ let d = state.dispatcher(); Callback::from(move |e: Event| {
                     if let Some(s) = e.target_dyn_into::<web_sys::HtmlSelectElement>() {
                         let v = s.value();
-                        if let Some((text, ..)) = crate::components::exercise_panel::track().into_iter().find(|(_, id, _, _)| *id == v) {
+                        if let Some(text) = crate::exercises::TRACK.iter().find(|t| crate::exercises::title(t).is_some_and(|(id, _)| id == v)) {
+                            let text: Rc<str> = Rc::from(*text);
                             d.dispatch(Action::OpenExercise(text));
                         }
                         s.set_value("");
                     }
                 }) }>
                     <option value="" selected=true>{ "Exercises…" }</option>
-                    { for crate::components::exercise_panel::track().into_iter().map(|(_, id, title, done)| html! { <option value={id}>{ format!("{}{title}", if done { "✓ " } else { "" }) }</option> }) }
+                    { for track.iter().map(|(id, title, done)| html! { <option value={id.clone()}>{ format!("{}{title}", if *done { "✓ " } else { "" }) }</option> }) }
                 </select>
                 <span class="spacer" />
                 <span class="hint">{ "Ctrl/Cmd+Enter run · F10 step" }</span>

@@ -6,7 +6,6 @@ use crate::services::storage;
 use crate::state::{RunHandle, Workspace};
 use engine::exercise::{run_checks, Attempt};
 use engine::json::Value;
-use std::rc::Rc;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -52,12 +51,6 @@ pub fn exercise_panel(p: &Props) -> Html {
             })
         },
     );
-    let id = s("id");
-    if let Some(r) = results.as_ref() {
-        if !r.is_empty() && r.iter().all(|c| c.passed) {
-            storage::mark_done(&id);
-        }
-    }
     let labels: Vec<String> = exercise
         .get("checks")
         .and_then(Value::as_array)
@@ -112,6 +105,13 @@ pub fn exercise_panel(p: &Props) -> Html {
         .as_ref()
         .as_ref()
         .is_some_and(|r| !r.is_empty() && r.iter().all(|c| c.passed));
+    // Progress is written once, when the checks first all pass.
+    use_effect_with((all_passed, s("id")), |(passed, id)| {
+        if *passed {
+            storage::mark_done(id);
+        }
+        || ()
+    });
     html! {
         <details class="exercise" open=true data-testid="exercise">
             <summary>{ format!("Exercise: {}", s("title")) }{ if all_passed { " — done ✓" } else { "" } }</summary>
@@ -136,14 +136,14 @@ fn exercise_of(ws: &Workspace) -> Value {
 }
 
 /// The built-in track and the ids already done, for the picker.
-pub fn track() -> Vec<(Rc<str>, String, String, bool)> {
+pub fn track() -> Vec<(String, String, bool)> {
     let done = storage::done_exercises();
     crate::exercises::TRACK
         .iter()
         .filter_map(|text| {
             let (id, title) = crate::exercises::title(text)?;
             let finished = done.contains(&id);
-            Some((Rc::from(*text), id, title, finished))
+            Some((id, title, finished))
         })
         .collect()
 }
