@@ -165,7 +165,19 @@ pub unsafe extern "C" fn bench_prepare(
     let (Some(d), Some(i)) = (text(def, def_len), text(input, input_len)) else {
         return -1;
     };
-    match Workload::prepare(d, i, text(mocks, mocks_len), express != 0, inspect != 0) {
+    register(Workload::prepare(
+        d,
+        i,
+        text(mocks, mocks_len),
+        express != 0,
+        inspect != 0,
+    ))
+}
+
+/// Keeps a prepared workload and returns its handle, or -1 with the reason in the
+/// last-result text.
+fn register(prepared: Result<Workload, String>) -> i32 {
+    match prepared {
         Ok(w) => SLOTS.with(|s| {
             let mut s = s.borrow_mut();
             s.push(Some(w));
@@ -233,21 +245,11 @@ pub extern "C" fn bench_states_entered() -> u64 {
 /// Prepares the Distributed Map scale workload with `items` items; returns its handle.
 #[no_mangle]
 pub extern "C" fn bench_dmap_prepare(items: u32) -> i32 {
-    match Workload::prepare(
+    register(Workload::prepare(
         DMAP_DEFINITION,
         &dmap_input(items as usize),
         None,
         false,
         false,
-    ) {
-        Ok(w) => SLOTS.with(|s| {
-            let mut s = s.borrow_mut();
-            s.push(Some(w));
-            (s.len() - 1) as i32
-        }),
-        Err(e) => {
-            LAST.with(|l| *l.borrow_mut() = (e, 0, 0));
-            -1
-        }
-    }
+    ))
 }
