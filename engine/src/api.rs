@@ -11,10 +11,22 @@ use std::rc::Rc;
 pub use crate::diagnostic::{Diagnostic, Severity};
 pub use crate::exec::{Visit, MAX_PAYLOAD_BYTES};
 pub use crate::history::Event;
+pub use crate::syntax::{Format, Substitutions};
 
-/// Checks a definition: every diagnostic, and the model when the text is a JSON object.
+/// Checks a definition (JSON or YAML): every diagnostic, and the model when the text is an
+/// object.
 pub fn validate(definition: &str, workflow_type: WorkflowType) -> Validation {
     validate::validate(definition, workflow_type)
+}
+
+/// `validate` with values for the definition's placeholders (the others get plausible values
+/// and a warning each).
+pub fn validate_with(
+    definition: &str,
+    workflow_type: WorkflowType,
+    substitutions: &Substitutions,
+) -> Validation {
+    validate::validate_with(definition, workflow_type, substitutions)
 }
 
 /// What a run needs besides the definition.
@@ -45,6 +57,8 @@ pub struct RunOptions {
     pub at_least_once: bool,
     /// AWS's TestState: run the first state only (see `teststate`).
     pub test_state: Option<crate::exec::TestStateConfig>,
+    /// Values for the definition's `${…}` placeholders.
+    pub substitutions: Substitutions,
 }
 
 /// Why a run could not start.
@@ -115,7 +129,7 @@ pub fn start(
     input: Value,
     options: &RunOptions,
 ) -> Result<Execution, StartError> {
-    let v = validate(definition, options.workflow_type);
+    let v = validate_with(definition, options.workflow_type, &options.substitutions);
     let machine = match (&v.machine, v.is_valid()) {
         (Some(m), true) => m.clone(),
         _ => return Err(StartError::Invalid(v.diagnostics)),
@@ -123,7 +137,8 @@ pub fn start(
     start_machine(machine, input, options)
 }
 
-/// Validates the workspace's named machines (`RunOptions::machines`).
+/// Validates the workspace's named machines (`RunOptions::machines`: `{"NAME": {"definition",
+/// "type", "substitutions"}}`).
 pub fn registry(machines: &Value) -> Result<crate::exec::Registry, String> {
     let mut out = crate::exec::Registry::default();
     let Some(m) = machines.as_object() else {
@@ -142,7 +157,12 @@ pub fn registry(machines: &Value) -> Result<crate::exec::Registry, String> {
             .and_then(Value::as_str)
             .and_then(WorkflowType::parse)
             .unwrap_or_default();
-        let v = validate(&text, ty);
+        let substitutions = spec
+            .get("substitutions")
+            .and_then(Value::as_object)
+            .cloned()
+            .unwrap_or_default();
+        let v = validate_with(&text, ty, &substitutions);
         match (&v.machine, v.is_valid()) {
             (Some(machine), true) => {
                 out.insert(name.clone(), (machine.clone(), ty));

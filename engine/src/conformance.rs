@@ -193,6 +193,7 @@ pub fn run_case(case: &Value) -> CaseResult {
         machines: None,
         at_least_once: false,
         test_state: None,
+        substitutions: Default::default(),
     };
     let input = case.get("input").cloned().unwrap_or_default();
     let mut ex = match api::start(&definition.to_json(), input, &options) {

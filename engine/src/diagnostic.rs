@@ -88,8 +88,7 @@ impl<'a> Sink<'a> {
     pub fn span_of(&self, pointer: &str) -> Span {
         let value = self.spans.values.get(pointer).copied();
         let key = self.spans.keys.get(pointer).copied();
-        let is_container =
-            value.is_some_and(|s| matches!(self.text.as_bytes().get(s.start), Some(b'{' | b'[')));
+        let is_container = value.is_some() && self.spans.is_container(self.text, pointer);
         match (value, key) {
             (Some(_), Some(k)) if is_container => k,
             (Some(v), _) if !is_container => v,
@@ -181,4 +180,11 @@ pub mod codes {
     pub const NO_DOLLAR: &str = "NO_DOLLAR";
     pub const NO_PATH: &str = "NO_PATH";
     pub const PASS_RESULT_IS_STATIC: &str = "PASS_RESULT_IS_STATIC";
+    // The playground's own (AWS reads JSON after substitution and has no such codes).
+    /// The YAML text could not be read.
+    pub const INVALID_YAML: &str = "INVALID_YAML";
+    /// The page's YAML module is not loaded yet.
+    pub const YAML_UNAVAILABLE: &str = "YAML_UNAVAILABLE";
+    /// A placeholder nobody gave a value: a plausible one is used.
+    pub const SUBSTITUTION_NOT_SET: &str = "SUBSTITUTION_NOT_SET";
 }

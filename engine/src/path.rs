@@ -516,7 +516,11 @@ impl PathParser<'_> {
                 };
                 segs.push(Segment::Descend(Box::new(inner)));
             } else if self.eat(".") {
-                if self.eat("*") {
+                // Jayway reads the token after a dot as it would read it anywhere: `$.[0]`,
+                // `$.Items.[0].Id`, `$.['a','b']` and `$.[?(@.n > 0)]` are brackets.
+                if self.peek() == Some('[') {
+                    segs.push(self.parse_bracket()?);
+                } else if self.eat("*") {
                     segs.push(Segment::Wildcard);
                 } else {
                     let name = self.name().to_string();
@@ -848,6 +852,20 @@ mod tests {
             Ok("1".into())
         );
         assert_eq!(eval("$.a.length()", r#"{"a":[1,2]}"#), Ok("2".into()));
+        // Jayway reads a bracket after a dot as a bracket (real definitions write these).
+        assert_eq!(eval("$.[0]", "[7,8]"), Ok("7".into()));
+        assert_eq!(
+            eval("$.Items.[0].Id", r#"{"Items":[{"Id":"a"}]}"#),
+            Ok(r#""a""#.into())
+        );
+        assert_eq!(
+            eval("$.[*].['a','b']", r#"[{"a":1,"b":2}]"#),
+            Ok("[1,2]".into())
+        );
+        assert_eq!(
+            eval("$.[?(@.n > 0)]", r#"[{"n":0},{"n":2}]"#),
+            Ok(r#"[{"n":2}]"#.into())
+        );
     }
 
     #[test]

@@ -130,10 +130,17 @@ fn graph_holding<'a>(graph: &'a Value, name: &str) -> Option<&'a Value> {
 /// Answers one TestState request (AWS's request shape, JSON values or JSON text as AWS takes
 /// them); the answer is AWS's response, or `{"error_code", "message"}`.
 pub fn test_state(request: &Value) -> Value {
+    test_state_with(request, &crate::syntax::Substitutions::default())
+}
+
+/// `test_state` for a definition with placeholders (or in YAML): they are substituted with
+/// `given`, or plausible values, before AWS's checks.
+pub fn test_state_with(request: &Value, given: &crate::syntax::Substitutions) -> Value {
     let Some(definition_text) = request.get("definition").and_then(Value::as_str) else {
         return validation("definition is required");
     };
-    let Ok(definition) = json::parse(definition_text) else {
+    let Ok(definition) = crate::syntax::read_definition(definition_text, given).map(|d| d.value)
+    else {
         return api_error(
             "InvalidDefinition",
             "Invalid State Machine Definition: 'Definition must be a valid JSON object'",

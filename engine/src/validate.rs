@@ -8,6 +8,7 @@ use crate::env::errors;
 use crate::json::{self, line_col, Span, Value};
 use crate::model::*;
 use crate::path::JsonPath;
+use crate::syntax::{self, Format, Origin, Substitutions, Use};
 use crate::template;
 use crate::time::parse_rfc3339;
 use rustc_hash::FxHashMap;
@@ -23,6 +24,10 @@ const MAX_SECONDS: i64 = 99_999_999;
 pub struct Validation {
     pub machine: Option<Rc<StateMachine>>,
     pub diagnostics: Vec<Diagnostic>,
+    /// How the definition is written.
+    pub format: Format,
+    /// Every placeholder met, with the value used, in reading order.
+    pub substitutions: Vec<Use>,
 }
 
 impl Validation {
@@ -41,14 +46,25 @@ impl Validation {
 }
 
 pub fn validate(text: &str, workflow_type: WorkflowType) -> Validation {
-    let (value, spans) = match json::parse_with_spans(text) {
+    validate_with(text, workflow_type, &Substitutions::default())
+}
+
+/// Validates a definition (JSON or YAML) after substituting its placeholders with `given` (and
+/// plausible values for the others, each reported as a warning at its place).
+pub fn validate_with(text: &str, workflow_type: WorkflowType, given: &Substitutions) -> Validation {
+    let read = match syntax::read_definition(text, given) {
         Ok(x) => x,
         Err(e) => {
+            let format = syntax::detect(text);
             let (code, message) = if text.trim().is_empty() {
                 (
                     codes::SCHEMA_VALIDATION_FAILED,
                     "Definition must be a valid JSON object".to_string(),
                 )
+            } else if format == Format::Yaml && e.message == syntax::yaml::UNAVAILABLE {
+                (codes::YAML_UNAVAILABLE, e.message)
+            } else if format == Format::Yaml {
+                (codes::INVALID_YAML, e.message)
             } else {
                 (codes::INVALID_JSON_DESCRIPTION, e.message)
             };
@@ -69,9 +85,12 @@ pub fn validate(text: &str, workflow_type: WorkflowType) -> Validation {
                     start: line_col(text, span.start),
                     end: line_col(text, span.end),
                 }],
+                format,
+                substitutions: Vec::new(),
             };
         }
     };
+    let (value, spans) = (read.value, read.spans);
     let mut sink = Sink::new(text, &spans);
     if value.as_object().is_none() {
         sink.schema("Definition must be a valid JSON object", "");
@@ -80,7 +99,24 @@ pub fn validate(text: &str, workflow_type: WorkflowType) -> Validation {
         return Validation {
             machine: None,
             diagnostics: d,
+            format: read.format,
+            substitutions: read.uses,
         };
+    }
+    for u in read.uses.iter().filter(|u| u.origin == Origin::Guessed) {
+        sink.push_at(
+            Severity::Warning,
+            codes::SUBSTITUTION_NOT_SET,
+            format!(
+                "No value is set for ${{{}}}; the playground uses {} (set it under Substitutions)",
+                u.name,
+                u.value
+                    .as_str()
+                    .map_or_else(|| u.value.to_json(), |s| format!("'{s}'"))
+            ),
+            &u.pointer,
+            u.span,
+        );
     }
     for (pointer, span) in &spans.duplicate_keys {
         let (parent, key) = pointer.rsplit_once('/').unwrap_or(("", pointer));
@@ -116,6 +152,8 @@ pub fn validate(text: &str, workflow_type: WorkflowType) -> Validation {
     Validation {
         machine: Some(Rc::new(machine)),
         diagnostics,
+        format: read.format,
+        substitutions: read.uses,
     }
 }
 
@@ -783,10 +821,9 @@ impl Builder<'_> {
         }
     }
 
-    /// A diagnostic at `pointer`'s string value, `offset` bytes into the decoded text (exact
-    /// when the string has no escapes before it).
-    /// Marks `len` bytes at `offset` in the string value at `pointer` (an offset into the
-    /// string's text; exact when no escape comes before it, and never inside a character).
+    /// Marks `len` bytes at `offset` in the decoded text of the string value at `pointer`
+    /// (exact through JSON escapes, and in YAML strings that map one to one; never inside a
+    /// character).
     fn at_string_offset(
         &mut self,
         severity: Severity,
@@ -795,29 +832,19 @@ impl Builder<'_> {
         offset: usize,
         len: usize,
     ) {
-        let value = self
+        let span = self
             .sink
             .spans
-            .values
-            .get(pointer)
-            .copied()
+            .string_range(self.sink.text, pointer, offset, len)
             .unwrap_or_else(|| self.sink.span_of(pointer));
         let text = self.sink.text;
-        // The string's text starts after its quote.
-        let start = json::floor_char_boundary(
-            text,
-            (value.start + 1 + offset)
-                .min(value.end.saturating_sub(1))
-                .max(value.start),
-        );
+        let start = json::floor_char_boundary(text, span.start);
         // At least the whole character at `start`.
         let first_char_end = text[start..]
             .chars()
             .next()
             .map_or(start, |c| start + c.len_utf8());
-        let end = json::floor_char_boundary(text, start + len.max(1))
-            .max(first_char_end)
-            .min(value.end);
+        let end = json::floor_char_boundary(text, span.end).max(first_char_end);
         self.sink.push_at(
             severity,
             codes::SCHEMA_VALIDATION_FAILED,
@@ -1486,15 +1513,29 @@ impl Builder<'_> {
 
     fn task(&mut self, obj: &json::Map, pointer: &str, language: QueryLanguage) -> TaskSpec {
         required(&mut self.sink, obj, &["Resource"], pointer);
-        let resource_text: Rc<str> = obj
-            .get("Resource")
-            .and_then(Value::as_str)
-            .map(Rc::from)
-            .unwrap_or_else(|| Rc::from(""));
+        let resource_text: Rc<str> = match obj.get("Resource") {
+            Some(Value::String(s)) => s.clone(),
+            Some(other) => {
+                // Say what it is rather than name an empty resource.
+                let mut shown = other.to_json();
+                if shown.len() > 80 {
+                    shown.truncate(json::floor_char_boundary(&shown, 77));
+                    shown.push_str("...");
+                }
+                self.sink.schema(
+                    format!(
+                        "The value for the field 'Resource' must be a string (an ARN), not {shown}"
+                    ),
+                    &format!("{pointer}/Resource"),
+                );
+                Rc::from("")
+            }
+            None => Rc::from(""),
+        };
         let resource = self.resource(
             &resource_text,
             &format!("{pointer}/Resource"),
-            obj.contains_key("Resource"),
+            matches!(obj.get("Resource"), Some(Value::String(_))),
         );
         let as_u64 = |d: Option<Dyn<i64>>| {
             d.map(|d| match d {
@@ -2071,36 +2112,43 @@ impl Builder<'_> {
 
 /// Reads a Task's `Resource` ARN.
 pub fn classify_resource(text: &str) -> Resource {
-    if let Some(rest) = text.strip_prefix("arn:aws:states:::") {
-        let (base, pattern) = if let Some(b) = rest.strip_suffix(".waitForTaskToken") {
-            (b, Pattern::WaitForTaskToken)
-        } else if let Some(b) = rest.strip_suffix(".sync:2") {
-            (b, Pattern::Sync2)
-        } else if let Some(b) = rest.strip_suffix(".sync") {
-            (b, Pattern::Sync)
-        } else {
-            (rest, Pattern::RequestResponse)
-        };
-        if let Some((service, action)) = base.rsplit_once(':') {
-            if !service.is_empty() && !action.is_empty() {
-                return Resource::Service {
-                    service: Rc::from(service),
-                    action: Rc::from(action),
-                    pattern,
-                };
-            }
-        }
+    // arn:PARTITION:SERVICE:REGION:ACCOUNT:REST. A service integration leaves region and account
+    // empty (`arn:aws:states:::lambda:invoke`) or fills them in (SAM's
+    // `arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:…`); AWS's syntax is
+    // `arn:partition:service:region:account:task_type:name` either way.
+    let parts: Vec<&str> = text.splitn(6, ':').collect();
+    let [arn, partition, service, _region, _account, rest] = parts[..] else {
+        return Resource::Other(Rc::from(text));
+    };
+    if arn != "arn" || !matches!(partition, "aws" | "aws-cn" | "aws-us-gov") {
         return Resource::Other(Rc::from(text));
     }
-    let parts: Vec<&str> = text.splitn(7, ':').collect();
-    if parts.len() >= 7 && parts[0] == "arn" && parts[1].starts_with("aws") {
-        match (parts[2], parts[5]) {
-            ("lambda", "function") => return Resource::LambdaFunction(Rc::from(text)),
-            ("states", "activity") => return Resource::Activity(Rc::from(text)),
-            _ => {}
+    match service {
+        "states" if rest.starts_with("activity:") => Resource::Activity(Rc::from(text)),
+        "states" if !rest.starts_with("stateMachine:") => {
+            let (base, pattern) = if let Some(b) = rest.strip_suffix(".waitForTaskToken") {
+                (b, Pattern::WaitForTaskToken)
+            } else if let Some(b) = rest.strip_suffix(".sync:2") {
+                (b, Pattern::Sync2)
+            } else if let Some(b) = rest.strip_suffix(".sync") {
+                (b, Pattern::Sync)
+            } else {
+                (rest, Pattern::RequestResponse)
+            };
+            match base.rsplit_once(':') {
+                Some((service, action)) if !service.is_empty() && !action.is_empty() => {
+                    Resource::Service {
+                        service: Rc::from(service),
+                        action: Rc::from(action),
+                        pattern,
+                    }
+                }
+                _ => Resource::Other(Rc::from(text)),
+            }
         }
+        "lambda" if rest.starts_with("function:") => Resource::LambdaFunction(Rc::from(text)),
+        _ => Resource::Other(Rc::from(text)),
     }
-    Resource::Other(Rc::from(text))
 }
 
 /// AWS's optimized integrations (the `arn:aws:states:::SERVICE:ACTION` forms) and the

@@ -120,6 +120,7 @@ fn options_for(stem: &Path) -> Result<RunOptions, String> {
             .and_then(Value::as_bool)
             .unwrap_or(false),
         test_state: None,
+        substitutions: Default::default(),
     })
 }
 

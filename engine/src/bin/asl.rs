@@ -8,14 +8,15 @@ use engine::model::WorkflowType;
 use std::process::ExitCode;
 
 const USAGE: &str = "usage:
-  asl validate DEF [--type STANDARD|EXPRESS]
+  asl validate DEF [--type STANDARD|EXPRESS] [--substitutions FILE]
   asl run DEF [--input FILE] [--mocks FILE] [--test-case NAME] [--machine-name NAME]
               [--context FILE] [--start-time RFC3339] [--type STANDARD|EXPRESS]
               [--seed N] [--max-transitions N] [--history FILE] [--s3 FILE] [--sync]
-              [--machines FILE] [--at-least-once]
+              [--machines FILE] [--at-least-once] [--substitutions FILE]
+  (DEF is JSON or YAML; --substitutions is a JSON or YAML map of NAME: value for its ${...})
   asl cost [--type STANDARD|EXPRESS] [--executions N] [--transitions-per-execution N]
            [--duration-ms N] [--memory-mb N] [--region R] [--free-tier] [--basis gb-hour|gb-second]
-  asl test-state REQUEST.json     (AWS's TestState request: definition, input, mock, ...)
+  asl test-state REQUEST.json [--substitutions FILE]   (AWS's TestState request: definition, input, mock, ...)
   asl conformance CASES.jsonl [--exclude-tags a,b] [--only-tags a,b] [--failures FILE] [--verbose]";
 
 struct Args {
@@ -87,13 +88,23 @@ fn workflow_type(args: &Args) -> Result<WorkflowType, String> {
     }
 }
 
+/// `--substitutions FILE`: a JSON or YAML map of NAME: value for the definition's placeholders.
+fn substitutions(args: &Args) -> Result<api::Substitutions, String> {
+    match args.get("substitutions") {
+        None => Ok(api::Substitutions::default()),
+        Some(path) => {
+            engine::syntax::read_substitutions(&read(path)?).map_err(|e| format!("{path}: {e}"))
+        }
+    }
+}
+
 fn cmd_validate(raw: &[String]) -> Result<ExitCode, String> {
-    let args = parse_args(raw, &["type"], &[])?;
+    let args = parse_args(raw, &["type", "substitutions"], &[])?;
     let [def] = args.positional.as_slice() else {
         return Err("validate takes one definition file".into());
     };
     let text = read(def)?;
-    let v = api::validate(&text, workflow_type(&args)?);
+    let v = api::validate_with(&text, workflow_type(&args)?, &substitutions(&args)?);
     let diagnostics: Vec<Value> = v.diagnostics.iter().map(|d| d.to_value()).collect();
     let ok = v.is_valid();
     let answer = engine::obj! {
@@ -125,6 +136,7 @@ fn cmd_run(raw: &[String]) -> Result<ExitCode, String> {
             "history",
             "s3",
             "machines",
+            "substitutions",
         ],
         &["sync", "at-least-once"],
     )?;
@@ -163,6 +175,7 @@ fn cmd_run(raw: &[String]) -> Result<ExitCode, String> {
         machines: args.get("machines").map(read_json).transpose()?,
         at_least_once: args.has("at-least-once"),
         test_state: None,
+        substitutions: substitutions(&args)?,
     };
     let mut ex = match api::start(&text, input, &options) {
         Ok(ex) => ex,
@@ -277,12 +290,12 @@ fn cmd_cost(raw: &[String]) -> Result<ExitCode, String> {
 }
 
 fn cmd_test_state(raw: &[String]) -> Result<ExitCode, String> {
-    let args = parse_args(raw, &[], &[])?;
+    let args = parse_args(raw, &["substitutions"], &[])?;
     let [file] = args.positional.as_slice() else {
         return Err("test-state takes one request file".into());
     };
     let request = read_json(file)?;
-    let answer = engine::teststate::test_state(&request);
+    let answer = engine::teststate::test_state_with(&request, &substitutions(&args)?);
     out(&answer.to_json_pretty());
     Ok(if answer.get("error_code").is_some() {
         ExitCode::from(1)

@@ -7,7 +7,7 @@
 //! (`Rc::make_mut`). The parser is ours because definitions need byte spans for diagnostics.
 
 use indexmap::IndexMap;
-use rustc_hash::{FxBuildHasher, FxHashMap};
+use rustc_hash::{FxBuildHasher, FxHashMap, FxHashSet};
 use std::fmt::Write as _;
 use std::rc::Rc;
 
@@ -388,12 +388,161 @@ pub struct Span {
 
 /// Where each value (and each object key) of a parsed document stands in its text, by JSON
 /// pointer. Only definitions are parsed with spans; data is parsed without.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default, Clone, PartialEq)]
 pub struct SpanMap {
     pub values: FxHashMap<String, Span>,
     pub keys: FxHashMap<String, Span>,
     /// Keys that appear more than once in one object (JSON allows it; ASL does not).
     pub duplicate_keys: Vec<(String, Span)>,
+    /// YAML only: the values that are mappings or sequences (a JSON container starts with
+    /// `{` or `[`, a YAML block one with its first key).
+    pub containers: FxHashSet<String>,
+    /// YAML only: where a string's decoded text starts, for strings whose text maps one to one
+    /// onto the source (a plain scalar on one line, a quoted one without escapes).
+    pub string_content: FxHashMap<String, usize>,
+    /// Bare `${Name}` placeholders in value position (`"MaxConcurrency": ${Max}`): not JSON
+    /// until substituted, read as the string `${Name}` and listed here.
+    pub bare_placeholders: Vec<String>,
+}
+
+impl SpanMap {
+    /// Is the value at `pointer` an object or an array?
+    pub fn is_container(&self, text: &str, pointer: &str) -> bool {
+        self.containers.contains(pointer)
+            || self
+                .values
+                .get(pointer)
+                .is_some_and(|s| matches!(text.as_bytes().get(s.start), Some(b'{' | b'[')))
+    }
+
+    /// The source range of `len` bytes at `offset` in the decoded text of the string at
+    /// `pointer`: exact through JSON escapes and for YAML strings that map one to one; else the
+    /// string's whole span.
+    pub fn string_range(
+        &self,
+        text: &str,
+        pointer: &str,
+        offset: usize,
+        len: usize,
+    ) -> Option<Span> {
+        let whole = *self.values.get(pointer)?;
+        if let Some(&start) = self.string_content.get(pointer) {
+            let from = floor_char_boundary(text, (start + offset).min(whole.end));
+            let to = floor_char_boundary(text, (from + len.max(1)).min(whole.end)).max(from);
+            return Some(Span {
+                start: from,
+                end: to,
+            });
+        }
+        if text.as_bytes().get(whole.start) != Some(&b'"') {
+            return Some(whole);
+        }
+        // Walk the JSON literal, one decoded character at a time.
+        let raw = text
+            .get(whole.start + 1..whole.end.saturating_sub(1))
+            .unwrap_or("");
+        let base = whole.start + 1;
+        let from = base + raw_index(raw, offset);
+        let to = (base + raw_index(raw, offset + len.max(1)))
+            .max(from + 1)
+            .min(whole.end);
+        Some(Span {
+            start: from,
+            end: to,
+        })
+    }
+
+    /// For a host's protocol (the page's YAML module): `[[pointer, start, end], …]` tables.
+    pub fn to_value(&self) -> Value {
+        let triples = |m: &FxHashMap<String, Span>| {
+            Value::from(
+                m.iter()
+                    .map(|(p, s)| {
+                        Value::from(vec![
+                            Value::from(p.as_str()),
+                            Value::from(s.start as i64),
+                            Value::from(s.end as i64),
+                        ])
+                    })
+                    .collect::<Vec<_>>(),
+            )
+        };
+        let dups = Value::from(
+            self.duplicate_keys
+                .iter()
+                .map(|(p, s)| {
+                    Value::from(vec![
+                        Value::from(p.as_str()),
+                        Value::from(s.start as i64),
+                        Value::from(s.end as i64),
+                    ])
+                })
+                .collect::<Vec<_>>(),
+        );
+        let strings = |v: &mut dyn Iterator<Item = &String>| {
+            Value::from(v.map(|p| Value::from(p.as_str())).collect::<Vec<_>>())
+        };
+        let content = Value::from(
+            self.string_content
+                .iter()
+                .map(|(p, o)| Value::from(vec![Value::from(p.as_str()), Value::from(*o as i64)]))
+                .collect::<Vec<_>>(),
+        );
+        crate::obj! {
+            "values" => triples(&self.values),
+            "keys" => triples(&self.keys),
+            "duplicateKeys" => dups,
+            "containers" => strings(&mut self.containers.iter()),
+            "stringContent" => content,
+            "barePlaceholders" => strings(&mut self.bare_placeholders.iter()),
+        }
+    }
+
+    /// Reads `to_value`'s form (anything malformed is skipped: spans only locate messages).
+    pub fn from_value(v: &Value) -> SpanMap {
+        let rows = |k: &str| {
+            v.get(k)
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default()
+        };
+        let num = |x: Option<&Value>| {
+            x.and_then(Value::as_number)
+                .and_then(Number::as_i64)
+                .unwrap_or(0)
+                .max(0) as usize
+        };
+        let triple = |r: &Value| -> Option<(String, Span)> {
+            let a = r.as_array()?;
+            Some((
+                a.first()?.as_str()?.to_string(),
+                Span {
+                    start: num(a.get(1)),
+                    end: num(a.get(2)),
+                },
+            ))
+        };
+        let strs = |k: &str| {
+            rows(k)
+                .iter()
+                .filter_map(|x| x.as_str().map(str::to_string))
+                .collect::<Vec<_>>()
+        };
+        SpanMap {
+            values: rows("values").iter().filter_map(triple).collect(),
+            keys: rows("keys").iter().filter_map(triple).collect(),
+            duplicate_keys: rows("duplicateKeys").iter().filter_map(triple).collect(),
+            containers: strs("containers").into_iter().collect(),
+            string_content: rows("stringContent")
+                .iter()
+                .filter_map(|r| {
+                    let a = r.as_array()?;
+                    Some((a.first()?.as_str()?.to_string(), num(a.get(1))))
+                })
+                .collect(),
+            bare_placeholders: strs("barePlaceholders"),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -401,6 +550,49 @@ pub struct ParseError {
     pub message: String,
     /// Byte offset of the offending character.
     pub offset: usize,
+}
+
+/// The index in a JSON string literal's raw text (without its quotes) where decoded byte
+/// `target` is (escapes count as the characters they stand for).
+fn raw_index(raw: &str, target: usize) -> usize {
+    let b = raw.as_bytes();
+    let (mut decoded, mut i) = (0, 0);
+    while decoded < target && i < b.len() {
+        if b[i] == b'\\' {
+            let hex = |at: usize| {
+                raw.get(at..at + 4)
+                    .and_then(|h| u32::from_str_radix(h, 16).ok())
+            };
+            match (b.get(i + 1), hex(i + 2)) {
+                (Some(b'u'), Some(hi))
+                    if (0xD800..0xDC00).contains(&hi)
+                        && raw.get(i + 6..).is_some_and(|r| r.starts_with("\\u")) =>
+                {
+                    decoded += 4;
+                    i += 12;
+                }
+                (Some(b'u'), Some(c)) => {
+                    decoded += char::from_u32(c).map_or(3, char::len_utf8);
+                    i += 6;
+                }
+                _ => {
+                    decoded += 1;
+                    i += 1 + raw
+                        .get(i + 1..)
+                        .and_then(|r| r.chars().next())
+                        .map_or(1, char::len_utf8);
+                }
+            }
+        } else {
+            let c = raw
+                .get(i..)
+                .and_then(|r| r.chars().next())
+                .map_or(1, char::len_utf8);
+            decoded += c;
+            i += c;
+        }
+    }
+    i.min(b.len())
 }
 
 /// Nesting deeper than this is refused rather than risking the stack.
@@ -422,6 +614,13 @@ struct Parser<'a> {
     pos: usize,
     spans: Option<&'a mut SpanMap>,
     pointer: String,
+}
+
+/// A key as one JSON-pointer token (`~` → `~0`, `/` → `~1`).
+pub fn escape_pointer(key: &str) -> String {
+    let mut out = String::with_capacity(key.len());
+    escape_pointer_token(&mut out, key);
+    out
 }
 
 fn escape_pointer_token(out: &mut String, key: &str) {
@@ -496,6 +695,9 @@ impl<'a> Parser<'a> {
             Some(b'f') => self.parse_literal("false", Value::Bool(false))?,
             Some(b'n') => self.parse_literal("null", Value::Null)?,
             Some(b'-' | b'0'..=b'9') => self.parse_number()?,
+            Some(b'$') if self.spans.is_some() && self.bytes.get(self.pos + 1) == Some(&b'{') => {
+                self.parse_bare_placeholder()?
+            }
             Some(_) => {
                 return self.error(format!(
                     "Unexpected {}: expected a JSON value",
@@ -513,6 +715,24 @@ impl<'a> Parser<'a> {
             );
         }
         Ok(value)
+    }
+
+    /// `${Name}` where a value belongs (SAM, CDK and Terraform substitute it before AWS reads
+    /// the JSON): read as the string `${Name}` and listed, so that substitution can give it its
+    /// value's type.
+    fn parse_bare_placeholder(&mut self) -> Result<Value, ParseError> {
+        let start = self.pos;
+        let Some(close) = self.text[start..].find(['}', '\n']) else {
+            return self.error("Unterminated '${': expected '}'");
+        };
+        if self.bytes[start + close] != b'}' {
+            return self.error("Unterminated '${': expected '}'");
+        }
+        self.pos = start + close + 1;
+        if let Some(spans) = self.spans.as_deref_mut() {
+            spans.bare_placeholders.push(self.pointer.clone());
+        }
+        Ok(Value::from(&self.text[start..self.pos]))
     }
 
     fn parse_literal(&mut self, word: &str, value: Value) -> Result<Value, ParseError> {
