@@ -11,7 +11,7 @@
 
 pub mod advisor;
 pub mod api;
-pub mod aws_export;
+pub mod aws;
 pub mod choice;
 pub mod conformance;
 pub mod cost;
@@ -33,6 +33,7 @@ pub mod teststate;
 pub mod validate;
 
 // Paths from before `syntax/` (the next step moves every module into the pipeline's tree).
+pub use aws::export as aws_export;
 pub use syntax::{json, time};
 
 #[cfg(all(target_arch = "wasm32", feature = "jsonata"))]

@@ -17,6 +17,7 @@ const USAGE: &str = "usage:
   asl cost [--type STANDARD|EXPRESS] [--executions N] [--transitions-per-execution N]
            [--duration-ms N] [--memory-mb N] [--region R] [--free-tier] [--basis gb-hour|gb-second]
   asl test-state REQUEST.json [--substitutions FILE]   (AWS's TestState request: definition, input, mock, ...)
+  asl import FILE|FOLDER...     (SAM, CloudFormation, CDK, Serverless, Terraform, or definitions: the state machines in them)
   asl conformance CASES.jsonl [--exclude-tags a,b] [--only-tags a,b] [--failures FILE] [--verbose]";
 
 struct Args {
@@ -304,6 +305,58 @@ fn cmd_test_state(raw: &[String]) -> Result<ExitCode, String> {
     })
 }
 
+/// The files `import` may be pointed to (`DefinitionUri`, `templatefile`), read from disk.
+struct Disk;
+
+impl engine::aws::import::Files for Disk {
+    fn read(&self, path: &str) -> Option<String> {
+        std::fs::read_to_string(path).ok()
+    }
+}
+
+/// A folder's files that `import` reads (templates and definitions), sorted.
+fn project_files(dir: &std::path::Path, out: &mut Vec<(String, String)>, depth: usize) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut entries: Vec<_> = entries.flatten().map(|e| e.path()).collect();
+    entries.sort();
+    for p in entries {
+        let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if p.is_dir() {
+            if depth < 8 && !name.starts_with('.') && name != "node_modules" && name != "target" {
+                project_files(&p, out, depth + 1);
+            }
+        } else if [".json", ".yaml", ".yml", ".tf"]
+            .iter()
+            .any(|x| name.ends_with(x))
+        {
+            if let Ok(text) = std::fs::read_to_string(&p) {
+                out.push((p.to_string_lossy().into_owned(), text));
+            }
+        }
+    }
+}
+
+fn cmd_import(raw: &[String]) -> Result<ExitCode, String> {
+    let args = parse_args(raw, &[], &[])?;
+    if args.positional.is_empty() {
+        return Err("import takes one or more files or folders".into());
+    }
+    let mut opened = Vec::new();
+    for p in &args.positional {
+        let path = std::path::Path::new(p);
+        if path.is_dir() {
+            project_files(path, &mut opened, 0);
+        } else {
+            opened.push((p.clone(), read(p)?));
+        }
+    }
+    let found = engine::aws::import::import(&opened, &Disk);
+    out(&found.to_value().to_json_pretty());
+    Ok(ExitCode::SUCCESS)
+}
+
 /// Prints to stdout; a closed pipe (`asl run ... | head`) is not an error worth a panic.
 fn out(text: &str) {
     use std::io::Write;
@@ -365,6 +418,7 @@ fn main() -> ExitCode {
         Some("cost") => cmd_cost(&raw[1..]),
         Some("test-state") => cmd_test_state(&raw[1..]),
         Some("conformance") => cmd_conformance(&raw[1..]),
+        Some("import") => cmd_import(&raw[1..]),
         Some("--help" | "-h" | "help") => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;

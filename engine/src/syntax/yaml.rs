@@ -196,9 +196,9 @@ pub fn plain_scalar(text: &str) -> Value {
 mod reader {
     use super::*;
     use crate::json::{Span, MAX_DEPTH};
-    use std::rc::Rc;
     use rustc_hash::FxHashMap;
     use saphyr_parser::{Event, Parser, ScalarStyle};
+    use std::rc::Rc;
 
     /// saphyr's markers count characters; spans are bytes.
     struct Offsets {
@@ -542,6 +542,100 @@ mod reader {
     }
 
     pub(super) fn parse(text: &str) -> Result<(Value, SpanMap), ParseError> {
+        match parse_strict(text) {
+            Err(e) if e.message.contains("indentation") => {
+                // PyYAML and SnakeYAML (what SAM and CloudFormation read templates with) let a
+                // flow collection's lines sit left of its key (`KeyPolicy: {` … `}` written as
+                // JSON); YAML 1.2 does not. Indent those lines and map the spans back.
+                let Some((repaired, inserted)) = indent_flow_lines(text) else {
+                    return Err(e);
+                };
+                let (value, mut spans) = parse_strict(&repaired).map_err(|_| e)?;
+                let back = |o: usize| original_offset(&inserted, o);
+                for s in spans.values.values_mut().chain(spans.keys.values_mut()) {
+                    *s = Span {
+                        start: back(s.start),
+                        end: back(s.end),
+                    };
+                }
+                for (_, s) in spans.duplicate_keys.iter_mut() {
+                    *s = Span {
+                        start: back(s.start),
+                        end: back(s.end),
+                    };
+                }
+                for o in spans.string_content.values_mut() {
+                    *o = back(*o);
+                }
+                Ok((value, spans))
+            }
+            other => other,
+        }
+    }
+
+    /// Where a repaired text's offset was in the original: `inserted` lists (offset in the
+    /// repaired text, spaces inserted there), in order.
+    fn original_offset(inserted: &[(usize, usize)], o: usize) -> usize {
+        let mut shift = 0;
+        for &(at, n) in inserted {
+            if at >= o {
+                break;
+            }
+            shift += n.min(o - at);
+        }
+        o - shift
+    }
+
+    /// The text with every line inside a flow collection indented at least one column past the
+    /// line that opened it; `None` when nothing needed it.
+    fn indent_flow_lines(text: &str) -> Option<(String, Vec<(usize, usize)>)> {
+        let mut out = String::with_capacity(text.len() + 64);
+        let mut inserted = Vec::new();
+        let (mut depth, mut min_indent) = (0usize, 0usize);
+        let mut quote: Option<char> = None;
+        for line in text.split_inclusive('\n') {
+            let indent = line.len() - line.trim_start_matches(' ').len();
+            let blank = line.trim().is_empty();
+            if depth > 0 && quote.is_none() && !blank && indent < min_indent {
+                inserted.push((out.len(), min_indent - indent));
+                out.extend(std::iter::repeat_n(' ', min_indent - indent));
+            }
+            if depth == 0 {
+                min_indent = indent + 1;
+            }
+            let mut prev = ' ';
+            let mut chars = line.chars().peekable();
+            while let Some(c) = chars.next() {
+                match (quote, c) {
+                    (Some('"'), '\\') => {
+                        chars.next();
+                    }
+                    (Some(q), c) if c == q => {
+                        if q == '\'' && chars.peek() == Some(&'\'') {
+                            chars.next();
+                        } else {
+                            quote = None;
+                        }
+                    }
+                    (Some(_), _) => {}
+                    (None, '#') if prev == ' ' || prev == '\t' => break,
+                    (None, '"') => quote = Some('"'),
+                    (None, '\'') if depth > 0 || matches!(prev, ' ' | ':') => quote = Some('\''),
+                    (None, '{' | '[') => depth += 1,
+                    (None, '}' | ']') => depth = depth.saturating_sub(1),
+                    _ => {}
+                }
+                prev = c;
+            }
+            if depth == 0 {
+                quote = None;
+            }
+            out.push_str(line);
+        }
+        (!inserted.is_empty()).then_some((out, inserted))
+    }
+
+    fn parse_strict(text: &str) -> Result<(Value, SpanMap), ParseError> {
         let offsets = Offsets::new(text);
         let mut b = Builder {
             text,
@@ -785,6 +879,20 @@ mod tests {
         assert!(parse_with_spans("a: 1\n---\nb: 2\n").is_err());
         assert!(parse_with_spans(&"[".repeat(100_000)).is_err());
         assert!(parse_with_spans("a: 1\n  b: 2\n").is_err());
+    }
+
+    #[test]
+    fn flow_lines_left_of_their_key_read_as_pyyaml_reads_them() {
+        let text = "A:\n  B:\n      KeyPolicy: {\n        \"Version\": \"x\",\n        \"L\": [1,\n  2]\n    }\n  C: 1\n";
+        let (v, spans) = parse_with_spans(text).unwrap();
+        assert_eq!(
+            v.to_json(),
+            r#"{"A":{"B":{"KeyPolicy":{"Version":"x","L":[1,2]}},"C":1}}"#
+        );
+        let s = spans.values["/A/C"];
+        assert_eq!(&text[s.start..s.end], "1");
+        let s = spans.values["/A/B/KeyPolicy/Version"];
+        assert_eq!(&text[s.start..s.end], "\"x\"");
     }
 
     #[test]

@@ -1,0 +1,174 @@
+use super::*;
+
+fn files(list: &[(&str, &str)]) -> Vec<(String, String)> {
+    list.iter()
+        .map(|(p, t)| (p.to_string(), t.to_string()))
+        .collect()
+}
+
+fn one(list: &[(&str, &str)]) -> Imported {
+    let all = files(list);
+    import(&all[..1], &all)
+}
+
+const ASL: &str = r#"{"StartAt": "Call", "States": {"Call": {"Type": "Task", "Resource": "${OrderFnArn}", "Next": "Child"},
+  "Child": {"Type": "Task", "Resource": "arn:aws:states:::states:startExecution.sync:2", "Parameters": {"StateMachineArn": "${ChildArn}"}, "End": true}}}"#;
+
+#[test]
+fn sam_with_definition_uri_and_substitutions() {
+    let sam = "Transform: AWS::Serverless-2016-10-31\nParameters:\n  Stage:\n    Type: String\n    Default: prod\nResources:\n  OrderFn:\n    Type: AWS::Serverless::Function\n    Properties:\n      FunctionName: !Sub orders-${Stage}\n  Child:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      Name: ChildFlow\n      Type: EXPRESS\n      Definition:\n        # the child\n        StartAt: Done\n        States:\n          Done:\n            Type: Succeed\n  Main:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionUri: statemachine/main.asl.json\n      DefinitionSubstitutions:\n        OrderFnArn: !GetAtt OrderFn.Arn\n        ChildArn: !Ref Child\n";
+    let got = one(&[
+        ("proj/template.yaml", sam),
+        ("proj/statemachine/main.asl.json", ASL),
+    ]);
+    assert!(got.warnings.is_empty(), "{:?}", got.warnings);
+    let [child, main] = &got.machines[..] else {
+        panic!("{got:?}")
+    };
+    assert_eq!(
+        (child.name.as_str(), child.workflow_type, child.format),
+        ("ChildFlow", WorkflowType::Express, Format::Yaml)
+    );
+    assert_eq!(
+        child.definition,
+        "# the child\nStartAt: Done\nStates:\n  Done:\n    Type: Succeed\n"
+    );
+    assert_eq!(main.name, "Main");
+    assert_eq!(main.definition, ASL);
+    assert_eq!(
+        main.substitutions.get("OrderFnArn").and_then(Value::as_str),
+        Some("arn:aws:lambda:us-east-1:123456789012:function:orders-prod")
+    );
+    // The child is started by the name its tab has.
+    assert_eq!(
+        main.substitutions.get("ChildArn").and_then(Value::as_str),
+        Some("arn:aws:states:us-east-1:123456789012:stateMachine:ChildFlow")
+    );
+    // The definition file is not opened a second time as a machine of its own.
+    assert_eq!(got.machines.len(), 2);
+}
+
+#[test]
+fn cdk_definition_string_join_becomes_placeholders() {
+    let cfn = r#"{"Resources": {"Fn1": {"Type": "AWS::Lambda::Function", "Properties": {}},
+      "Flow": {"Type": "AWS::StepFunctions::StateMachine", "Properties": {"StateMachineType": "STANDARD",
+        "DefinitionString": {"Fn::Join": ["", ["{\"StartAt\":\"A\",\"States\":{\"A\":{\"Type\":\"Task\",\"Resource\":\"", {"Fn::GetAtt": ["Fn1", "Arn"]}, "\",\"End\":true}}}"]]}}}}}"#;
+    let got = one(&[("cdk.out/Stack.template.json", cfn)]);
+    let m = &got.machines[0];
+    assert!(
+        m.definition.contains("\"Resource\": \"${Fn1.Arn}\""),
+        "{}",
+        m.definition
+    );
+    assert_eq!(
+        m.substitutions.get("Fn1.Arn").and_then(Value::as_str),
+        Some("arn:aws:lambda:us-east-1:123456789012:function:Fn1")
+    );
+    assert!(crate::api::validate_with(&m.definition, m.workflow_type, &m.substitutions).is_valid());
+}
+
+#[test]
+fn s3_locations_are_said_to_be_unreadable() {
+    let cfn = "Resources:\n  F:\n    Type: AWS::StepFunctions::StateMachine\n    Properties:\n      DefinitionS3Location:\n        Bucket: b\n        Key: k\n";
+    let got = one(&[("t.yaml", cfn)]);
+    assert!(got.machines.is_empty());
+    assert!(
+        got.warnings[0].contains("cannot be read here"),
+        "{:?}",
+        got.warnings
+    );
+}
+
+#[test]
+fn serverless_inline_and_file_definitions() {
+    let sls = "service: shop\nprovider:\n  name: aws\ncustom:\n  table: orders-table\nstepFunctions:\n  stateMachines:\n    orders:\n      name: OrderFlow\n      type: EXPRESS\n      definition:\n        StartAt: Put\n        States:\n          Put:\n            Type: Task\n            Resource: arn:aws:states:::dynamodb:putItem\n            Parameters:\n              TableName: ${self:custom.table}\n              Item: {}\n            End: true\n    other:\n      definition: ${file(./flows/other.asl.yml)}\n";
+    let other = "StartAt: A\nStates:\n  A:\n    Type: Pass\n    End: true\n";
+    let got = one(&[("serverless.yml", sls), ("flows/other.asl.yml", other)]);
+    let [orders, o] = &got.machines[..] else {
+        panic!("{got:?}")
+    };
+    assert_eq!(
+        (orders.name.as_str(), orders.workflow_type),
+        ("OrderFlow", WorkflowType::Express)
+    );
+    assert_eq!(
+        orders
+            .substitutions
+            .get("self:custom.table")
+            .and_then(Value::as_str),
+        Some("orders-table")
+    );
+    assert_eq!((o.name.as_str(), o.definition.as_str()), ("other", other));
+}
+
+#[test]
+fn terraform_templatefile_jsonencode_and_heredoc() {
+    let tf = r#"
+resource "aws_lambda_function" "check" { function_name = "check-price" }
+resource "aws_sqs_queue" "q" { name = "approvals" }
+resource "aws_sfn_state_machine" "a" {
+  name = "from-file"
+  definition = templatefile("${path.module}/sm.asl.json", { OrderFnArn = aws_lambda_function.check.arn, ChildArn = "arn:aws:states:us-east-1:123456789012:stateMachine:x" })
+}
+resource "aws_sfn_state_machine" "b" {
+  name = "encoded"
+  type = "EXPRESS"
+  definition = jsonencode({
+    StartAt = "Send"
+    States = { Send = { Type = "Task", Resource = "arn:aws:states:::sqs:sendMessage", Parameters = { QueueUrl = aws_sqs_queue.q.url, MessageBody = "hi" }, End = true } }
+  })
+}
+resource "aws_sfn_state_machine" "c" {
+  definition = <<EOF
+{"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 1, "End": true}}}
+EOF
+}
+"#;
+    let got = one(&[("infra/main.tf", tf), ("infra/sm.asl.json", ASL)]);
+    assert!(got.warnings.is_empty(), "{:?}", got.warnings);
+    let [a, b, c] = &got.machines[..] else {
+        panic!("{got:?}")
+    };
+    assert_eq!(a.name, "from-file");
+    assert_eq!(
+        a.substitutions.get("OrderFnArn").and_then(Value::as_str),
+        Some("arn:aws:lambda:us-east-1:123456789012:function:check-price")
+    );
+    assert_eq!(
+        (b.name.as_str(), b.workflow_type),
+        ("encoded", WorkflowType::Express)
+    );
+    assert_eq!(
+        b.substitutions
+            .get("aws_sqs_queue.q.url")
+            .and_then(Value::as_str),
+        Some("https://sqs.us-east-1.amazonaws.com/123456789012/approvals")
+    );
+    assert_eq!(c.name, "c");
+    for m in [a, b, c] {
+        let v = crate::api::validate_with(&m.definition, m.workflow_type, &m.substitutions);
+        assert!(
+            v.is_valid(),
+            "{}: {:?} {:?}",
+            m.name,
+            v.diagnostics,
+            m.definition
+        );
+    }
+}
+
+#[test]
+fn plain_definitions_and_nothing_found() {
+    let got = one(&[(
+        "flows/order.asl.yaml",
+        "StartAt: A\nStates:\n  A: {Type: Succeed}\n",
+    )]);
+    assert_eq!(got.machines[0].name, "order");
+    assert_eq!(got.machines[0].format, Format::Yaml);
+    let got = one(&[("package.json", "{\"name\": \"x\"}")]);
+    assert!(got.machines.is_empty() && got.warnings[0].starts_with("No state machine found"));
+    assert_eq!(
+        beside("a/b/template.yaml", "./sm/../sm/x.json"),
+        "a/b/sm/x.json"
+    );
+}

@@ -1,0 +1,6 @@
+//! AWS around the interpreter: the way in from a real project (`import`: SAM, CloudFormation,
+//! CDK, Serverless, Terraform) and the way back out (`export`: files, templates, CLI commands).
+
+pub mod export;
+#[cfg(feature = "import")]
+pub mod import;
