@@ -18,6 +18,9 @@ const USAGE: &str = "usage:
            [--duration-ms N] [--memory-mb N] [--region R] [--free-tier] [--basis gb-hour|gb-second]
   asl test-state REQUEST.json [--substitutions FILE]   (AWS's TestState request: definition, input, mock, ...)
   asl import FILE|FOLDER...     (SAM, CloudFormation, CDK, Serverless, Terraform, or definitions: the state machines in them)
+  asl export DEF|WORKSPACE.json --to sam|cdk|terraform|serverless [--name NAME] [--type T]
+             [--substitutions FILE] [--mocks FILE] [--input FILE] [--format json|yaml]
+             (--out DIR | --zip FILE)   (the project the way it deploys)
   asl conformance CASES.jsonl [--exclude-tags a,b] [--only-tags a,b] [--failures FILE] [--verbose]";
 
 struct Args {
@@ -357,6 +360,123 @@ fn cmd_import(raw: &[String]) -> Result<ExitCode, String> {
     Ok(ExitCode::SUCCESS)
 }
 
+fn cmd_export(raw: &[String]) -> Result<ExitCode, String> {
+    use engine::aws::export::{self, ProjectMachine, Target};
+    let args = parse_args(
+        raw,
+        &[
+            "to",
+            "name",
+            "type",
+            "substitutions",
+            "mocks",
+            "input",
+            "format",
+            "out",
+            "zip",
+        ],
+        &[],
+    )?;
+    let [file] = args.positional.as_slice() else {
+        return Err("export takes one definition or workspace file".into());
+    };
+    let target = args
+        .get("to")
+        .ok_or("export needs --to sam|cdk|terraform|serverless")
+        .and_then(|t| Target::parse(t).ok_or("--to takes sam, cdk, terraform or serverless"))?;
+    let format = match args.get("format") {
+        None => None,
+        Some("json") => Some(api::Format::Json),
+        Some("yaml") => Some(api::Format::Yaml),
+        Some(f) => return Err(format!("--format takes json or yaml, not '{f}'")),
+    };
+    let text = read(file)?;
+    // A workspace file (the page's "Save workspace") or one definition.
+    let workspace = api::parse_json(&text)
+        .ok()
+        .filter(|v| v.get("machines").and_then(Value::as_array).is_some());
+    let (machines, mut mocks, mut input) = match &workspace {
+        Some(ws) => {
+            let machines = ws
+                .get("machines")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .map(|m| ProjectMachine {
+                    name: m
+                        .get("name")
+                        .and_then(Value::as_str)
+                        .unwrap_or("Main")
+                        .to_string(),
+                    workflow_type: m
+                        .get("type")
+                        .and_then(Value::as_str)
+                        .and_then(WorkflowType::parse)
+                        .unwrap_or_default(),
+                    definition: m
+                        .get("definition")
+                        .and_then(Value::as_str)
+                        .unwrap_or("")
+                        .to_string(),
+                    substitutions: m
+                        .get("substitutions")
+                        .and_then(Value::as_object)
+                        .cloned()
+                        .unwrap_or_default(),
+                })
+                .collect::<Vec<_>>();
+            let mocks = ws
+                .get("mocks")
+                .and_then(Value::as_str)
+                .and_then(|m| api::parse_json(m).ok());
+            let input = ws.get("input").and_then(Value::as_str).map(str::to_string);
+            (machines, mocks, input)
+        }
+        None => (
+            vec![ProjectMachine {
+                name: args.get("name").unwrap_or("Main").to_string(),
+                workflow_type: workflow_type(&args)?,
+                definition: text.clone(),
+                substitutions: substitutions(&args)?,
+            }],
+            None,
+            None,
+        ),
+    };
+    if let Some(m) = args.get("mocks") {
+        mocks = Some(read_json(m)?);
+    }
+    if let Some(i) = args.get("input") {
+        input = Some(read(i)?);
+    }
+    let project = export::project(&machines, target, format, mocks.as_ref(), input.as_deref());
+    match (args.get("out"), args.get("zip")) {
+        (Some(dir), None) => {
+            for (path, text) in &project.files {
+                let p = std::path::Path::new(dir).join(path);
+                if let Some(parent) = p.parent() {
+                    std::fs::create_dir_all(parent)
+                        .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+                }
+                std::fs::write(&p, text)
+                    .map_err(|e| format!("cannot write {}: {e}", p.display()))?;
+                out(&p.display().to_string());
+            }
+        }
+        (None, Some(zip)) => {
+            let bytes = export::zip(&project)?;
+            std::fs::write(zip, &bytes).map_err(|e| format!("cannot write {zip}: {e}"))?;
+            out(&format!(
+                "{zip}: {} files, {} bytes",
+                project.files.len(),
+                bytes.len()
+            ));
+        }
+        _ => return Err("export writes to --out DIR or --zip FILE (one of them)".into()),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 /// Prints to stdout; a closed pipe (`asl run ... | head`) is not an error worth a panic.
 fn out(text: &str) {
     use std::io::Write;
@@ -419,6 +539,7 @@ fn main() -> ExitCode {
         Some("test-state") => cmd_test_state(&raw[1..]),
         Some("conformance") => cmd_conformance(&raw[1..]),
         Some("import") => cmd_import(&raw[1..]),
+        Some("export") => cmd_export(&raw[1..]),
         Some("--help" | "-h" | "help") => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;

@@ -209,12 +209,7 @@ impl Template<'_> {
             ("Fn::Join", Value::Array(a)) if a.len() == 2 => {
                 let sep = text(&a[0]);
                 let list = self.resolve(&a[1], depth + 1);
-                let parts: Vec<String> = list
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .map(&text)
-                    .collect();
+                let parts: Vec<String> = list.as_array().into_iter().flatten().map(&text).collect();
                 Value::from(parts.join(&sep))
             }
             ("Fn::Select", Value::Array(a)) if a.len() == 2 => {

@@ -172,3 +172,111 @@ fn plain_definitions_and_nothing_found() {
         "a/b/sm/x.json"
     );
 }
+
+/// Exported projects import back into the same machines: names, types, formats (Terraform
+/// takes JSON) and, once substituted, the same definitions. Random workspaces from a fixed seed.
+#[test]
+fn every_export_imports_back_into_the_same_workspace() {
+    use crate::aws::export::{project, ProjectMachine, Target};
+    let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
+    let mut next = move |n: u64| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed % n
+    };
+    for round in 0..60 {
+        let count = 1 + next(3) as usize;
+        let mut machines = Vec::new();
+        for i in 0..count {
+            let name = format!(
+                "{}-{round}-{i}",
+                ["Orders", "pay_flow", "Ship"][next(3) as usize]
+            );
+            let fn_arn = format!(
+                "arn:aws:lambda:us-east-1:123456789012:function:fn{}",
+                next(50)
+            );
+            let mut subs = Substitutions::default();
+            if next(2) == 0 {
+                subs.insert(Rc::from("Table"), Value::from(format!("table-{}", next(9))));
+            }
+            let child = if i > 0 {
+                format!(
+                    "arn:aws:states:us-east-1:123456789012:stateMachine:{}",
+                    machines
+                        .iter()
+                        .map(|m: &ProjectMachine| m.name.clone())
+                        .next()
+                        .unwrap_or_default()
+                )
+            } else {
+                String::new()
+            };
+            let json_def = format!(
+                r#"{{"Comment": "round {round} \"quoted\" ünïcode", "StartAt": "A", "States": {{
+  "A": {{"Type": "Task", "Resource": "{fn_arn}", "Next": "B"}},
+  "B": {{"Type": "Task", "Resource": "arn:aws:states:::dynamodb:putItem", "Parameters": {{"TableName": "${{Table}}", "Item": {{}}}}, "Next": "C"}},
+  "C": {{"Type": "Wait", "Seconds": {}, "Next": "D"}},
+  "D": {{"Type": "Pass", "Result": {{"child": "{child}"}}, "End": true}}}}}}"#,
+                1 + next(5)
+            );
+            let definition = if next(2) == 0 {
+                json_def
+            } else {
+                crate::syntax::convert(&json_def, Format::Yaml).unwrap()
+            };
+            machines.push(ProjectMachine {
+                name,
+                workflow_type: if next(2) == 0 {
+                    WorkflowType::Standard
+                } else {
+                    WorkflowType::Express
+                },
+                definition,
+                substitutions: subs,
+            });
+        }
+        for target in [Target::Sam, Target::Terraform, Target::Serverless] {
+            let p = project(&machines, target, None, None, Some("{}"));
+            let files: Vec<(String, String)> = p
+                .files
+                .iter()
+                .map(|(f, t)| (format!("out/{f}"), t.clone()))
+                .collect();
+            let got = import(&files, &files);
+            assert_eq!(
+                got.machines.len(),
+                machines.len(),
+                "{target:?} round {round}: {:?}",
+                got.warnings
+            );
+            for (m, back) in machines.iter().zip(&got.machines) {
+                assert_eq!(
+                    crate::aws::export::resource_name(&m.name),
+                    back.name,
+                    "{target:?}"
+                );
+                assert_eq!(m.workflow_type, back.workflow_type, "{target:?} {}", m.name);
+                let want_format = if target == Target::Terraform {
+                    Format::Json
+                } else {
+                    crate::syntax::detect(&m.definition)
+                };
+                assert_eq!(want_format, back.format, "{target:?} {}", m.name);
+                let before =
+                    crate::syntax::read_definition(&m.definition, &m.substitutions).unwrap();
+                let after =
+                    crate::syntax::read_definition(&back.definition, &back.substitutions).unwrap();
+                assert_eq!(
+                    before.value.to_json(),
+                    after.value.to_json(),
+                    "{target:?} {}:\n{}\n{:?}",
+                    m.name,
+                    back.definition,
+                    back.substitutions
+                );
+            }
+        }
+    }
+}

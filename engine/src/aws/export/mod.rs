@@ -7,6 +7,11 @@ use crate::json::{Map, Value};
 use crate::model::WorkflowType;
 use std::rc::Rc;
 
+mod project;
+#[cfg(feature = "zip")]
+pub use project::zip;
+pub use project::{project, Project, ProjectMachine, Target};
+
 /// A name AWS accepts for resources: letters, digits, `-` and `_` (others become `-`).
 pub fn resource_name(name: &str) -> String {
     let n: String = name
