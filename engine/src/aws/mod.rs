@@ -2,5 +2,9 @@
 //! CDK, Serverless, Terraform) and the way back out (`export`: files, templates, CLI commands).
 
 pub mod export;
-#[cfg(feature = "import")]
 pub mod import;
+
+#[cfg(feature = "import")]
+mod formats;
+#[cfg(feature = "import")]
+pub use formats::formats_call;

@@ -448,24 +448,31 @@ fn readme(target: Target, outs: &[Out]) -> String {
     )
 }
 
-/// The project as one zip archive (deflated; fixed timestamps, so the same project gives
-/// the same bytes).
+/// The project as one zip archive (deflated; every entry dated 2026-01-01, so the same project
+/// gives the same bytes and the archive reads without warnings).
 #[cfg(feature = "zip")]
 pub fn zip(project: &Project) -> Result<Vec<u8>, String> {
     use std::io::Write;
-    let mut w = ::zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let options = ::zip::write::SimpleFileOptions::default()
-        .compression_method(::zip::CompressionMethod::Deflated)
-        .last_modified_time(::zip::DateTime::default())
-        .unix_permissions(0o644);
+    let fail = |e: &dyn std::fmt::Display| e.to_string();
+    let mut output = Vec::new();
+    let mut archive = rawzip::ZipArchiveWriter::new(&mut output);
     for (path, text) in &project.files {
-        w.start_file(path.as_str(), options)
-            .map_err(|e| e.to_string())?;
-        w.write_all(text.as_bytes()).map_err(|e| e.to_string())?;
+        let (mut entry, config) = archive
+            .new_file(path)
+            .compression_method(rawzip::CompressionMethod::DEFLATE)
+            .unix_permissions(0o644)
+            .last_modified(rawzip::time::UtcDateTime::from_unix(1_767_225_600))
+            .start()
+            .map_err(|e| fail(&e))?;
+        let encoder = flate2::write::DeflateEncoder::new(&mut entry, flate2::Compression::best());
+        let mut writer = config.wrap(encoder);
+        writer.write_all(text.as_bytes()).map_err(|e| fail(&e))?;
+        let (encoder, descriptor) = writer.finish().map_err(|e| fail(&e))?;
+        encoder.finish().map_err(|e| fail(&e))?;
+        entry.finish(descriptor).map_err(|e| fail(&e))?;
     }
-    w.finish()
-        .map(|c| c.into_inner())
-        .map_err(|e| e.to_string())
+    archive.finish().map_err(|e| fail(&e))?;
+    Ok(output)
 }
 
 #[cfg(all(test, feature = "zip"))]
@@ -490,12 +497,12 @@ mod tests {
             zip(&p).unwrap(),
             "the same project gives the same bytes"
         );
-        let archive = ::zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
-        let names: Vec<String> = archive
-            .file_names()
-            .filter_map(Result::ok)
-            .map(|n| n.to_string())
-            .collect();
+        let archive = rawzip::ZipArchive::from_slice(&bytes).unwrap();
+        let mut entries = archive.entries();
+        let mut names: Vec<String> = Vec::new();
+        while let Ok(Some(e)) = entries.next_entry() {
+            names.push(e.file_path().try_normalize().unwrap().as_ref().to_string());
+        }
         for (path, _) in &p.files {
             assert!(names.contains(path), "{path} in {names:?}");
         }

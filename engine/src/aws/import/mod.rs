@@ -8,13 +8,21 @@
 //! Pure: files come in as text; a definition a template points to (`DefinitionUri`,
 //! `${file(…)}`, `templatefile(…)`) is asked for by path through `Files`.
 
+#[cfg(feature = "import")]
 mod cloudformation;
+#[cfg(feature = "import")]
 mod serverless;
+#[cfg(feature = "import")]
 mod terraform;
 
-use crate::json::{self, Value};
+#[cfg(feature = "import")]
+use crate::json;
+use crate::json::Value;
 use crate::model::WorkflowType;
-use crate::syntax::{self, Format, Substitutions};
+#[cfg(feature = "import")]
+use crate::syntax;
+use crate::syntax::{Format, Substitutions};
+#[cfg(feature = "import")]
 use std::rc::Rc;
 
 /// One state machine found in a project.
@@ -175,6 +183,7 @@ pub enum Kind {
     Other,
 }
 
+#[cfg(feature = "import")]
 /// Tells a file's kind from its name and content.
 pub fn kind(path: &str, text: &str) -> Kind {
     if path.ends_with(".tf") {
@@ -201,6 +210,7 @@ pub fn kind(path: &str, text: &str) -> Kind {
     Kind::Other
 }
 
+#[cfg(feature = "import")]
 /// Does this template declare a state machine (a SAM or CloudFormation resource, a Serverless
 /// `stepFunctions.stateMachines` entry, a Terraform `aws_sfn_state_machine` resource)?
 pub fn declares_state_machine(path: &str, text: &str) -> bool {
@@ -239,6 +249,7 @@ pub fn declares_state_machine(path: &str, text: &str) -> bool {
     }
 }
 
+#[cfg(feature = "import")]
 /// A JSON or YAML document as a value (templates use YAML's short tags; they read as the long
 /// form).
 pub(crate) fn read_document(text: &str) -> Result<Value, String> {
@@ -250,6 +261,7 @@ pub(crate) fn read_document(text: &str) -> Result<Value, String> {
     }
 }
 
+#[cfg(feature = "import")]
 /// Reads a project: every state machine in the templates among `opened`, and the definition
 /// files no template points to. Files a template points to are read through `files`.
 pub fn import(opened: &[(String, String)], files: &dyn Files) -> Imported {
@@ -301,6 +313,7 @@ pub fn import(opened: &[(String, String)], files: &dyn Files) -> Imported {
     out
 }
 
+#[cfg(feature = "import")]
 /// `statemachine/order.asl.json` → `order`.
 fn name_from_path(path: &str) -> String {
     let file = path.rsplit(['/', '\\']).next().unwrap_or(path);
@@ -317,6 +330,7 @@ fn name_from_path(path: &str) -> String {
     }
 }
 
+#[cfg(feature = "import")]
 /// Tabs need distinct names: a second `order` becomes `order-2`.
 fn unique_names(machines: &mut [Machine]) {
     for i in 0..machines.len() {
@@ -329,6 +343,7 @@ fn unique_names(machines: &mut [Machine]) {
     }
 }
 
+#[cfg(feature = "import")]
 /// A machine's name as AWS allows it (1 to 80 of letters, digits, `-` and `_`).
 pub(crate) fn machine_name(s: &str) -> String {
     let clean: String = s
@@ -349,6 +364,7 @@ pub(crate) fn machine_name(s: &str) -> String {
     }
 }
 
+#[cfg(feature = "import")]
 /// An inline definition's own lines in a YAML template (comments kept), dedented; `None` when
 /// its span does not cover whole lines.
 pub(crate) fn yaml_block(text: &str, span: json::Span) -> Option<String> {
@@ -387,6 +403,7 @@ pub(crate) fn yaml_block(text: &str, span: json::Span) -> Option<String> {
     Some(out)
 }
 
+#[cfg(feature = "import")]
 /// The names of a definition's placeholders (to prefill from the template).
 pub(crate) fn placeholder_names(definition: &str) -> Vec<Rc<str>> {
     let Ok(read) = syntax::read_definition(definition, &Substitutions::default()) else {
@@ -401,5 +418,5 @@ pub(crate) fn placeholder_names(definition: &str) -> Vec<Rc<str>> {
     names
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "import"))]
 mod tests;
