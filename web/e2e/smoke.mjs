@@ -7,8 +7,9 @@ import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { serve } from './serve.mjs';
+import { projectChecks } from './projects.mjs';
 
-const { values: opt } = parseArgs({ options: { screenshots: { type: 'string' }, budgets: { type: 'boolean', default: false } } });
+const { values: opt } = parseArgs({ options: { screenshots: { type: 'string' }, budgets: { type: 'boolean', default: false }, only: { type: 'string' } } });
 const server = await serve('dist');
 const base = `http://127.0.0.1:${server.address().port}/`;
 const browser = await chromium.launch({
@@ -20,6 +21,8 @@ const browser = await chromium.launch({
 let passed = 0, failed = 0;
 const results = {};
 async function check(name, fn) {
+  // --only TEXT: the first check (it loads the page) and the ones whose name holds TEXT.
+  if (opt.only && passed + failed > 0 && !opt.only.split('|').some((o) => name.includes(o))) return;
   try { await fn(); passed++; console.log(`ok   ${name}`); }
   catch (e) { failed++; console.log(`FAIL ${name}: ${e.message.split('\n')[0]}`); }
 }
@@ -426,6 +429,8 @@ await check('an exercise: its checks fail on the start, pass once the work is do
   const options = await page.getByTestId('exercises').locator('option').allTextContents();
   expect(options.some((o) => o.startsWith('✓ Retries with jitter')), `track: ${options.join(' | ')}`);
 });
+
+await projectChecks({ check, expect, page, browser, base, shot, typeDefinition, waitStatus, nodeStatus });
 
 if (opt.budgets) {
   await check('budgets: size, validate+layout per edit, layout of 1,000 states', async () => {

@@ -3,12 +3,14 @@
 // (web/src/bindings.rs); everything else about the editor stays here.
 import { EditorView, basicSetup } from 'codemirror';
 import { json } from '@codemirror/lang-json';
+import { yaml } from '@codemirror/lang-yaml';
 import { lintGutter, setDiagnostics } from '@codemirror/lint';
 import { autocompletion } from '@codemirror/autocomplete';
 import { EditorState, StateEffect, StateField, Compartment } from '@codemirror/state';
 import { Decoration, keymap } from '@codemirror/view';
 import { syntaxTree } from '@codemirror/language';
 import { jsonataHighlight } from './jsonata.js';
+import './extras.js';
 
 const views = [];
 
@@ -79,6 +81,8 @@ function jsonataCompletion(ctx, c, provider) {
 
 function completionSource(provider) {
   return (ctx) => {
+    // Completion reads JSON; a YAML definition is edited without it.
+    if (ctx.view && ctx.view.yamlMode) return null;
     const c = jsonContext(ctx.state, ctx.pos);
     if (c.inString && !c.inKey) {
       const j = jsonataCompletion(ctx, c, provider);
@@ -101,6 +105,10 @@ function completionSource(provider) {
 }
 
 const theme = new Compartment();
+// JSON or YAML, decided by the text (as the engine decides): YAML stays YAML while editing.
+const language = new Compartment();
+const isYaml = (text) => { const m = /[^\s\ufeff]/.exec(text); return !!m && !'{["'.includes(m[0]); };
+const languageFor = (yamlText) => (yamlText ? yaml() : [json(), jsonataHighlight]);
 const themeFor = (dark) => EditorView.theme({}, { dark });
 
 window.AslEditor = {
@@ -117,20 +125,28 @@ window.AslEditor = {
             { key: 'Shift-Alt-f', run: (v) => { window.AslEditor.format(views.indexOf(v)); return true; } },
           ]),
           basicSetup,
-          json(),
-          jsonataHighlight,
+          language.of(languageFor(isYaml(doc))),
           lintGutter(),
           markField,
           theme.of(themeFor(dark)),
           completions ? autocompletion({ override: [completionSource(completions)] }) : [],
           EditorView.updateListener.of((u) => {
-            if (u.docChanged) onChange(u.state.doc.toString());
+            if (u.docChanged) {
+              const text = u.state.doc.toString();
+              const y = isYaml(text);
+              if (y !== u.view.yamlMode) {
+                u.view.yamlMode = y;
+                setTimeout(() => u.view.dispatch({ effects: language.reconfigure(languageFor(y)) }), 0);
+              }
+              onChange(text);
+            }
             if (u.selectionSet && onCursor) onCursor(u.state.selection.main.head);
           }),
-          EditorView.contentAttributes.of({ 'aria-label': 'State machine definition (JSON)' }),
+          EditorView.contentAttributes.of({ 'aria-label': 'State machine definition (JSON or YAML)' }),
         ],
       }),
     });
+    view.yamlMode = isYaml(doc);
     views.push(view);
     return views.length - 1;
   },
@@ -160,7 +176,7 @@ window.AslEditor = {
   },
   format(id) {
     const v = views[id];
-    if (!v) return false;
+    if (!v || v.yamlMode) return false;
     try {
       const text = JSON.stringify(JSON.parse(v.state.doc.toString()), null, 2);
       v.dispatch({ changes: { from: 0, to: v.state.doc.length, insert: text } });

@@ -11,9 +11,11 @@ use crate::components::{
     inspector::Inspector,
     machine_tabs::MachineTabs,
     move_advisor::MoveAdvisor,
+    open_project::OpenProject,
     run_extras::RunExtras,
     run_panel::RunPanel,
     share_bar::ShareBar,
+    substitutions::SubstitutionsPanel,
     test_state::TestStatePanel,
     to_aws::ToAws,
 };
@@ -21,7 +23,7 @@ use crate::examples::EXAMPLES;
 use crate::layout::{self, Layout};
 use crate::run_view::RunView;
 use crate::services::{self, storage};
-use crate::state::{Action, AppState, ChildRef, JsonataStatus, LinkNotice, RunHandle, Workspace};
+use crate::state::{Action, AppState, ChildRef, LinkNotice, ModuleStatus, RunHandle, Workspace};
 use engine::api::{self, Diagnostic};
 use engine::json::Value;
 use engine::model::{Graph as AslGraph, Kind, WorkflowType};
@@ -250,26 +252,63 @@ pub fn app() -> Html {
     let uses_jsonata = services::jsonata::used_in(&settled);
     {
         let d = state.dispatcher();
-        let idle = state.jsonata == JsonataStatus::NotLoaded;
+        let idle = state.jsonata == ModuleStatus::NotLoaded;
         use_effect_with((uses_jsonata, idle), move |&(needed, idle)| {
             if needed && idle {
-                d.dispatch(Action::Jsonata(JsonataStatus::Loading));
+                d.dispatch(Action::Jsonata(ModuleStatus::Loading));
                 services::jsonata::load(move |r| {
                     d.dispatch(Action::Jsonata(match r {
-                        Ok(()) => JsonataStatus::Ready,
-                        Err(e) => JsonataStatus::Failed(Rc::from(e)),
+                        Ok(()) => ModuleStatus::Ready,
+                        Err(e) => ModuleStatus::Failed(Rc::from(e)),
                     }))
                 });
             }
             || ()
         });
     }
-    let jsonata_ready = state.jsonata == JsonataStatus::Ready;
+    let jsonata_ready = state.jsonata == ModuleStatus::Ready;
+    // YAML: the extras module is fetched the first time a definition is YAML (any tab's,
+    // since the open one may start the others); validation runs again once it is there.
+    let uses_yaml = services::extras::needed_for(&settled)
+        || state
+            .ws
+            .others
+            .iter()
+            .any(|m| services::extras::needed_for(&m.definition));
+    {
+        let d = state.dispatcher();
+        let idle = state.extras == ModuleStatus::NotLoaded;
+        use_effect_with((uses_yaml, idle), move |&(needed, idle)| {
+            if needed && idle {
+                d.dispatch(Action::Extras(ModuleStatus::Loading));
+                services::extras::load(move |r| {
+                    d.dispatch(Action::Extras(match r {
+                        Ok(()) => ModuleStatus::Ready,
+                        Err(e) => ModuleStatus::Failed(Rc::from(e)),
+                    }))
+                });
+            }
+            || ()
+        });
+    }
+    let extras_ready = state.extras == ModuleStatus::Ready;
     let workflow_type = state.ws.workflow_type;
     let validation = use_memo(
-        ((*settled).clone(), workflow_type, jsonata_ready),
-        |(d, t, _)| api::validate(d, *t),
+        (
+            (*settled).clone(),
+            workflow_type,
+            jsonata_ready,
+            extras_ready,
+            state.ws.substitutions.clone(),
+        ),
+        |(d, t, _, _, subs)| api::validate_with(d, *t, subs),
     );
+    let uses = use_memo(ByPtr(validation.clone()), |v| v.0.substitutions.clone());
+    // A place the Substitutions panel pointed to, shown in the editor until the next pick.
+    let located = use_state(|| None::<(usize, usize)>);
+    let dropped = use_state(|| None::<Rc<Vec<(String, String)>>>);
+    let dragging = use_state(|| false);
+    let convert_error = use_state(|| None::<String>);
     let diagnostics: Rc<Vec<Diagnostic>> =
         use_memo(ByPtr(validation.clone()), |v| v.0.diagnostics.clone());
     let last_layout = use_mut_ref(|| Rc::new(Layout::default()));
@@ -460,8 +499,9 @@ pub fn app() -> Html {
         Callback::from(move |_: ()| d.dispatch(a()))
     };
     let on_select = {
-        let d = state.dispatcher();
+        let (d, located) = (state.dispatcher(), located.clone());
         Callback::from(move |n: Option<Rc<str>>| {
+            located.set(None);
             d.dispatch(Action::SelectVisit(None));
             d.dispatch(Action::Select(n));
         })
@@ -469,7 +509,11 @@ pub fn app() -> Html {
     let on_cursor = {
         let (d, validation, settled_text) =
             (state.dispatcher(), validation.clone(), (*settled).clone());
+        let located = located.clone();
         Callback::from(move |offset: usize| {
+            if located.is_some_and(|(a, b)| offset < a || offset > b) {
+                located.set(None);
+            }
             if let Some(m) = &validation.machine {
                 if let Some(name) = state_at(&m.graph, &settled_text, offset) {
                     d.dispatch(Action::Select(Some(name)));
@@ -477,12 +521,14 @@ pub fn app() -> Html {
             }
         })
     };
-    let highlight = state.selected.as_ref().and_then(|n| {
-        validation
-            .machine
-            .as_ref()
-            .and_then(|m| find_state(&m.graph, n))
-            .map(|s| (s.span.start, s.body.end.max(s.span.end)))
+    let highlight = (*located).or_else(|| {
+        state.selected.as_ref().and_then(|n| {
+            validation
+                .machine
+                .as_ref()
+                .and_then(|m| find_state(&m.graph, n))
+                .map(|s| (s.span.start, s.body.end.max(s.span.end)))
+        })
     });
     let on_pick_diag = {
         let d = state.dispatcher();
@@ -516,15 +562,85 @@ pub fn app() -> Html {
         Callback::from(move |_: MouseEvent| dark.set(!*dark))
     };
     let jsonata_notice = match (&state.jsonata, uses_jsonata) {
-        (JsonataStatus::Loading | JsonataStatus::NotLoaded, true) => {
+        (ModuleStatus::Loading | ModuleStatus::NotLoaded, true) => {
             Some(AttrValue::from("Loading the JSONata library…"))
         }
-        (JsonataStatus::Failed(e), true) => Some(AttrValue::from(format!(
+        (ModuleStatus::Failed(e), true) => Some(AttrValue::from(format!(
             "The JSONata library could not be loaded ({e}); JSONata states cannot run."
         ))),
         _ => None,
     };
+    let jsonata_notice = jsonata_notice.or(match (&state.extras, uses_yaml) {
+        (ModuleStatus::Loading | ModuleStatus::NotLoaded, true) => {
+            Some(AttrValue::from("Loading YAML support…"))
+        }
+        (ModuleStatus::Failed(e), true) => Some(AttrValue::from(format!(
+            "YAML support could not be loaded ({e}); convert the definition to JSON to run it."
+        ))),
+        _ => None,
+    });
     let can_run = validation.is_valid() && !stale && jsonata_notice.is_none();
+
+    // "Convert to YAML/JSON": the extras module rewrites the definition (comments are not
+    // carried over), and the editor shows the result.
+    let format = validation.format;
+    let on_convert = {
+        let (d, text, convert_error) = (
+            state.dispatcher(),
+            state.ws.definition.clone(),
+            convert_error.clone(),
+        );
+        Callback::from(move |_: ()| {
+            let to = match engine::syntax::detect(&text) {
+                api::Format::Json => api::Format::Yaml,
+                api::Format::Yaml => api::Format::Json,
+            };
+            let (d, convert_error) = (d.clone(), convert_error.clone());
+            services::extras::convert(&text, to, move |r| match r {
+                Ok(t) => {
+                    convert_error.set(None);
+                    d.dispatch(Action::ReplaceDefinition(t));
+                }
+                Err(e) => convert_error.set(Some(format!(
+                    "The definition could not be converted: {e}. Fix the marked error first."
+                ))),
+            });
+        })
+    };
+    // Files and folders dropped anywhere on the page are opened as a project.
+    let on_dragover = {
+        let dragging = dragging.clone();
+        Callback::from(move |e: DragEvent| {
+            e.prevent_default();
+            if !*dragging {
+                dragging.set(true);
+            }
+        })
+    };
+    let on_dragleave = {
+        let dragging = dragging.clone();
+        Callback::from(move |e: DragEvent| {
+            if e.related_target().is_none() {
+                dragging.set(false);
+            }
+        })
+    };
+    let on_drop = {
+        let (dragging, dropped) = (dragging.clone(), dropped.clone());
+        Callback::from(move |e: DragEvent| {
+            e.prevent_default();
+            dragging.set(false);
+            let Some(data) = e.data_transfer() else {
+                return;
+            };
+            let dropped = dropped.clone();
+            services::extras::read_files(crate::bindings::files_from_drop(&data), move |r| {
+                if let Ok(files) = r {
+                    dropped.set(Some(Rc::new(files)));
+                }
+            });
+        })
+    };
 
     // Page-wide shortcuts (the editor handles its own while focused): Ctrl/Cmd+Enter runs, F10
     // steps.
@@ -568,13 +684,18 @@ pub fn app() -> Html {
     }
 
     html! {
-        <div class={classes!("app", dark.then_some("dark"))}>
+        <div class={classes!("app", dark.then_some("dark"), dragging.then_some("dragging"))} ondragover={on_dragover} ondragleave={on_dragleave} ondrop={on_drop}>
+            if *dragging {
+                <div class="drop-overlay" aria-hidden="true">{ "Drop files or a project folder to open them" }</div>
+            }
             <header class="top">
                 <h1>{ "ASL Playground" }</h1>
                 <select data-testid="examples" onchange={on_example} aria-label="Load an example">
                     <option value="" selected=true>{ "Examples…" }</option>
                     { for EXAMPLES.iter().enumerate().map(|(i, e)| html! { <option value={i.to_string()}>{ e.title }</option> }) }
                 </select>
+                <OpenProject ws={state.ws.clone()} dropped={(*dropped).clone()}
+                    on_open={ let d = state.dispatcher(); Callback::from(move |ws| d.dispatch(Action::OpenProject(Box::new(ws)))) } />
                 <ShareBar ws={state.ws.clone()} notice={state.link_notice.clone()}
                     on_load={ let d = state.dispatcher(); Callback::from(move |ws| d.dispatch(Action::LoadWorkspace(Box::new(ws)))) }
                     on_exercise={ let d = state.dispatcher(); Callback::from(move |t| d.dispatch(Action::OpenExercise(t))) }
@@ -610,8 +731,13 @@ pub fn app() -> Html {
                         <ExercisePanel ws={state.ws.clone()} run={state.run.clone()}
                             on_close={act(|| Action::CloseExercise)} on_solution={act(|| Action::ShowSolution)} />
                     }
-                    <Editor text={state.ws.definition.clone()} revision={state.editor_rev} diagnostics={diagnostics.clone()} {highlight} dark={*dark}
+                    <Editor text={state.ws.definition.clone()} revision={state.editor_rev} diagnostics={diagnostics.clone()} {highlight} dark={*dark} {format} {on_convert}
                         on_change={dispatch(Action::SetDefinition)} {on_cursor} on_run={act(|| Action::Run)} on_step={act(|| Action::Step)} />
+                    if let Some(e) = &*convert_error { <p class="error convert-error" role="alert">{ e }</p> }
+                    <SubstitutionsPanel uses={uses.clone()} set={state.ws.substitutions.clone()} {format}
+                        on_set={ let d = state.dispatcher(); Callback::from(move |(n, v)| d.dispatch(Action::SetSubstitution(n, v))) }
+                        on_locate={ let located = located.clone(); Callback::from(move |span| located.set(Some(span))) }
+                        line_of={ let text = (*settled).clone(); Callback::from(move |offset: usize| engine::json::line_col(&text, offset)) } />
                     <Diagnostics diagnostics={diagnostics.clone()} on_pick={on_pick_diag} />
                 </section>
                 <section class="middle">
@@ -647,7 +773,7 @@ pub fn app() -> Html {
                         </div>
                     }
                     if let (Some(name), None) = (&state.test, &child_run) {
-                        <TestStatePanel state={name.clone()} definition={(*settled).clone()} input={test_input.clone()} answer={state.test_answer.clone()}
+                        <TestStatePanel state={name.clone()} definition={(*settled).clone()} substitutions={state.ws.substitutions.clone()} input={test_input.clone()} answer={state.test_answer.clone()}
                             on_answer={ let d = state.dispatcher(); Callback::from(move |a| d.dispatch(Action::TestAnswer(a))) }
                             on_close={ let d = state.dispatcher(); Callback::from(move |_| d.dispatch(Action::OpenTest(None))) } />
                     } else if let Some((child, _, _, _)) = &child_run {

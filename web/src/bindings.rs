@@ -1,5 +1,6 @@
 //! The only place that talks to JavaScript: the CodeMirror bridge (web/js/editor.js, exposed
-//! as `window.AslEditor`) and the JSONata module loader (web/js/jsonata.js, `window.AslJsonata`).
+//! as `window.AslEditor`), the JSONata module loader (web/js/jsonata.js, `window.AslJsonata`)
+//! and the extras module loader with the file helpers (web/js/extras.js, `window.AslExtras`).
 
 use wasm_bindgen::prelude::*;
 
@@ -50,6 +51,25 @@ extern "C" {
     /// One `engine::jsonata::host_call` request in, its answer out.
     #[wasm_bindgen(catch, js_namespace = AslJsonata, js_name = call)]
     pub fn jsonata_call(request: &str) -> Result<String, JsValue>;
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// Loads the extras module (once); the promise settles when `module_call` works.
+    #[wasm_bindgen(catch, js_namespace = AslExtras, js_name = load)]
+    pub fn extras_load() -> Result<js_sys::Promise, JsValue>;
+    /// One `engine::aws::module_call` request in, its answer out.
+    #[wasm_bindgen(catch, js_namespace = AslExtras, js_name = call)]
+    pub fn module_call(request: &str) -> Result<String, JsValue>;
+    /// The files of a file or folder picker: a promise of JSON text `[{path, text}]`.
+    #[wasm_bindgen(catch, js_namespace = AslExtras, js_name = fromInput)]
+    pub fn files_from_input(input: &web_sys::HtmlInputElement) -> Result<js_sys::Promise, JsValue>;
+    /// The files and folders of a drop: a promise of JSON text `[{path, text}]`.
+    #[wasm_bindgen(catch, js_namespace = AslExtras, js_name = fromDrop)]
+    pub fn files_from_drop(data: &web_sys::DataTransfer) -> Result<js_sys::Promise, JsValue>;
+    /// Offers base64 bytes as a download.
+    #[wasm_bindgen(catch, js_namespace = AslExtras, js_name = downloadBase64)]
+    pub fn download_base64(name: &str, mime: &str, b64: &str) -> Result<(), JsValue>;
 }
 
 /// A JavaScript exception's message, for the user.

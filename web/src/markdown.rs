@@ -1,74 +1,68 @@
-//! Markdown for exercise instructions, rendered to Yew nodes from pulldown-cmark's events:
-//! text stays text (Yew escapes it), raw HTML in the Markdown is shown as text, and links keep
-//! only http(s) targets. An exercise from a share link cannot inject markup or script.
+//! Exercise Markdown on the page: the extras module turns the text into a tree of plain data
+//! (web/extras/src/markdown.rs), and this turns the tree into Yew nodes. Only the tags in
+//! `ALLOWED` are made, text stays text (Yew escapes it), and a link keeps only an http(s)
+//! target: whatever the tree says, no markup or script gets through.
 
-use pulldown_cmark::{Event, Parser, Tag};
+use engine::json::Value;
 use yew::prelude::*;
-use yew::virtual_dom::{VList, VTag};
+use yew::virtual_dom::VTag;
 
-fn element(tag: &Tag) -> VTag {
-    let name = match tag {
-        Tag::Paragraph => "p",
-        Tag::Heading { level, .. } => match *level as usize {
-            1 | 2 => "h4",
-            _ => "h5",
-        },
-        Tag::BlockQuote(_) => "blockquote",
-        Tag::CodeBlock(_) => "pre",
-        Tag::List(Some(_)) => "ol",
-        Tag::List(None) => "ul",
-        Tag::Item => "li",
-        Tag::Emphasis => "em",
-        Tag::Strong => "strong",
-        Tag::Strikethrough => "s",
-        Tag::Link { .. } => "a",
-        _ => "span",
-    };
-    let mut el = VTag::new(name);
-    if let Tag::Link { dest_url, .. } = tag {
-        if dest_url.starts_with("https://") || dest_url.starts_with("http://") {
-            el.add_attribute("href", dest_url.to_string());
-            el.add_attribute("target", "_blank");
-            el.add_attribute("rel", "noopener noreferrer");
-        }
-    }
-    el
+const ALLOWED: &[&str] = &[
+    "div",
+    "p",
+    "h4",
+    "h5",
+    "blockquote",
+    "pre",
+    "ol",
+    "ul",
+    "li",
+    "em",
+    "strong",
+    "s",
+    "a",
+    "span",
+    "code",
+    "br",
+    "hr",
+];
+
+/// One tree (a string is text; an element is `{"tag", "href"?, "children"}`).
+pub fn render(tree: &Value) -> Html {
+    render_at(tree, 0)
 }
 
-/// Renders Markdown text.
-pub fn render(text: &str) -> Html {
-    let mut stack: Vec<VTag> = vec![VTag::new("div")];
-    let push_child = |stack: &mut Vec<VTag>, node: Html| {
-        if let Some(top) = stack.last_mut() {
-            top.add_child(node);
-        }
-    };
-    for event in Parser::new(text) {
-        match event {
-            Event::Start(tag) => stack.push(element(&tag)),
-            Event::End(_) if stack.len() > 1 => {
-                if let Some(done) = stack.pop() {
-                    push_child(&mut stack, done.into());
+fn render_at(tree: &Value, depth: usize) -> Html {
+    if depth > 64 {
+        return Html::default();
+    }
+    match tree {
+        Value::String(s) => html! { { s.to_string() } },
+        Value::Object(m) => {
+            let tag = m.get("tag").and_then(Value::as_str).unwrap_or("span");
+            let tag = ALLOWED
+                .iter()
+                .find(|t| **t == tag)
+                .copied()
+                .unwrap_or("span");
+            let mut el = VTag::new(tag);
+            if let Some(href) = m.get("href").and_then(Value::as_str) {
+                if tag == "a" && (href.starts_with("https://") || href.starts_with("http://")) {
+                    el.add_attribute("href", href.to_string());
+                    el.add_attribute("target", "_blank");
+                    el.add_attribute("rel", "noopener noreferrer");
                 }
             }
-            Event::Text(t) | Event::Html(t) | Event::InlineHtml(t) => {
-                push_child(&mut stack, html! { { t.to_string() } })
+            for child in m
+                .get("children")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                el.add_child(render_at(child, depth + 1));
             }
-            Event::Code(t) => push_child(&mut stack, html! { <code>{ t.to_string() }</code> }),
-            Event::SoftBreak => push_child(&mut stack, html! { { " " } }),
-            Event::HardBreak => push_child(&mut stack, html! { <br /> }),
-            Event::Rule => push_child(&mut stack, html! { <hr /> }),
-            _ => {}
+            el.into()
         }
+        _ => Html::default(),
     }
-    while stack.len() > 1 {
-        if let Some(done) = stack.pop() {
-            push_child(&mut stack, done.into());
-        }
-    }
-    let mut list = VList::new();
-    if let Some(root) = stack.pop() {
-        list.add_child(root.into());
-    }
-    list.into()
 }

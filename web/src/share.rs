@@ -143,6 +143,19 @@ mod tests {
                 } else {
                     WorkflowType::Express
                 },
+                substitutions: Rc::new({
+                    // Values for placeholders travel in links too: strings, numbers, none.
+                    let mut m = engine::api::Substitutions::default();
+                    for k in 0..(rng.next_u64() % 3) {
+                        let v = if k == 1 {
+                            Value::from(rng.next_u64() as i64 % 1000)
+                        } else {
+                            Value::from(text(rng, 20))
+                        };
+                        m.insert(Rc::from(format!("P{k}{}", text(rng, 3)).as_str()), v);
+                    }
+                    m
+                }),
             })
             .collect();
         let open = (rng.next_u64() as usize) % machines;
@@ -158,6 +171,7 @@ mod tests {
         ws.name = m.name;
         ws.definition = m.definition;
         ws.workflow_type = m.workflow_type;
+        ws.substitutions = m.substitutions;
         ws.others = Rc::new(all);
         ws.position = open;
         ws

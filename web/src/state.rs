@@ -2,7 +2,7 @@
 //! `Action`s; derived data (validation, layout, statuses) is computed from this, not stored.
 
 use crate::examples::EXAMPLES;
-use engine::api::{self, RunOptions};
+use engine::api::{self, RunOptions, Substitutions};
 use engine::exec::{Execution, Status};
 use engine::json::Value;
 use engine::model::WorkflowType;
@@ -16,6 +16,12 @@ pub struct MachineDoc {
     pub name: Rc<str>,
     pub definition: Rc<str>,
     pub workflow_type: WorkflowType,
+    /// Values for the definition's `${…}` placeholders.
+    pub substitutions: Rc<Substitutions>,
+}
+
+fn substitutions_from(v: Option<&Value>) -> Rc<Substitutions> {
+    Rc::new(v.and_then(Value::as_object).cloned().unwrap_or_default())
 }
 
 /// What the user works on (saved in localStorage). Several named machines, shown as tabs: the
@@ -27,6 +33,8 @@ pub struct Workspace {
     pub name: Rc<str>,
     pub definition: Rc<str>,
     pub workflow_type: WorkflowType,
+    /// The open machine's substitutions.
+    pub substitutions: Rc<Substitutions>,
     pub others: Rc<Vec<MachineDoc>>,
     pub position: usize,
     pub input: Rc<str>,
@@ -57,6 +65,7 @@ fn machines_from(v: &Value) -> Vec<MachineDoc> {
                 .and_then(Value::as_str)
                 .and_then(WorkflowType::parse)
                 .unwrap_or_default(),
+            substitutions: substitutions_from(spec.get("substitutions")),
         })
         .collect()
 }
@@ -71,6 +80,7 @@ impl Workspace {
             name: Rc::from("Main"),
             definition: Rc::from(e.definition),
             workflow_type: WorkflowType::Standard,
+            substitutions: Rc::default(),
             others: Rc::new(others),
             position: 0,
             input: Rc::from(e.input),
@@ -92,6 +102,7 @@ impl Workspace {
                 name: self.name.clone(),
                 definition: self.definition.clone(),
                 workflow_type: self.workflow_type,
+                substitutions: self.substitutions.clone(),
             },
         );
         tabs
@@ -106,6 +117,7 @@ impl Workspace {
         self.name = m.name;
         self.definition = m.definition;
         self.workflow_type = m.workflow_type;
+        self.substitutions = m.substitutions;
         self.others = Rc::new(tabs);
         self.position = open;
     }
@@ -128,6 +140,7 @@ impl Workspace {
             name: Rc::from(format!("Machine{n}").as_str()),
             definition: Rc::from("{\n  \"StartAt\": \"Done\",\n  \"States\": {\n    \"Done\": { \"Type\": \"Succeed\" }\n  }\n}"),
             workflow_type: WorkflowType::Express,
+            substitutions: Rc::default(),
         });
         let last = tabs.len() - 1;
         self.set_tabs(tabs, last);
@@ -159,6 +172,7 @@ impl Workspace {
         self.name = m.name;
         self.definition = m.definition;
         self.workflow_type = m.workflow_type;
+        self.substitutions = m.substitutions;
         self.others = Rc::new(all);
         self.position = open;
     }
@@ -178,6 +192,7 @@ impl Workspace {
                 .and_then(Value::as_str)
                 .and_then(WorkflowType::parse)
                 .unwrap_or_default(),
+            substitutions: substitutions_from(attempt.get("substitutions")),
             others: Rc::new(
                 attempt
                     .get("machines")
@@ -195,6 +210,27 @@ impl Workspace {
         }
     }
 
+    /// The machines of an imported project (the first one open), with the rest of the work
+    /// (input, mocks, S3 data) kept.
+    pub fn with_machines(&self, machines: Vec<MachineDoc>) -> Workspace {
+        let mut ws = Workspace {
+            exercise: None,
+            ..self.clone()
+        };
+        // Open the machine no other one starts (the parent), else the first.
+        let started = |name: &str| {
+            machines.iter().any(|m| {
+                m.substitutions.values().any(|v| {
+                    v.as_str()
+                        .is_some_and(|s| s.ends_with(&format!(":stateMachine:{name}")))
+                })
+            })
+        };
+        let open = machines.iter().position(|m| !started(&m.name)).unwrap_or(0);
+        ws.set_tabs(machines, open);
+        ws
+    }
+
     /// The other machines as `RunOptions::machines`.
     pub fn registry(&self) -> Option<Value> {
         if self.others.is_empty() {
@@ -204,7 +240,7 @@ impl Workspace {
         for o in self.others.iter() {
             m.insert(
                 o.name.clone(),
-                engine::obj! { "definition" => o.definition.clone(), "type" => o.workflow_type.as_str() },
+                engine::obj! { "definition" => o.definition.clone(), "type" => o.workflow_type.as_str(), "substitutions" => Value::from(o.substitutions.as_ref().clone()) },
             );
         }
         Some(Value::from(m))
@@ -214,7 +250,14 @@ impl Workspace {
         let machines: Vec<Value> = self
             .tabs()
             .into_iter()
-            .map(|m| engine::obj! { "name" => m.name, "definition" => m.definition, "type" => m.workflow_type.as_str() })
+            .map(|m| {
+                let mut v = engine::obj! { "name" => m.name, "definition" => m.definition, "type" => m.workflow_type.as_str() };
+                // Left out when empty: most workspaces have none, and links stay short.
+                if let (false, Value::Object(o)) = (m.substitutions.is_empty(), &mut v) {
+                    Rc::make_mut(o).insert(Rc::from("substitutions"), Value::from(m.substitutions.as_ref().clone()));
+                }
+                v
+            })
             .collect();
         engine::obj! {
             "machines" => Value::from(machines),
@@ -272,6 +315,7 @@ impl Workspace {
                         .and_then(Value::as_str)
                         .and_then(WorkflowType::parse)
                         .unwrap_or_default(),
+                    substitutions: substitutions_from(m.get("substitutions")),
                 })
             })
             .collect();
@@ -315,13 +359,16 @@ pub enum LinkNotice {
     Opened,
     /// An exercise replaced the local work (kept aside, restorable).
     Exercise,
+    /// An opened project replaced the local work (kept aside, restorable).
+    Project,
     /// The link could not be opened: why. The local work is open; the link stays untouched.
     Broken(Rc<str>),
 }
 
-/// The JSONata module, loaded when a definition first uses JSONata.
-#[derive(Clone, PartialEq, Default)]
-pub enum JsonataStatus {
+/// An on-demand module (JSONata; the extras module with YAML, import and export), loaded
+/// the first time it is needed.
+#[derive(Clone, PartialEq, Default, Debug)]
+pub enum ModuleStatus {
     #[default]
     NotLoaded,
     Loading,
@@ -345,7 +392,9 @@ pub struct AppState {
     pub free_tier: bool,
     /// The Map iteration shown in the graph (the Map's name and the iteration index).
     pub iteration: Option<(Rc<str>, usize)>,
-    pub jsonata: JsonataStatus,
+    pub jsonata: ModuleStatus,
+    /// The extras module (YAML, project import and export).
+    pub extras: ModuleStatus,
     /// A child execution shown instead of the run.
     pub child: Option<ChildRef>,
     /// What the page says about a share link it opened (or could not open).
@@ -368,7 +417,8 @@ impl AppState {
             executions_per_month: 1_000_000,
             free_tier: true,
             iteration: None,
-            jsonata: JsonataStatus::NotLoaded,
+            jsonata: ModuleStatus::NotLoaded,
+            extras: ModuleStatus::NotLoaded,
             child: None,
             test: None,
             test_answer: None,
@@ -384,7 +434,14 @@ pub enum CallbackAnswer {
 }
 
 pub enum Action {
-    Jsonata(JsonataStatus),
+    Jsonata(ModuleStatus),
+    Extras(ModuleStatus),
+    /// Set (or, with `None`, clear) the open machine's value for a placeholder.
+    SetSubstitution(Rc<str>, Option<Value>),
+    /// Open a project's machines (the local work is kept aside, restorable).
+    OpenProject(Box<Workspace>),
+    /// Replace the definition and show it in the editor (a conversion to YAML or JSON).
+    ReplaceDefinition(String),
     /// Open another machine's tab.
     OpenMachine(usize),
     AddMachine,
@@ -463,6 +520,7 @@ impl AppState {
                 Some(api::parse_json(&self.ws.s3).map_err(|e| format!("S3 data: {e}"))?)
             },
             at_least_once: self.ws.at_least_once,
+            substitutions: self.ws.substitutions.as_ref().clone(),
             ..Default::default()
         };
         api::start(&self.ws.definition, input, &options).map_err(|e| e.to_string())
@@ -521,6 +579,33 @@ impl Reducible for AppState {
         let s = match action {
             Action::Jsonata(status) => {
                 s.jsonata = status;
+                s
+            }
+            Action::Extras(status) => {
+                s.extras = status;
+                s
+            }
+            Action::SetSubstitution(name, value) => {
+                let subs = Rc::make_mut(&mut s.ws.substitutions);
+                match value {
+                    Some(v) => {
+                        subs.insert(name, v);
+                    }
+                    None => {
+                        subs.shift_remove(&name);
+                    }
+                }
+                s
+            }
+            Action::OpenProject(ws) => {
+                crate::services::storage::back_up();
+                s.ws = *ws;
+                s.link_notice = Some(LinkNotice::Project);
+                s.after_machine_change()
+            }
+            Action::ReplaceDefinition(text) => {
+                s.ws.definition = Rc::from(text);
+                s.editor_rev += 1;
                 s
             }
             Action::OpenMachine(i) => {

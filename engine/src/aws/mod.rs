@@ -5,6 +5,6 @@ pub mod export;
 pub mod import;
 
 #[cfg(feature = "import")]
-mod formats;
+mod extras;
 #[cfg(feature = "import")]
-pub use formats::formats_call;
+pub use extras::module_call;

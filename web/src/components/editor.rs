@@ -20,6 +20,9 @@ pub struct Props {
     pub on_cursor: Callback<usize>,
     pub on_run: Callback<()>,
     pub on_step: Callback<()>,
+    /// How the text is written (the Format button is for JSON; conversion goes both ways).
+    pub format: engine::api::Format,
+    pub on_convert: Callback<()>,
 }
 
 impl PartialEq for Props {
@@ -29,6 +32,7 @@ impl PartialEq for Props {
             && self.highlight == o.highlight
             && self.dark == o.dark
             && self.text == o.text
+            && self.format == o.format
     }
 }
 
@@ -186,15 +190,24 @@ pub fn editor(props: &Props) -> Html {
             }
         })
     };
+    let yaml = props.format == engine::api::Format::Yaml;
+    let convert = {
+        let cb = props.on_convert.clone();
+        Callback::from(move |_: MouseEvent| cb.emit(()))
+    };
     html! {
         <>
         <div class="editor-tools">
-            <button onclick={format} title="Format document (Shift+Alt+F)" disabled={fallback}>{ "Format" }</button>
-            <span class="hint">{ "Ctrl+F search · Ctrl+Space complete" }</span>
+            <button onclick={format} title="Format document (Shift+Alt+F)" disabled={fallback || yaml}>{ "Format" }</button>
+            <button onclick={convert} data-testid="convert" title="Rewrite the definition in the other format (comments are not carried over)">
+                { if yaml { "Convert to JSON" } else { "Convert to YAML" } }
+            </button>
+            <span class="format-badge" data-testid="format">{ if yaml { "YAML" } else { "JSON" } }</span>
+            <span class="hint">{ if yaml { "Ctrl+F search" } else { "Ctrl+F search · Ctrl+Space complete" } }</span>
         </div>
         <div class="editor" data-testid="editor" ref={host}>
             if fallback {
-                <textarea class="editor-fallback" aria-label="State machine definition (JSON)" value={props.text.to_string()} oninput={on_input} />
+                <textarea class="editor-fallback" aria-label="State machine definition (JSON or YAML)" value={props.text.to_string()} oninput={on_input} />
             }
         </div>
         </>

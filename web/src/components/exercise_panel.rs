@@ -1,4 +1,5 @@
-//! The open exercise: its instructions (Markdown, rendered safely), its checks (run on the
+//! The open exercise: its instructions (Markdown, read by the extras module and rendered
+//! safely), its checks (run on the
 //! engine after every finished run, each shown as pass or fail), hints one at a time, the
 //! reference solution on demand. Passing every check marks the exercise done (localStorage).
 
@@ -16,11 +17,62 @@ pub struct Props {
     pub on_solution: Callback<()>,
 }
 
+/// The instructions' and hints' Markdown, as the extras module reads it.
+#[derive(Clone, PartialEq)]
+enum Rendered {
+    Loading,
+    Trees(Vec<Value>),
+    Failed(String),
+}
+
 #[function_component(ExercisePanel)]
 pub fn exercise_panel(p: &Props) -> Html {
     let hints_shown = use_state(|| 0usize);
+    let rendered = use_state(|| Rendered::Loading);
+    {
+        let rendered = rendered.clone();
+        use_effect_with(p.ws.exercise.clone(), move |text| {
+            if let Some(text) = text {
+                let ex = engine::api::parse_json(text).unwrap_or_default();
+                let mut texts = vec![ex
+                    .get("instructions")
+                    .cloned()
+                    .unwrap_or_else(|| Value::from(""))];
+                texts.extend(
+                    ex.get("hints")
+                        .and_then(Value::as_array)
+                        .cloned()
+                        .unwrap_or_default(),
+                );
+                rendered.set(Rendered::Loading);
+                crate::services::extras::ask(
+                    engine::obj! { "op" => "markdown", "texts" => texts },
+                    move |r| {
+                        rendered.set(match r {
+                            Ok(v) => Rendered::Trees(
+                                v.get("trees")
+                                    .and_then(Value::as_array)
+                                    .cloned()
+                                    .unwrap_or_default(),
+                            ),
+                            Err(e) => Rendered::Failed(e),
+                        })
+                    },
+                );
+            }
+            || ()
+        });
+    }
     let Some(text) = p.ws.exercise.clone() else {
         return html! {};
+    };
+    // Markdown tree i (0: the instructions, then the hints), or the raw text while it loads.
+    let markdown = |i: usize, raw: &str| match &*rendered {
+        Rendered::Trees(t) if t.get(i).is_some() => crate::markdown::render(&t[i]),
+        Rendered::Failed(e) if i == 0 => {
+            html! { <><p class="error">{ format!("The instructions could not be formatted ({e}); here they are as written:") }</p><pre class="raw">{ raw.to_string() }</pre></> }
+        }
+        _ => html! { <pre class="raw">{ raw.to_string() }</pre> },
     };
     let exercise = engine::api::parse_json(&text).unwrap_or_default();
     let s = |k: &str| {
@@ -115,10 +167,10 @@ pub fn exercise_panel(p: &Props) -> Html {
     html! {
         <details class="exercise" open=true data-testid="exercise">
             <summary>{ format!("Exercise: {}", s("title")) }{ if all_passed { " — done ✓" } else { "" } }</summary>
-            <div class="instructions">{ crate::markdown::render(&s("instructions")) }</div>
+            <div class="instructions">{ markdown(0, &s("instructions")) }</div>
             <ul class="checks">{ for checks }</ul>
             if results.is_none() { <p class="hint">{ "Run the workflow to check your work." }</p> }
-            { for hints.iter().take(*hints_shown).map(|h| html! { <div class="exercise-hint">{ crate::markdown::render(h) }</div> }) }
+            { for hints.iter().take(*hints_shown).enumerate().map(|(i, h)| html! { <div class="exercise-hint">{ markdown(i + 1, h) }</div> }) }
             <div class="buttons">
                 if *hints_shown < hints.len() { <button onclick={more_hint}>{ "Hint" }</button> }
                 <button onclick={solution} title="Replace the workspace with the reference solution">{ "Show the solution" }</button>

@@ -108,6 +108,7 @@ pub fn share_bar(p: &Props) -> Html {
         let (class, text, restore_label) = match n {
             LinkNotice::Opened => ("info", "You opened a shared workspace. Your own work was kept aside.".to_string(), "Restore my work"),
             LinkNotice::Exercise => ("info", "You opened an exercise. Your own work was kept aside.".to_string(), "Restore my work"),
+            LinkNotice::Project => ("info", "You opened a project. Your own work was kept aside.".to_string(), "Restore my work"),
             LinkNotice::Broken(why) => ("error", format!("This link could not be opened: {why}. Your last local work is open instead; the link is left as it is."), "Open my last local work"),
         };
         html! {

@@ -13,6 +13,8 @@ pub struct Props {
     pub state: Rc<str>,
     /// The whole definition text (the state is tested inside it, by name).
     pub definition: Rc<str>,
+    /// Values for its placeholders.
+    pub substitutions: Rc<engine::api::Substitutions>,
     /// The input that state saw in the last run, or the execution input.
     pub input: AttrValue,
     pub answer: Option<Rc<Value>>,
@@ -82,6 +84,7 @@ pub fn test_state_panel(p: &Props) -> Html {
     let run = {
         let (state, definition, on_answer) =
             (p.state.clone(), p.definition.clone(), p.on_answer.clone());
+        let substitutions = p.substitutions.clone();
         let fields = (
             input.clone(),
             mock.clone(),
@@ -154,9 +157,19 @@ pub fn test_state_panel(p: &Props) -> Html {
             if !context.trim().is_empty() {
                 put("context", Value::from(context.as_str()));
             }
-            on_answer.emit(Some(Rc::new(engine::teststate::test_state(&Value::from(
-                req,
-            )))));
+            // TestState runs in the extras module (the first load leaves it out).
+            let on_answer = on_answer.clone();
+            let request = engine::obj! {
+                "op" => "teststate",
+                "request" => Value::from(req),
+                "substitutions" => Value::from(substitutions.as_ref().clone()),
+            };
+            crate::services::extras::ask(request, move |r| {
+                on_answer.emit(Some(Rc::new(match r {
+                    Ok(v) => v.get("answer").cloned().unwrap_or(Value::Null),
+                    Err(e) => engine::obj! { "error_code" => "PlaygroundError", "message" => e },
+                })))
+            });
         })
     };
     let close = {

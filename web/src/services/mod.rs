@@ -1,5 +1,7 @@
-//! Browser effects: localStorage, downloads, the colour scheme, loading the JSONata module.
+//! Browser effects: localStorage, downloads, the colour scheme, loading the on-demand modules
+//! (JSONata; the extras module with YAML, projects, TestState and exercise Markdown).
 
+pub mod extras;
 pub mod jsonata;
 pub mod link;
 pub mod storage;

@@ -75,7 +75,7 @@ impl Imported {
         crate::obj! { "machines" => machines, "warnings" => warnings }
     }
 
-    /// Reads `to_value`'s form back (the page gets it from its formats module).
+    /// Reads `to_value`'s form back (the page gets it from its extras module).
     pub fn from_value(v: &Value) -> Imported {
         let s = |m: &Value, k: &str| m.get(k).and_then(Value::as_str).unwrap_or("").to_string();
         Imported {

@@ -1,6 +1,7 @@
-//! The formats module's protocol: what a host that runs the engine without YAML, the import
-//! and the export (the page's first module) asks the module built with them (`web/formats`).
-//! JSON text in, JSON text out; nothing panics on a malformed request.
+//! The extras module's protocol: what the page's first module (the engine without YAML, the
+//! import, the export and, to stay small, without calling TestState) asks the module built
+//! with them (`web/extras`). JSON text in, JSON text out; nothing panics on a malformed
+//! request.
 
 use super::export::{self, ProjectMachine, Target};
 use super::import;
@@ -11,8 +12,9 @@ use crate::syntax::{self, Format};
 /// One request: `{"op": "yaml", "text"}` (parse, for `syntax::yaml::host`),
 /// `{"op": "convert", "text", "to": "json"|"yaml"}`, `{"op": "import", "files": [{path,
 /// text}]}`, `{"op": "export", "machines": [{name, type, definition, substitutions}],
-/// "target", "format"?, "mocks"?, "input"?, "zip"?}`.
-pub fn formats_call(request: &str) -> String {
+/// "target", "format"?, "mocks"?, "input"?, "zip"?}`, `{"op": "teststate", "request",
+/// "substitutions"?}` (AWS's TestState, answered as `{"answer"}`).
+pub fn module_call(request: &str) -> String {
     let answer = match json::parse(request) {
         Ok(r) => answer(&r),
         Err(e) => crate::obj! { "error" => format!("the request is not JSON: {}", e.message) },
@@ -99,6 +101,18 @@ fn answer(r: &Value) -> Value {
             }
             out
         }
+        "teststate" => {
+            let given = r
+                .get("substitutions")
+                .and_then(Value::as_object)
+                .cloned()
+                .unwrap_or_default();
+            let answer =
+                crate::teststate::test_state_with(r.get("request").unwrap_or(&Value::Null), &given);
+            // An API error is AWS's answer too: it goes back as the answer, not as a failure
+            // of the module.
+            crate::obj! { "answer" => answer }
+        }
         other => crate::obj! { "error" => format!("unknown op '{other}'") },
     }
 }
@@ -109,7 +123,7 @@ mod tests {
 
     #[test]
     fn answers_every_op_and_refuses_nonsense() {
-        let call = |r: Value| json::parse(&formats_call(&r.to_json())).unwrap();
+        let call = |r: Value| json::parse(&module_call(&r.to_json())).unwrap();
         let y = call(crate::obj! { "op" => "yaml", "text" => "StartAt: A\n" });
         assert_eq!(
             y.pointer("/value/StartAt").and_then(Value::as_str),
@@ -139,7 +153,7 @@ mod tests {
             e.to_json()
         );
         assert!(call(crate::obj! { "op" => "nope" }).get("error").is_some());
-        assert!(json::parse(&formats_call("not json"))
+        assert!(json::parse(&module_call("not json"))
             .unwrap()
             .get("error")
             .is_some());

@@ -1,0 +1,133 @@
+//! "Open…": a project from the user's disk. Files (a definition in JSON or YAML, a SAM or
+//! CloudFormation template, a CDK synth output, serverless.yml, Terraform) or a whole folder,
+//! by picker or by drop; so `DefinitionUri: statemachine/x.asl.yaml` resolves. Every state
+//! machine found becomes a tab, with its type and its substitutions from the template. The
+//! reading happens in the extras module; what could not be read is said, one line each.
+
+use crate::services::extras;
+use crate::state::{MachineDoc, Workspace};
+use engine::aws::import::Imported;
+use std::rc::Rc;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub ws: Workspace,
+    pub on_open: Callback<Workspace>,
+    /// Files dropped on the page (the app catches drops anywhere).
+    pub dropped: Option<Rc<Vec<(String, String)>>>,
+}
+
+/// What the last opening said.
+#[derive(Clone, PartialEq)]
+enum Said {
+    Reading,
+    Done {
+        machines: usize,
+        warnings: Vec<String>,
+    },
+    Failed(String),
+}
+
+fn open_files(
+    ws: Workspace,
+    files: Vec<(String, String)>,
+    on_open: Callback<Workspace>,
+    said: UseStateHandle<Option<Said>>,
+) {
+    if files.is_empty() {
+        said.set(Some(Said::Failed(
+            "No JSON, YAML or Terraform file was among them.".into(),
+        )));
+        return;
+    }
+    said.set(Some(Said::Reading));
+    extras::import(files, move |r| match r {
+        Err(e) => said.set(Some(Said::Failed(e))),
+        Ok(Imported { machines, warnings }) => {
+            let count = machines.len();
+            if count > 0 {
+                let docs = machines
+                    .into_iter()
+                    .map(|m| MachineDoc {
+                        name: Rc::from(m.name.as_str()),
+                        definition: Rc::from(m.definition.as_str()),
+                        workflow_type: m.workflow_type,
+                        substitutions: Rc::new(m.substitutions),
+                    })
+                    .collect();
+                on_open.emit(ws.with_machines(docs));
+            }
+            said.set(Some(Said::Done {
+                machines: count,
+                warnings,
+            }));
+        }
+    });
+}
+
+#[function_component(OpenProject)]
+pub fn open_project(p: &Props) -> Html {
+    let said = use_state(|| None::<Said>);
+    let on_files = {
+        let (ws, on_open, said) = (p.ws.clone(), p.on_open.clone(), said.clone());
+        Callback::from(move |e: Event| {
+            let Some(input) = e.target_dyn_into::<web_sys::HtmlInputElement>() else {
+                return;
+            };
+            let (ws, on_open, said) = (ws.clone(), on_open.clone(), said.clone());
+            let promise = crate::bindings::files_from_input(&input);
+            extras::read_files(promise, move |r| match r {
+                Ok(files) => open_files(ws, files, on_open, said),
+                Err(e) => said.set(Some(Said::Failed(e))),
+            });
+            input.set_value("");
+        })
+    };
+    {
+        // A drop on the page.
+        let (ws, on_open, said) = (p.ws.clone(), p.on_open.clone(), said.clone());
+        use_effect_with(p.dropped.clone(), move |dropped| {
+            if let Some(files) = dropped {
+                open_files(ws, files.as_ref().clone(), on_open, said);
+            }
+            || ()
+        });
+    }
+    let dismiss = {
+        let said = said.clone();
+        Callback::from(move |_: MouseEvent| said.set(None))
+    };
+    let message = (*said).clone().map(|s| {
+        let (class, text, list) = match s {
+            Said::Reading => ("info", "Reading the project…".to_string(), Vec::new()),
+            Said::Done { machines: 0, warnings } => ("error", "No state machine could be opened:".to_string(), warnings),
+            Said::Done { machines, warnings } => (
+                if warnings.is_empty() { "info" } else { "warn" },
+                format!("Opened {machines} state machine{} as tab{}.{}", if machines == 1 { "" } else { "s" }, if machines == 1 { "" } else { "s" }, if warnings.is_empty() { "" } else { " Not everything could be read:" }),
+                warnings,
+            ),
+            Said::Failed(e) => ("error", format!("The files could not be read: {e}"), Vec::new()),
+        };
+        html! {
+            <div class={classes!("open-message", class)} data-testid="open-message" role="status">
+                <span>{ text }</span>
+                if !list.is_empty() { <ul>{ for list.iter().map(|w| html! { <li>{ w }</li> }) }</ul> }
+                <button onclick={dismiss} aria-label="Dismiss">{ "✕" }</button>
+            </div>
+        }
+    });
+    html! {
+        <span class="open-project">
+            <label class="button" title="Open definitions (JSON or YAML), SAM or CloudFormation templates, serverless.yml or Terraform files; or drop them on the page">
+                { "Open files…" }
+                <input type="file" multiple=true accept=".json,.yaml,.yml,.tf,application/json" onchange={on_files.clone()} data-testid="open-files" />
+            </label>
+            <label class="button" title="Open a project folder: templates find the definition files they point to">
+                { "Open folder…" }
+                <input type="file" webkitdirectory=true multiple=true onchange={on_files} data-testid="open-folder" />
+            </label>
+            { message.unwrap_or_default() }
+        </span>
+    }
+}

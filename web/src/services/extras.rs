@@ -1,0 +1,120 @@
+//! The extras module (web/extras: YAML, the project import and export), loaded on demand
+//! as a second wasm module, as JSONata is: pages with JSON definitions never download it.
+//! Once loaded, the engine reads YAML through it (`engine::syntax::yaml::host`).
+
+use crate::bindings;
+use engine::api::Format;
+use engine::aws::import::Imported;
+use engine::json::Value;
+
+/// Does this definition need the module (it is YAML)?
+pub fn needed_for(definition: &str) -> bool {
+    engine::syntax::detect(definition) == Format::Yaml
+}
+
+/// Is the module loaded (and the engine reading YAML through it)?
+pub fn ready() -> bool {
+    engine::syntax::yaml::available()
+}
+
+/// Starts loading; `done` gets `Ok` once the module answers, or the reason.
+pub fn load(done: impl FnOnce(Result<(), String>) + 'static) {
+    if ready() {
+        return done(Ok(()));
+    }
+    let promise = match bindings::extras_load() {
+        Ok(p) => p,
+        Err(e) => return done(Err(bindings::describe(&e))),
+    };
+    wasm_bindgen_futures::spawn_local(async move {
+        match wasm_bindgen_futures::JsFuture::from(promise).await {
+            Ok(_) => {
+                engine::syntax::yaml::host::set(|request| {
+                    bindings::module_call(request).unwrap_or_else(|e| {
+                        engine::obj! { "error" => format!("the extras module failed: {}", bindings::describe(&e)), "offset" => 0 }
+                            .to_json()
+                    })
+                });
+                done(Ok(()));
+            }
+            Err(e) => done(Err(bindings::describe(&e))),
+        }
+    });
+}
+
+/// Loads the module if needed, then asks it one request.
+pub fn ask(request: Value, done: impl FnOnce(Result<Value, String>) + 'static) {
+    load(move |r| match r {
+        Err(e) => done(Err(format!("the extras module could not be loaded ({e})"))),
+        Ok(()) => {
+            let answer = bindings::module_call(&request.to_json())
+                .map_err(|e| bindings::describe(&e))
+                .and_then(|t| engine::json::parse(&t).map_err(|e| e.message));
+            done(match answer {
+                Ok(a) => match a.get("error").and_then(Value::as_str) {
+                    Some(e) => Err(e.to_string()),
+                    None => Ok(a),
+                },
+                Err(e) => Err(e),
+            })
+        }
+    });
+}
+
+/// A project's files → its machines.
+pub fn import(files: Vec<(String, String)>, done: impl FnOnce(Result<Imported, String>) + 'static) {
+    let files: Vec<Value> = files
+        .into_iter()
+        .map(|(p, t)| engine::obj! { "path" => p, "text" => t })
+        .collect();
+    ask(
+        engine::obj! { "op" => "import", "files" => files },
+        move |r| done(r.map(|v| Imported::from_value(&v))),
+    );
+}
+
+/// A definition in the other format (`Err`: why it cannot be read).
+pub fn convert(text: &str, to: Format, done: impl FnOnce(Result<String, String>) + 'static) {
+    ask(
+        engine::obj! { "op" => "convert", "text" => text, "to" => to.as_str() },
+        move |r| {
+            done(r.map(|v| {
+                v.get("text")
+                    .and_then(Value::as_str)
+                    .unwrap_or("")
+                    .to_string()
+            }))
+        },
+    );
+}
+
+/// Reads the files a picker or a drop handed over: `[(path, text)]`.
+pub fn read_files(
+    promise: Result<js_sys::Promise, wasm_bindgen::JsValue>,
+    done: impl FnOnce(Result<Vec<(String, String)>, String>) + 'static,
+) {
+    let promise = match promise {
+        Ok(p) => p,
+        Err(e) => return done(Err(bindings::describe(&e))),
+    };
+    wasm_bindgen_futures::spawn_local(async move {
+        let text = match wasm_bindgen_futures::JsFuture::from(promise).await {
+            Ok(v) => v.as_string().unwrap_or_default(),
+            Err(e) => return done(Err(bindings::describe(&e))),
+        };
+        let files = engine::json::parse(&text)
+            .map(|v| {
+                v.as_array()
+                    .into_iter()
+                    .flatten()
+                    .map(|f| {
+                        let s =
+                            |k: &str| f.get(k).and_then(Value::as_str).unwrap_or("").to_string();
+                        (s("path"), s("text"))
+                    })
+                    .collect()
+            })
+            .map_err(|e| e.message);
+        done(files)
+    });
+}
