@@ -36,6 +36,8 @@ pub struct Attempt {
     pub input: String,
     pub mocks: String,
     pub machines: Option<Value>,
+    /// Values for the definition's placeholders.
+    pub substitutions: crate::syntax::Substitutions,
 }
 
 impl Attempt {
@@ -56,6 +58,11 @@ impl Attempt {
             input: text("input"),
             mocks: text("mocks"),
             machines: v.get("machines").filter(|m| !m.is_null()).cloned(),
+            substitutions: v
+                .get("substitutions")
+                .and_then(Value::as_object)
+                .cloned()
+                .unwrap_or_default(),
         }
     }
 }
@@ -138,6 +145,7 @@ fn run(attempt: &Attempt, check: &Value) -> Result<Execution, String> {
         machines: attempt.machines.clone(),
         record_inspection: true,
         max_transitions: Some(100_000),
+        substitutions: attempt.substitutions.clone(),
         ..Default::default()
     };
     let mut ex = api::start(&attempt.definition, input, &options).map_err(|e| e.to_string())?;
@@ -172,7 +180,10 @@ pub fn check(attempt: &Attempt, check: &Value) -> CheckResult {
         passed,
         detail: if passed { String::new() } else { detail },
     };
-    let definition = api::parse_json(&attempt.definition).unwrap_or_default();
+    // JSON or YAML, with its placeholders substituted: the patterns are about the ASL.
+    let definition = crate::syntax::read_definition(&attempt.definition, &attempt.substitutions)
+        .map(|d| d.value)
+        .unwrap_or_default();
     match kind {
         "stateType" => {
             let want = check.get("type").and_then(Value::as_str).unwrap_or("");

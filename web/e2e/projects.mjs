@@ -111,8 +111,9 @@ export async function projectChecks({ check, expect, page, browser, base, shot, 
     const before = await page.evaluate(() => localStorage.getItem('asl-playground.workspace.v1'));
     await page.getByTestId('to-aws').locator('summary').click();
     await page.getByTestId('open-folder').setInputFiles(dir);
-    await page.waitForSelector('[data-testid=open-message]', { timeout: 10000 });
-    await page.waitForTimeout(500);
+    // Opened: the saved workspace changes (the re-opened mocks are a MockConfigFile).
+    await page.waitForFunction((b) => localStorage.getItem('asl-playground.workspace.v1') !== b, before, { timeout: 10000 });
+    await page.waitForTimeout(300);
     const after = await page.evaluate(() => localStorage.getItem('asl-playground.workspace.v1'));
     const machines = (s) => JSON.parse(s).machines.map((m) => ({ name: m.name, type: m.type, definition: m.definition, substitutions: m.substitutions || {} }));
     const a = machines(before), b = machines(after);
@@ -124,5 +125,16 @@ export async function projectChecks({ check, expect, page, browser, base, shot, 
     }
     const order = b.find((m) => m.name === 'OrderFlow');
     expect(order.definition === a.find((m) => m.name === 'OrderFlow').definition, 'OrderFlow definition changed');
+    // The input and the mocks come back too (the mocks as the MockConfigFile.json exported).
+    const wa = JSON.parse(before), wb = JSON.parse(after);
+    expect(wb.input === wa.input, `input ${wb.input} vs ${wa.input}`);
+    expect(wb.testCase === 'PlaygroundRun' && wb.machineName === wa.machines[wa.open || 0].name, `test case ${wb.testCase} / ${wb.machineName}`);
+    const mocked = JSON.parse(wb.mocks);
+    expect(JSON.stringify(mocked.MockedResponses.ChargeResponses['0']) === JSON.stringify(JSON.parse(wa.mocks).Charge[0]), `mocks ${wb.mocks.slice(0, 200)}`);
+    // And it runs as before.
+    await page.getByTestId('run').click();
+    await waitStatus('SUCCEEDED');
+    const out = JSON.parse(await page.getByTestId('execution-output').textContent());
+    expect(out.charge?.receipt === 'r-42' && out.ship?.shipped === true, `output after re-import ${JSON.stringify(out)}`);
   });
 }

@@ -359,8 +359,9 @@ pub enum LinkNotice {
     Opened,
     /// An exercise replaced the local work (kept aside, restorable).
     Exercise,
-    /// An opened project replaced the local work (kept aside, restorable).
-    Project,
+    /// An opened project (this many state machines) replaced the local work (kept aside,
+    /// restorable).
+    Project(usize),
     /// The link could not be opened: why. The local work is open; the link stays untouched.
     Broken(Rc<str>),
 }
@@ -600,7 +601,7 @@ impl Reducible for AppState {
             Action::OpenProject(ws) => {
                 crate::services::storage::back_up();
                 s.ws = *ws;
-                s.link_notice = Some(LinkNotice::Project);
+                s.link_notice = Some(LinkNotice::Project(s.ws.others.len() + 1));
                 s.after_machine_change()
             }
             Action::ReplaceDefinition(text) => {

@@ -12,7 +12,7 @@ use crate::syntax::{self, Format};
 /// One request: `{"op": "yaml", "text"}` (parse, for `syntax::yaml::host`),
 /// `{"op": "convert", "text", "to": "json"|"yaml"}`, `{"op": "import", "files": [{path,
 /// text}]}`, `{"op": "export", "machines": [{name, type, definition, substitutions}],
-/// "target", "format"?, "mocks"?, "input"?, "zip"?}`, `{"op": "teststate", "request",
+/// "target", "format"?, "mocks"?, "open"?, "input"?, "zip"?}`, `{"op": "teststate", "request",
 /// "substitutions"?}` (AWS's TestState, answered as `{"answer"}`).
 pub fn module_call(request: &str) -> String {
     let answer = match json::parse(request) {
@@ -75,7 +75,14 @@ fn answer(r: &Value) -> Value {
                 "yaml" => Some(Format::Yaml),
                 _ => None,
             };
-            let mocks = r.get("mocks").filter(|m| !m.is_null());
+            // The mocks are the open machine's (`open`: its index among `machines`).
+            let open = r
+                .get("open")
+                .and_then(Value::as_number)
+                .and_then(|n| n.as_i64())
+                .unwrap_or(0)
+                .max(0) as usize;
+            let mocks = r.get("mocks").filter(|m| !m.is_null()).map(|m| (m, open));
             let input = r.get("input").and_then(Value::as_str);
             let project = export::project(&machines, target, format, mocks, input);
             let files: Vec<Value> = project

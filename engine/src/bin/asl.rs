@@ -449,7 +449,21 @@ fn cmd_export(raw: &[String]) -> Result<ExitCode, String> {
     if let Some(i) = args.get("input") {
         input = Some(read(i)?);
     }
-    let project = export::project(&machines, target, format, mocks.as_ref(), input.as_deref());
+    // A workspace's mocks are for the machine that is open in it.
+    let open = workspace
+        .as_ref()
+        .and_then(|ws| ws.get("open"))
+        .and_then(Value::as_number)
+        .and_then(|n| n.as_i64())
+        .unwrap_or(0)
+        .max(0) as usize;
+    let project = export::project(
+        &machines,
+        target,
+        format,
+        mocks.as_ref().map(|m| (m, open)),
+        input.as_deref(),
+    );
     match (args.get("out"), args.get("zip")) {
         (Some(dir), None) => {
             for (path, text) in &project.files {

@@ -98,6 +98,7 @@ pub fn exercise_panel(p: &Props) -> Html {
                     input: ws.input.to_string(),
                     mocks: ws.mocks.to_string(),
                     machines: ws.registry(),
+                    substitutions: ws.substitutions.as_ref().clone(),
                 };
                 run_checks(&exercise_of(ws), &attempt)
             })

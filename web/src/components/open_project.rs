@@ -13,6 +13,7 @@ use yew::prelude::*;
 #[derive(Properties, PartialEq)]
 pub struct Props {
     pub ws: Workspace,
+    /// The opened project's workspace (its machines as tabs, its mocks and input).
     pub on_open: Callback<Workspace>,
     /// Files dropped on the page (the app catches drops anywhere).
     pub dropped: Option<Rc<Vec<(String, String)>>>,
@@ -44,7 +45,12 @@ fn open_files(
     said.set(Some(Said::Reading));
     extras::import(files, move |r| match r {
         Err(e) => said.set(Some(Said::Failed(e))),
-        Ok(Imported { machines, warnings }) => {
+        Ok(Imported {
+            machines,
+            warnings,
+            mocks,
+            input,
+        }) => {
             let count = machines.len();
             if count > 0 {
                 let docs = machines
@@ -56,9 +62,17 @@ fn open_files(
                         substitutions: Rc::new(m.substitutions),
                     })
                     .collect();
-                on_open.emit(ws.with_machines(docs));
+                let mut opened = ws.with_machines(docs);
+                // The project's own mocks and input, or none: the last workspace's would not fit.
+                opened.input = Rc::from(input.as_deref().unwrap_or("{}"));
+                opened.mocks = Rc::from(mocks.as_ref().map_or("", |m| m.text.as_str()));
+                opened.machine_name = Rc::from(mocks.as_ref().map_or("", |m| m.machine.as_str()));
+                opened.test_case = Rc::from(mocks.as_ref().map_or("", |m| m.test_case.as_str()));
+                opened.s3 = Rc::from("");
+                on_open.emit(opened);
             }
-            said.set(Some(Said::Done {
+            // The page's notice says what opened; this one only what could not be read.
+            said.set((count == 0 || !warnings.is_empty()).then_some(Said::Done {
                 machines: count,
                 warnings,
             }));
@@ -103,8 +117,8 @@ pub fn open_project(p: &Props) -> Html {
             Said::Reading => ("info", "Reading the project…".to_string(), Vec::new()),
             Said::Done { machines: 0, warnings } => ("error", "No state machine could be opened:".to_string(), warnings),
             Said::Done { machines, warnings } => (
-                if warnings.is_empty() { "info" } else { "warn" },
-                format!("Opened {machines} state machine{} as tab{}.{}", if machines == 1 { "" } else { "s" }, if machines == 1 { "" } else { "s" }, if warnings.is_empty() { "" } else { " Not everything could be read:" }),
+                "warn",
+                format!("Opened {machines} state machine{}; not everything could be read:", if machines == 1 { "" } else { "s" }),
                 warnings,
             ),
             Said::Failed(e) => ("error", format!("The files could not be read: {e}"), Vec::new()),

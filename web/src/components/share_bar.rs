@@ -108,7 +108,8 @@ pub fn share_bar(p: &Props) -> Html {
         let (class, text, restore_label) = match n {
             LinkNotice::Opened => ("info", "You opened a shared workspace. Your own work was kept aside.".to_string(), "Restore my work"),
             LinkNotice::Exercise => ("info", "You opened an exercise. Your own work was kept aside.".to_string(), "Restore my work"),
-            LinkNotice::Project => ("info", "You opened a project. Your own work was kept aside.".to_string(), "Restore my work"),
+            LinkNotice::Project(1) => ("info", "You opened a project: its state machine is open. Your own work was kept aside.".to_string(), "Restore my work"),
+            LinkNotice::Project(n) => ("info", format!("You opened a project: its {n} state machines are the tabs. Your own work was kept aside."), "Restore my work"),
             LinkNotice::Broken(why) => ("error", format!("This link could not be opened: {why}. Your last local work is open instead; the link is left as it is."), "Open my last local work"),
         };
         html! {

@@ -86,7 +86,7 @@ pub fn substitutions_panel(p: &Props) -> Html {
                             <td><code>{ format!("${{{}}}", first.name) }</code></td>
                             <td>
                                 <div class="value">
-                                    <input type="text" value={value} aria-label={label} onchange={on_change} spellcheck="false" />
+                                    <input type="text" value={value.clone()} title={value} aria-label={label} onchange={on_change} spellcheck="false" />
                                     <span class={classes!("badge", badge)} title={title}>{ badge }</span>
                                     if is_set {
                                         <button class="clear" onclick={reset} aria-label={format!("Clear the value of {}", first.name)} title="Clear this value: the playground guesses one from where it is used">{ "✕" }</button>

@@ -51,6 +51,7 @@ fn export_request(ws: &Workspace, target: &str, format: &str, zip: bool) -> Valu
         "format" => format,
         "machines" => machines,
         "mocks" => mocks.unwrap_or(Value::Null),
+        "open" => ws.position as i64,
         "input" => ws.input.clone(),
         "zip" => zip,
     }

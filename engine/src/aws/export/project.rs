@@ -68,12 +68,13 @@ struct Out {
 }
 
 /// Builds the project. `format` converts the definitions (`None` keeps each as written;
-/// Terraform always gets JSON, which `templatefile` hands to AWS as it is).
+/// Terraform always gets JSON, which `templatefile` hands to AWS as it is). The mocks and the
+/// input are the run's: `mocks` names the machine (an index into `machines`) they are for.
 pub fn project(
     machines: &[ProjectMachine],
     target: Target,
     format: Option<Format>,
-    mocks: Option<&Value>,
+    mocks: Option<(&Value, usize)>,
     input: Option<&str>,
 ) -> Project {
     let mut outs: Vec<Out> = Vec::new();
@@ -145,11 +146,13 @@ pub fn project(
             files.push(("serverless.yml".into(), serverless(&outs)));
         }
     }
-    if let (Some(m), Some(first)) = (mocks, outs.first()) {
-        files.push((
-            "MockConfigFile.json".into(),
-            mock_config(m, &first.name).to_json_pretty(),
-        ));
+    if let Some((m, i)) = mocks {
+        if let Some(machine) = outs.get(i).or(outs.first()) {
+            files.push((
+                "MockConfigFile.json".into(),
+                mock_config(m, &machine.name).to_json_pretty(),
+            ));
+        }
     }
     if let Some(i) = input.filter(|i| !i.trim().is_empty()) {
         files.push(("events/input.json".into(), i.to_string()));

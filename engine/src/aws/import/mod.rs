@@ -22,7 +22,6 @@ use crate::model::WorkflowType;
 #[cfg(feature = "import")]
 use crate::syntax;
 use crate::syntax::{Format, Substitutions};
-#[cfg(feature = "import")]
 use std::rc::Rc;
 
 /// One state machine found in a project.
@@ -47,11 +46,25 @@ pub struct Imported {
     pub machines: Vec<Machine>,
     /// What could not be read, one sentence each.
     pub warnings: Vec<String>,
+    /// The project's mocks (a `MockConfigFile.json`, as Step Functions Local reads it), with
+    /// the machine and test case to run.
+    pub mocks: Option<ProjectMocks>,
+    /// An execution input the project keeps (`events/input.json`, as the export writes it).
+    pub input: Option<String>,
+}
+
+/// A `MockConfigFile.json` found in a project.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ProjectMocks {
+    pub text: String,
+    pub machine: String,
+    pub test_case: String,
 }
 
 impl Imported {
     /// `asl import`'s answer: `{"machines": [{name, type, format, definition,
-    /// substitutions, source: {file, resource}}], "warnings": [...]}`.
+    /// substitutions, source: {file, resource}}], "warnings": [...], "mocks"?: {text, machine,
+    /// testCase}, "input"?}`.
     pub fn to_value(&self) -> Value {
         let machines: Vec<Value> = self
             .machines
@@ -72,7 +85,20 @@ impl Imported {
             .iter()
             .map(|w| Value::from(w.as_str()))
             .collect();
-        crate::obj! { "machines" => machines, "warnings" => warnings }
+        let mut v = crate::obj! { "machines" => machines, "warnings" => warnings };
+        if let Value::Object(m) = &mut v {
+            let m = Rc::make_mut(m);
+            if let Some(mocks) = &self.mocks {
+                m.insert(
+                    Rc::from("mocks"),
+                    crate::obj! { "text" => mocks.text.as_str(), "machine" => mocks.machine.as_str(), "testCase" => mocks.test_case.as_str() },
+                );
+            }
+            if let Some(input) = &self.input {
+                m.insert(Rc::from("input"), Value::from(input.as_str()));
+            }
+        }
+        v
     }
 
     /// Reads `to_value`'s form back (the page gets it from its extras module).
@@ -116,6 +142,12 @@ impl Imported {
                 .flatten()
                 .filter_map(|w| w.as_str().map(str::to_string))
                 .collect(),
+            mocks: v.get("mocks").map(|m| ProjectMocks {
+                text: s(m, "text"),
+                machine: s(m, "machine"),
+                test_case: s(m, "testCase"),
+            }),
+            input: v.get("input").and_then(Value::as_str).map(str::to_string),
         }
     }
 }
@@ -310,6 +342,39 @@ pub fn import(opened: &[(String, String)], files: &dyn Files) -> Imported {
         );
     }
     unique_names(&mut out.machines);
+    // The mocks and the input a project keeps beside its definitions.
+    for (path, text) in opened {
+        let file = path.rsplit(['/', '\\']).next().unwrap_or(path);
+        if file == "MockConfigFile.json" {
+            let Ok(v) = json::parse(text) else {
+                out.warnings
+                    .push(format!("{path}: not JSON, so its mocks are left out"));
+                continue;
+            };
+            // Run the first machine it mocks that was opened, with its first test case.
+            let machines = v.get("StateMachines").and_then(Value::as_object);
+            let pick = machines.and_then(|m| {
+                m.iter()
+                    .find(|(k, _)| out.machines.iter().any(|x| *x.name == ***k))
+                    .or_else(|| m.iter().next())
+            });
+            let (machine, test_case) = pick.map_or((String::new(), String::new()), |(k, spec)| {
+                let case = spec
+                    .get("TestCases")
+                    .and_then(Value::as_object)
+                    .and_then(|c| c.keys().next())
+                    .map_or(String::new(), |c| c.to_string());
+                (k.to_string(), case)
+            });
+            out.mocks = Some(ProjectMocks {
+                text: text.clone(),
+                machine,
+                test_case,
+            });
+        } else if normalize(path).ends_with("events/input.json") && json::parse(text).is_ok() {
+            out.input = Some(text.clone());
+        }
+    }
     out
 }
 

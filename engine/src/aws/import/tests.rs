@@ -280,3 +280,41 @@ fn every_export_imports_back_into_the_same_workspace() {
         }
     }
 }
+
+#[test]
+fn an_export_brings_its_mocks_and_input_back() {
+    use crate::aws::export::{project, ProjectMachine, Target};
+    let m = ProjectMachine {
+        name: "Orders".into(),
+        workflow_type: WorkflowType::Standard,
+        definition: ASL.into(),
+        substitutions: Substitutions::default(),
+    };
+    let mocks = crate::json::parse(r#"{"Call": [{"Return": {"ok": 1}}]}"#).unwrap();
+    let p = project(
+        &[m],
+        Target::Sam,
+        None,
+        Some((&mocks, 0)),
+        Some("{\"id\": 7}"),
+    );
+    let got = import(&p.files, &p.files);
+    let found = got.mocks.clone().expect("the MockConfigFile.json");
+    assert_eq!(
+        (found.machine.as_str(), found.test_case.as_str()),
+        ("Orders", "PlaygroundRun")
+    );
+    let back = crate::mocks::Mocks::from_value(
+        &crate::json::parse(&found.text).unwrap(),
+        Some("Orders"),
+        Some("PlaygroundRun"),
+    );
+    assert!(back.is_ok());
+    assert_eq!(got.input.as_deref(), Some("{\"id\": 7}"));
+    let v = Imported::from_value(&got_value(&got));
+    assert_eq!(v, got);
+}
+
+fn got_value(i: &Imported) -> Value {
+    crate::json::parse(&i.to_value().to_json()).unwrap()
+}
