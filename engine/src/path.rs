@@ -63,6 +63,15 @@ pub enum CmpOp {
     Le,
     Gt,
     Ge,
+    // Jayway's word operators (its RelationalOperator), with a list or a value on the right.
+    In,
+    Nin,
+    Contains,
+    SubsetOf,
+    AnyOf,
+    NoneOf,
+    Size,
+    Empty,
 }
 
 /// Why a path gave no value, with Jayway's wording.
@@ -393,6 +402,36 @@ fn filter_matches(filter: &Filter, current: &Value, root: &Value) -> bool {
 
 fn compare_values(a: &Value, op: CmpOp, b: &Value) -> bool {
     use std::cmp::Ordering;
+    let list = |v: &Value| v.as_array().cloned().unwrap_or_default();
+    let same = |x: &Value, y: &Value| compare_values(x, CmpOp::Eq, y);
+    let in_list = |x: &Value| list(b).iter().any(|y| same(x, y));
+    match op {
+        CmpOp::In => return in_list(a),
+        CmpOp::Nin => return !in_list(a),
+        CmpOp::Contains => {
+            return match (a, b) {
+                (Value::Array(items), _) => items.iter().any(|x| same(x, b)),
+                (Value::String(s), Value::String(t)) => s.contains(&**t),
+                _ => false,
+            }
+        }
+        CmpOp::SubsetOf => return a.as_array().is_some_and(|items| items.iter().all(in_list)),
+        CmpOp::AnyOf => return a.as_array().is_some_and(|items| items.iter().any(in_list)),
+        CmpOp::NoneOf => return a.as_array().is_some_and(|items| !items.iter().any(in_list)),
+        CmpOp::Size | CmpOp::Empty => {
+            let len = match a {
+                Value::Array(items) => items.len(),
+                Value::String(s) => s.chars().count(),
+                _ => return false,
+            };
+            return if op == CmpOp::Size {
+                b.as_number().is_some_and(|n| n.as_f64() == len as f64)
+            } else {
+                b.as_bool() == Some(len == 0)
+            };
+        }
+        _ => {}
+    }
     let ord = match (a, b) {
         (Value::Number(x), Value::Number(y)) => x.as_f64().partial_cmp(&y.as_f64()),
         (Value::String(x), Value::String(y)) => Some(x.cmp(y)),
@@ -705,6 +744,8 @@ impl PathParser<'_> {
             CmpOp::Lt
         } else if self.eat(">") {
             CmpOp::Gt
+        } else if let Some(op) = self.word_operator() {
+            op
         } else {
             return Ok(Filter::Exists(left));
         };
@@ -713,8 +754,57 @@ impl PathParser<'_> {
         Ok(Filter::Compare(left, op, right))
     }
 
+    /// `in`, `nin`, `contains`, `subsetof`, `anyof`, `noneof`, `size`, `empty`, followed by a
+    /// blank.
+    fn word_operator(&mut self) -> Option<CmpOp> {
+        let rest = &self.src[self.pos..];
+        for (word, op) in [
+            ("nin", CmpOp::Nin),
+            ("in", CmpOp::In),
+            ("contains", CmpOp::Contains),
+            ("subsetof", CmpOp::SubsetOf),
+            ("anyof", CmpOp::AnyOf),
+            ("noneof", CmpOp::NoneOf),
+            ("size", CmpOp::Size),
+            ("empty", CmpOp::Empty),
+        ] {
+            if rest
+                .strip_prefix(word)
+                .is_some_and(|after| after.starts_with([' ', '\t']))
+            {
+                self.pos += word.len();
+                return Some(op);
+            }
+        }
+        None
+    }
+
+    /// A list literal, `['a', 'b']` or `[1, 2]` (Jayway reads it as JSON with single quotes
+    /// allowed).
+    fn parse_list(&mut self) -> Result<Operand, SyntaxError> {
+        self.pos += 1; // '['
+        let mut items = Vec::new();
+        loop {
+            self.skip_ws();
+            if self.eat("]") {
+                return Ok(Operand::Literal(Value::from(items)));
+            }
+            match self.parse_operand()? {
+                Operand::Literal(v) => items.push(v),
+                _ => return Err(self.err("a list holds only literals")),
+            }
+            self.skip_ws();
+            if !self.eat(",") && self.peek() != Some(']') {
+                return Err(self.err("expected ',' or ']' in the list"));
+            }
+        }
+    }
+
     fn parse_operand(&mut self) -> Result<Operand, SyntaxError> {
         self.skip_ws();
+        if self.peek() == Some('[') {
+            return self.parse_list();
+        }
         if self.eat("@") {
             return Ok(Operand::Current(self.parse_segments()?));
         }
@@ -866,6 +956,23 @@ mod tests {
             eval("$.[?(@.n > 0)]", r#"[{"n":0},{"n":2}]"#),
             Ok(r#"[{"n":2}]"#.into())
         );
+        // Jayway's word operators.
+        let items = r#"[{"a":"x","t":["p","q"]},{"a":"y","t":[]},{"a":"z","t":["q"]}]"#;
+        for (path, want) in [
+            ("$[?(@.a in ['x', 'z'])].a", r#"["x","z"]"#),
+            ("$[?(@.a nin ['x'])].a", r#"["y","z"]"#),
+            ("$[?(@.t contains 'q')].a", r#"["x","z"]"#),
+            ("$[?(@.t subsetof ['q'])].a", r#"["y","z"]"#),
+            ("$[?(@.t anyof ['p'])].a", r#"["x"]"#),
+            ("$[?(@.t noneof ['p'])].a", r#"["y","z"]"#),
+            ("$[?(@.t size 2)].a", r#"["x"]"#),
+            ("$[?(@.t empty true)].a", r#"["y"]"#),
+        ] {
+            assert_eq!(eval(path, items), Ok(want.into()), "{path}");
+        }
+        // An unquoted word is no literal for Jayway (its number reader refuses it): a syntax
+        // error, as AWS gives.
+        assert!(JsonPath::parse("$[?(@.a == ACTIVE)]").is_err());
     }
 
     #[test]

@@ -43,11 +43,20 @@ fn bad_input_exits_2_with_one_clear_line() {
             &["run", def, "--start-time", "yesterday"],
             "--start-time must be an RFC 3339 timestamp",
         ),
-        (&["import", "/no/such/template.yaml"], "cannot read /no/such/template.yaml"),
+        (
+            &["import", "/no/such/template.yaml"],
+            "cannot read /no/such/template.yaml",
+        ),
         (&["import"], "import takes one or more files or folders"),
         (&["export", def], "export needs --to"),
-        (&["export", def, "--to", "pulumi", "--out", "/tmp/x"], "--to takes sam, cdk, terraform or serverless"),
-        (&["export", def, "--to", "sam"], "export writes to --out DIR or --zip FILE"),
+        (
+            &["export", def, "--to", "pulumi", "--out", "/tmp/x"],
+            "--to takes sam, cdk, terraform or serverless",
+        ),
+        (
+            &["export", def, "--to", "sam"],
+            "export writes to --out DIR or --zip FILE",
+        ),
         (&["validate", def, "--substitutions", broken], "broken.json"),
         (&["fly"], "unknown command 'fly'"),
         (&[], "no command given"),
@@ -95,10 +104,22 @@ fn import_export_and_substitutions() {
     let dir = std::env::temp_dir().join(format!("asl-cli-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     let def = dir.join("order.asl.yaml");
-    std::fs::write(&def, order.get("definition").and_then(|d| d.as_str()).unwrap_or("")).expect("write");
+    std::fs::write(
+        &def,
+        order
+            .get("definition")
+            .and_then(|d| d.as_str())
+            .unwrap_or(""),
+    )
+    .expect("write");
     let subs = dir.join("subs.yaml");
     std::fs::write(&subs, "ChargeFunctionArn: arn:aws:lambda:us-east-1:123456789012:function:c\nOrdersTableName: t\nShipFlowArn: arn:aws:states:us-east-1:123456789012:stateMachine:ShipFlow\n").expect("write");
-    let (code, out, _) = run(&["validate", def.to_str().unwrap(), "--substitutions", subs.to_str().unwrap()]);
+    let (code, out, _) = run(&[
+        "validate",
+        def.to_str().unwrap(),
+        "--substitutions",
+        subs.to_str().unwrap(),
+    ]);
     assert_eq!(code, 0, "{out}");
     assert!(!out.contains("SUBSTITUTION_NOT_SET"), "{out}");
     // Without them: warnings, never errors.
@@ -107,7 +128,16 @@ fn import_export_and_substitutions() {
     assert_eq!(out.matches("SUBSTITUTION_NOT_SET").count(), 3, "{out}");
     // Export it as Terraform into a zip.
     let zip = dir.join("out.zip");
-    let (code, out, err) = run(&["export", def.to_str().unwrap(), "--to", "terraform", "--substitutions", subs.to_str().unwrap(), "--zip", zip.to_str().unwrap()]);
+    let (code, out, err) = run(&[
+        "export",
+        def.to_str().unwrap(),
+        "--to",
+        "terraform",
+        "--substitutions",
+        subs.to_str().unwrap(),
+        "--zip",
+        zip.to_str().unwrap(),
+    ]);
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("3 files"), "{out}");
     assert!(std::fs::read(&zip).expect("zip").starts_with(b"PK"));
