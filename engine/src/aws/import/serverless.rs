@@ -143,11 +143,12 @@ impl Variables<'_> {
         if let Some(v) = self.template.name_value(name, 0) {
             return Some(Value::from(v));
         }
-        // Functions: `helloLambdaFunction.Arn` is the function `hello`.
+        // Functions: `hello.Arn` and `HelloLambdaFunction.Arn` are the function `hello`, which
+        // Serverless names SERVICE-STAGE-hello unless it says otherwise.
         let (id, attr) = name.split_once('.')?;
-        let function = id.strip_suffix("LambdaFunction")?;
+        let function = id.strip_suffix("LambdaFunction").unwrap_or(id);
         let functions = self.doc.get("functions")?.as_object()?;
-        let (key, _) = functions
+        let (key, spec) = functions
             .iter()
             .find(|(k, _)| k.eq_ignore_ascii_case(function))?;
         let service = self
@@ -155,7 +156,20 @@ impl Variables<'_> {
             .get("service")
             .and_then(Value::as_str)
             .unwrap_or("service");
-        let fname = format!("{service}-dev-{key}");
+        let stage = self
+            .doc
+            .get("provider")
+            .and_then(|p| p.get("stage"))
+            .and_then(Value::as_str)
+            .map(|s| self.expand(s, depth + 1))
+            .filter(|s| !s.contains("${"))
+            .unwrap_or_else(|| "dev".into());
+        let fname = spec
+            .get("name")
+            .and_then(Value::as_str)
+            .map(|n| self.expand(n, depth + 1))
+            .filter(|n| !n.contains("${"))
+            .unwrap_or_else(|| format!("{service}-{stage}-{key}"));
         Some(Value::from(match attr {
             "Arn" => format!(
                 "arn:aws:lambda:{}:{}:function:{fname}",

@@ -199,8 +199,11 @@ impl Terraform<'_> {
         };
         if let Some(Expression::Object(vars)) = vars {
             for (k, v) in vars.iter() {
-                let key = object_key(k);
-                substitutions.insert(Rc::from(key.as_str()), Value::from(self.string(v, 0)));
+                // Only what the file itself resolves (`module.x.arn`, a variable without a
+                // default: the playground guesses and says so).
+                if let Some(value) = self.resolved(v, 0) {
+                    substitutions.insert(Rc::from(object_key(k).as_str()), Value::from(value));
+                }
             }
         }
         Some((text, Some(file)))
@@ -245,6 +248,29 @@ impl Terraform<'_> {
                 "${{{}}}",
                 hcl::format::to_string(other).unwrap_or_default()
             )),
+        }
+    }
+
+    /// An expression's value when the file alone tells it: literals, references to its own
+    /// resources, variables with defaults and locals, templates made of those.
+    fn resolved(&self, e: &Expression, depth: usize) -> Option<String> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        match e {
+            Expression::String(_) | Expression::Number(_) | Expression::Bool(_) => {
+                Some(self.string(e, depth))
+            }
+            Expression::TemplateExpr(_) => {
+                Some(self.string(e, depth)).filter(|s| !s.contains("${"))
+            }
+            Expression::Parenthesis(inner) => self.resolved(inner, depth + 1),
+            Expression::Traversal(_) | Expression::Variable(_) => {
+                let text = hcl::format::to_string(e).ok()?;
+                self.reference(&text, depth + 1)
+                    .filter(|s| !s.contains("${"))
+            }
+            _ => None,
         }
     }
 
