@@ -1,6 +1,8 @@
 //! Fuzzes parse, validate and run: the bytes are split into a definition, an input and mocks
 //! (separated by 0xFF bytes, which UTF-8 never contains). Whatever they are, nothing may panic,
-//! and every run must end within its transition budget.
+//! and every run must end within its transition budget. The definition is JSON or YAML by its
+//! content, the mocks' text doubles as substitutions, and the definition is also read as a
+//! project file (a template, serverless.yml, Terraform), converted and exported.
 #![no_main]
 
 use engine::api::{self, RunOptions};
@@ -16,7 +18,8 @@ fuzz_target!(|data: &[u8]| {
     let flags = parts.next().and_then(|f| f.first().copied()).unwrap_or(0);
 
     let workflow_type = if flags & 1 == 1 { WorkflowType::Express } else { WorkflowType::Standard };
-    let validation = api::validate(&definition, workflow_type);
+    let substitutions = engine::syntax::read_substitutions(&mocks).unwrap_or_default();
+    let validation = api::validate_with(&definition, workflow_type, &substitutions);
     for d in &validation.diagnostics {
         let _ = d.aws_text();
         let _ = d.to_value().to_json();
@@ -28,8 +31,26 @@ fuzz_target!(|data: &[u8]| {
         max_transitions: Some(2_000),
         seed: u64::from(flags),
         record_inspection: true,
+        substitutions: substitutions.clone(),
         ..Default::default()
     };
+    // The same text as a project file, converted both ways, exported.
+    let path = ["template.yaml", "main.tf", "serverless.yml", "cdk.out/Stack.template.json", "x.asl.yaml"][flags as usize % 5];
+    let files = vec![(path.to_string(), definition.to_string()), ("statemachine/x.asl.json".to_string(), input.to_string())];
+    let imported = engine::aws::import::import(&files[..1], &files);
+    let _ = imported.to_value().to_json();
+    for to in [engine::syntax::Format::Json, engine::syntax::Format::Yaml] {
+        let _ = engine::syntax::convert(&definition, to);
+    }
+    let machine = engine::aws::export::ProjectMachine {
+        name: "Fuzz".into(),
+        workflow_type,
+        definition: definition.to_string(),
+        substitutions: substitutions.clone(),
+    };
+    let target = [engine::aws::export::Target::Sam, engine::aws::export::Target::Cdk, engine::aws::export::Target::Terraform, engine::aws::export::Target::Serverless][flags as usize % 4];
+    let project = engine::aws::export::project(&[machine], target, None, None, Some(&input));
+    let _ = engine::aws::export::zip(&project);
     let Ok(mut ex) = api::start(&definition, input, &options) else { return };
     // Step a little, then run to the end, answering any callback.
     for _ in 0..(flags as usize % 8) {
@@ -76,5 +97,5 @@ fuzz_target!(|data: &[u8]| {
         }
         m.insert("stateConfiguration".into(), engine::obj! { "retrierRetryCount" => i64::from(flags % 5), "mapIterationFailureCount" => i64::from(flags % 3) });
     }
-    let _ = engine::teststate::test_state(&request).to_json();
+    let _ = engine::teststate::test_state_with(&request, &substitutions).to_json();
 });

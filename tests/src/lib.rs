@@ -16,25 +16,34 @@ pub fn shared_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared")
 }
 
-/// Fixture stems (`NAME` of `NAME.asl.json`) in a folder, sorted.
+/// Fixture stems (`NAME` of `NAME.asl.json` or `NAME.asl.yaml`) in a folder, sorted.
 pub fn fixtures(dir: &Path) -> Vec<PathBuf> {
     let mut out: Vec<PathBuf> = std::fs::read_dir(dir)
         .map(|rd| {
             rd.filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| p.to_string_lossy().ends_with(".asl.json"))
+                .filter_map(|p| {
+                    let name = p.to_string_lossy().to_string();
+                    name.strip_suffix(".asl.json")
+                        .or_else(|| name.strip_suffix(".asl.yaml"))
+                        .map(PathBuf::from)
+                })
                 .collect()
         })
         .unwrap_or_default();
     out.sort();
-    out.into_iter()
-        .map(|p| {
-            PathBuf::from(
-                p.to_string_lossy()
-                    .trim_end_matches(".asl.json")
-                    .to_string(),
-            )
-        })
-        .collect()
+    out
+}
+
+/// A fixture's definition: `NAME.asl.json` or `NAME.asl.yaml`.
+fn definition(stem: &Path) -> Option<String> {
+    read_opt(&sibling(stem, "asl.json")).or_else(|| read_opt(&sibling(stem, "asl.yaml")))
+}
+
+/// A fixture's values for its placeholders (`NAME.substitutions.json`), if any.
+fn substitutions(stem: &Path) -> api::Substitutions {
+    read_opt(&sibling(stem, "substitutions.json"))
+        .and_then(|t| engine::syntax::read_substitutions(&t).ok())
+        .unwrap_or_default()
 }
 
 fn sibling(stem: &Path, suffix: &str) -> PathBuf {
@@ -120,7 +129,7 @@ fn options_for(stem: &Path) -> Result<RunOptions, String> {
             .and_then(Value::as_bool)
             .unwrap_or(false),
         test_state: None,
-        substitutions: Default::default(),
+        substitutions: substitutions(stem),
     })
 }
 
@@ -128,7 +137,7 @@ fn options_for(stem: &Path) -> Result<RunOptions, String> {
 /// `NAME.options.json`, `NAME.callbacks.json`) and renders its trace: status, output,
 /// counters, then every event with its state and virtual time.
 pub fn run_trace(stem: &Path) -> Result<String, String> {
-    let def = read_opt(&sibling(stem, "asl.json")).ok_or("no definition")?;
+    let def = definition(stem).ok_or("no definition")?;
     let input = read_opt(&sibling(stem, "input.json"))
         .map(|t| api::parse_json(&t))
         .transpose()?
@@ -280,7 +289,7 @@ pub fn run_trace(stem: &Path) -> Result<String, String> {
 /// Validates a definition and renders each diagnostic as `line:col-line:col SEVERITY CODE
 /// location: message`.
 pub fn diagnostics_text(stem: &Path) -> Result<String, String> {
-    let def = read_opt(&sibling(stem, "asl.json")).ok_or("no definition")?;
+    let def = definition(stem).ok_or("no definition")?;
     let ty = read_opt(&sibling(stem, "options.json"))
         .and_then(|t| api::parse_json(&t).ok())
         .and_then(|o| {
@@ -289,7 +298,7 @@ pub fn diagnostics_text(stem: &Path) -> Result<String, String> {
                 .and_then(WorkflowType::parse)
         })
         .unwrap_or_default();
-    let v = api::validate(&def, ty);
+    let v = api::validate_with(&def, ty, &substitutions(stem));
     let mut out = String::new();
     for d in &v.diagnostics {
         let _ = writeln!(
@@ -311,7 +320,7 @@ pub fn diagnostics_text(stem: &Path) -> Result<String, String> {
 /// Runs an advisor fixture (`NAME.asl.json`, input, mocks, `NAME.advice.json` =
 /// `{"move": [...], "executions": N, "freeTier": bool}`) and renders the three prices.
 pub fn advice_text(stem: &Path) -> Result<String, String> {
-    let def = read_opt(&sibling(stem, "asl.json")).ok_or("no definition")?;
+    let def = definition(stem).ok_or("no definition")?;
     let input = read_opt(&sibling(stem, "input.json"))
         .map(|t| api::parse_json(&t))
         .transpose()?

@@ -12,12 +12,17 @@ fn stepping_reveals_the_same_history_one_event_at_a_time() {
         if read("callbacks.json").is_some() || read("options.json").is_some() {
             continue; // covered by the trace tests; stepping here uses default options
         }
-        let def = read("asl.json").expect("definition");
+        let def = read("asl.json")
+            .or_else(|| read("asl.yaml"))
+            .expect("definition");
         let input = read("input.json")
             .map(|t| api::parse_json(&t).expect("input"))
             .unwrap_or_else(engine::json::Value::object);
         let options = api::RunOptions {
             mocks: read("mocks.json").map(|t| api::parse_json(&t).expect("mocks")),
+            substitutions: read("substitutions.json")
+                .map(|t| engine::syntax::read_substitutions(&t).expect("substitutions"))
+                .unwrap_or_default(),
             ..Default::default()
         };
         let mut whole = api::start(&def, input.clone(), &options).expect("starts");

@@ -309,8 +309,14 @@ pub fn app() -> Html {
     let dropped = use_state(|| None::<Rc<Vec<(String, String)>>>);
     let dragging = use_state(|| false);
     let convert_error = use_state(|| None::<String>);
-    let diagnostics: Rc<Vec<Diagnostic>> =
-        use_memo(ByPtr(validation.clone()), |v| v.0.diagnostics.clone());
+    // "YAML support is not loaded" is the loading notice's to say, not an error in the text.
+    let diagnostics: Rc<Vec<Diagnostic>> = use_memo(ByPtr(validation.clone()), |v| {
+        v.0.diagnostics
+            .iter()
+            .filter(|d| d.code != engine::diagnostic::codes::YAML_UNAVAILABLE)
+            .cloned()
+            .collect()
+    });
     let last_layout = use_mut_ref(|| Rc::new(Layout::default()));
     let layout = use_memo(ByPtr(validation.clone()), |v| {
         v.0.machine.as_ref().map(|m| Rc::new(layout::layout(m)))

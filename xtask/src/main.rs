@@ -344,6 +344,30 @@ fn fuzz(seconds: &str) -> Result<(), String> {
             write([read("asl.json"), read("input.json"), read("mocks.json")])?;
         }
     }
+    // Real projects as their authors keep them: YAML, placeholders, templates, Terraform.
+    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+        for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                walk(&p, out);
+            } else if p
+                .extension()
+                .is_some_and(|x| x == "json" || x == "yaml" || x == "yml" || x == "tf")
+            {
+                out.push(p);
+            }
+        }
+    }
+    let mut real = Vec::new();
+    walk(&root().join("../shared/realworld"), &mut real);
+    real.sort();
+    for p in real {
+        write([
+            std::fs::read_to_string(&p).unwrap_or_default(),
+            String::new(),
+            String::new(),
+        ])?;
+    }
     eprintln!("seeded {seeds} corpus entries");
     run(Command::new("cargo")
         .args([

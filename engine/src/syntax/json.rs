@@ -669,6 +669,10 @@ impl<'a> Parser<'a> {
     }
 
     fn parse_document(mut self) -> Result<Value, ParseError> {
+        // A byte-order mark (editors on Windows write one) is not part of the document.
+        if self.text.starts_with('\u{feff}') {
+            self.pos = 3;
+        }
         self.skip_ws();
         let v = self.parse_value(0)?;
         self.skip_ws();

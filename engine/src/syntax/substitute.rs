@@ -195,12 +195,16 @@ impl Walker<'_> {
                 .string_range(self.text, pointer, p.start, p.end - p.start)
                 .unwrap_or_default();
             let part = if whole { ctx.clone() } else { Context::part() };
-            let value = self.resolve(name, pointer, span, &part, whole && bare);
+            let typed = bare || number_for(&ctx.field).is_some();
+            let value = self.resolve(name, pointer, span, &part, whole && typed);
             push_text(&mut out, &value);
             whole_value = Some(value);
         }
         out.push_str(&s[last..]);
-        match (whole && bare, whole_value) {
+        // A bare placeholder takes its value's type; so does a whole-string one in a field
+        // that needs a number (`Seconds: ${Delay}` is how YAML writes it: it has no bare form).
+        let typed = bare || number_for(&ctx.field).is_some();
+        match (whole && typed, whole_value) {
             (true, Some(v)) => Some(typed_bare(v)),
             _ => Some(Value::from(out)),
         }
