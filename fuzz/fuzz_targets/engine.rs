@@ -13,7 +13,7 @@ use libfuzzer_sys::fuzz_target;
 fuzz_target!(|data: &[u8]| {
     let mut parts = data.split(|b| *b == 0xFF);
     let definition = String::from_utf8_lossy(parts.next().unwrap_or_default());
-    let input = String::from_utf8_lossy(parts.next().unwrap_or_default());
+    let input_text = String::from_utf8_lossy(parts.next().unwrap_or_default());
     let mocks = String::from_utf8_lossy(parts.next().unwrap_or_default());
     let flags = parts.next().and_then(|f| f.first().copied()).unwrap_or(0);
 
@@ -24,7 +24,7 @@ fuzz_target!(|data: &[u8]| {
         let _ = d.aws_text();
         let _ = d.to_value().to_json();
     }
-    let input = api::parse_json(&input).unwrap_or_else(|_| Value::object());
+    let input = api::parse_json(&input_text).unwrap_or_else(|_| Value::object());
     let options = RunOptions {
         workflow_type,
         mocks: api::parse_json(&mocks).ok(),
@@ -36,7 +36,7 @@ fuzz_target!(|data: &[u8]| {
     };
     // The same text as a project file, converted both ways, exported.
     let path = ["template.yaml", "main.tf", "serverless.yml", "cdk.out/Stack.template.json", "x.asl.yaml"][flags as usize % 5];
-    let files = vec![(path.to_string(), definition.to_string()), ("statemachine/x.asl.json".to_string(), input.to_string())];
+    let files = vec![(path.to_string(), definition.to_string()), ("statemachine/x.asl.json".to_string(), input_text.to_string())];
     let imported = engine::aws::import::import(&files[..1], &files);
     let _ = imported.to_value().to_json();
     for to in [engine::syntax::Format::Json, engine::syntax::Format::Yaml] {
@@ -49,7 +49,7 @@ fuzz_target!(|data: &[u8]| {
         substitutions: substitutions.clone(),
     };
     let target = [engine::aws::export::Target::Sam, engine::aws::export::Target::Cdk, engine::aws::export::Target::Terraform, engine::aws::export::Target::Serverless][flags as usize % 4];
-    let project = engine::aws::export::project(&[machine], target, None, None, Some(&input));
+    let project = engine::aws::export::project(&[machine], target, None, None, Some(&input_text));
     let _ = engine::aws::export::zip(&project);
     let Ok(mut ex) = api::start(&definition, input, &options) else { return };
     // Step a little, then run to the end, answering any callback.
