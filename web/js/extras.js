@@ -2,8 +2,33 @@
 // import and export. Loaded only when a definition is YAML or a project is opened or exported.
 // Rust calls load() and call() (web/src/bindings.rs), and the file helpers below, which read
 // what a file picker, a folder picker or a drop hands the page.
-let loading = null;
-let module = null;
+/** An on-demand wasm module in dist/<dir>/ (<name>.js and <name>_bg.wasm, from build.mjs):
+ * load() fetches it once (a failed fetch may be tried again), call() asks it. */
+export function onDemandModule(dir, name, what) {
+  let loading = null;
+  let module = null;
+  return {
+    load() {
+      if (!loading) {
+        const base = new URL(`./${dir}/`, document.baseURI);
+        // A computed specifier: esbuild leaves this import to the browser.
+        const specifier = new URL(`${name}.js`, base).href;
+        loading = import(specifier).then(async (m) => {
+          await m.default({ module_or_path: new URL(`${name}_bg.wasm`, base) });
+          module = m;
+        });
+        loading.catch(() => { loading = null; });
+      }
+      return loading;
+    },
+    call(request) {
+      if (!module) throw new Error(`the ${what} module is not loaded`);
+      return module.call(request);
+    },
+  };
+}
+
+const extras = onDemandModule('extras', 'asl_extras', 'extras');
 
 // Files larger than this are left out of a project (a definition or template is far smaller).
 const MAX_FILE_BYTES = 2 * 1024 * 1024;
@@ -40,23 +65,9 @@ function walk(entry, prefix, out) {
 
 window.AslExtras = {
   /** Loads the module once; resolves when call() works, rejects with the reason. */
-  load() {
-    if (!loading) {
-      const base = new URL('./extras/', document.baseURI);
-      const specifier = new URL('asl_extras.js', base).href;
-      loading = import(specifier).then(async (m) => {
-        await m.default({ module_or_path: new URL('asl_extras_bg.wasm', base) });
-        module = m;
-      });
-      loading.catch(() => { loading = null; });
-    }
-    return loading;
-  },
+  load: () => extras.load(),
   /** One engine::aws::module_call request (JSON text) in, its answer out. */
-  call(request) {
-    if (!module) throw new Error('the extras module is not loaded');
-    return module.call(request);
-  },
+  call: (request) => extras.call(request),
   /** The files of an <input type=file> (a folder picker gives their relative paths): JSON text of [{path, text}]. */
   async fromInput(input) {
     const list = Array.from(input.files || []).map((file) => ({ file, path: file.webkitRelativePath || file.name }));

@@ -1,29 +1,15 @@
 // The JSONata module (web/jsonata, built by build.mjs into dist/jsonata/) is loaded only when
 // a definition uses JSONata, so the first load stays small. Rust calls load() and call()
 // (web/src/bindings.rs) and hands call() to its engine.
-let loading = null;
-let module = null;
+import { onDemandModule } from './extras.js';
+
+const jsonata = onDemandModule('jsonata', 'asl_jsonata', 'JSONata');
 
 window.AslJsonata = {
   /** Loads the module once; resolves when call() works, rejects with the reason. */
-  load() {
-    if (!loading) {
-      const base = new URL('./jsonata/', document.baseURI);
-      // A computed specifier: esbuild leaves this import to the browser.
-      const specifier = new URL('asl_jsonata.js', base).href;
-      loading = import(specifier).then(async (m) => {
-        await m.default({ module_or_path: new URL('asl_jsonata_bg.wasm', base) });
-        module = m;
-      });
-      loading.catch(() => { loading = null; });
-    }
-    return loading;
-  },
+  load: () => jsonata.load(),
   /** One engine::jsonata::host_call request (JSON text) in, its answer out. */
-  call(request) {
-    if (!module) throw new Error('the JSONata module is not loaded');
-    return module.call(request);
-  },
+  call: (request) => jsonata.call(request),
 };
 
 // Highlighting inside "{% ... %}" strings: the JSONata tokens get their own classes.

@@ -180,6 +180,30 @@ fn test_cases(mocks: &str) -> Vec<String> {
         .collect()
 }
 
+/// Fetches an on-demand module the first time `needed` holds, and reports its progress
+/// (validation runs again once it is there).
+#[hook]
+fn use_on_demand_module(
+    needed: bool,
+    status: &ModuleStatus,
+    load: fn(services::Loaded),
+    report: Callback<ModuleStatus>,
+) {
+    let idle = *status == ModuleStatus::NotLoaded;
+    use_effect_with((needed, idle), move |&(needed, idle)| {
+        if needed && idle {
+            report.emit(ModuleStatus::Loading);
+            load(Box::new(move |r| {
+                report.emit(match r {
+                    Ok(()) => ModuleStatus::Ready,
+                    Err(e) => ModuleStatus::Failed(Rc::from(e)),
+                })
+            }));
+        }
+        || ()
+    });
+}
+
 #[function_component(App)]
 pub fn app() -> Html {
     let state = use_reducer(|| {
@@ -250,22 +274,10 @@ pub fn app() -> Html {
     // JSONata: the module is fetched the first time a definition uses it; validation runs again
     // once it is there (syntax errors come from the library).
     let uses_jsonata = services::jsonata::used_in(&settled);
-    {
+    use_on_demand_module(uses_jsonata, &state.jsonata, services::jsonata::load, {
         let d = state.dispatcher();
-        let idle = state.jsonata == ModuleStatus::NotLoaded;
-        use_effect_with((uses_jsonata, idle), move |&(needed, idle)| {
-            if needed && idle {
-                d.dispatch(Action::Jsonata(ModuleStatus::Loading));
-                services::jsonata::load(move |r| {
-                    d.dispatch(Action::Jsonata(match r {
-                        Ok(()) => ModuleStatus::Ready,
-                        Err(e) => ModuleStatus::Failed(Rc::from(e)),
-                    }))
-                });
-            }
-            || ()
-        });
-    }
+        Callback::from(move |s| d.dispatch(Action::Jsonata(s)))
+    });
     let jsonata_ready = state.jsonata == ModuleStatus::Ready;
     // YAML: the extras module is fetched the first time a definition is YAML (any tab's,
     // since the open one may start the others); validation runs again once it is there.
@@ -275,22 +287,10 @@ pub fn app() -> Html {
             .others
             .iter()
             .any(|m| services::extras::needed_for(&m.definition));
-    {
+    use_on_demand_module(uses_yaml, &state.extras, services::extras::load, {
         let d = state.dispatcher();
-        let idle = state.extras == ModuleStatus::NotLoaded;
-        use_effect_with((uses_yaml, idle), move |&(needed, idle)| {
-            if needed && idle {
-                d.dispatch(Action::Extras(ModuleStatus::Loading));
-                services::extras::load(move |r| {
-                    d.dispatch(Action::Extras(match r {
-                        Ok(()) => ModuleStatus::Ready,
-                        Err(e) => ModuleStatus::Failed(Rc::from(e)),
-                    }))
-                });
-            }
-            || ()
-        });
-    }
+        Callback::from(move |s| d.dispatch(Action::Extras(s)))
+    });
     let extras_ready = state.extras == ModuleStatus::Ready;
     let workflow_type = state.ws.workflow_type;
     let validation = use_memo(

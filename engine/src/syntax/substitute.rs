@@ -453,6 +453,42 @@ fn find_placeholders(s: &str, in_sub: bool) -> Vec<Found> {
     out
 }
 
+/// `text` with each `${name}` replaced by what `resolve` gives for it; one it gives nothing for
+/// stays as written, and `${!Literal}` is the literal `${Literal}` (`Fn::Sub`'s escape). For
+/// the templates around a definition (a CloudFormation `Fn::Sub`, a Serverless or Terraform
+/// string), which resolve names against their own file.
+pub fn expand(text: &str, mut resolve: impl FnMut(&str) -> Option<String>) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(i) = rest.find("${") {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 2..];
+        let Some(close) = after.find('}') else {
+            out.push_str(&rest[i..]);
+            return out;
+        };
+        let name = after[..close].trim();
+        match name.strip_prefix('!') {
+            Some(literal) => {
+                out.push_str("${");
+                out.push_str(literal);
+                out.push('}');
+            }
+            None => match resolve(name) {
+                Some(v) => out.push_str(&v),
+                None => {
+                    out.push_str("${");
+                    out.push_str(name);
+                    out.push('}');
+                }
+            },
+        }
+        rest = &after[close + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
 fn is_plain_name(s: &str) -> bool {
     !s.is_empty()
         && s.bytes()

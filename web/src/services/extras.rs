@@ -18,33 +18,27 @@ pub fn ready() -> bool {
 }
 
 /// Starts loading; `done` gets `Ok` once the module answers, or the reason.
-pub fn load(done: impl FnOnce(Result<(), String>) + 'static) {
+pub fn load(done: super::Loaded) {
     if ready() {
         return done(Ok(()));
     }
-    let promise = match bindings::extras_load() {
-        Ok(p) => p,
-        Err(e) => return done(Err(bindings::describe(&e))),
-    };
-    wasm_bindgen_futures::spawn_local(async move {
-        match wasm_bindgen_futures::JsFuture::from(promise).await {
-            Ok(_) => {
-                engine::syntax::yaml::host::set(|request| {
-                    bindings::module_call(request).unwrap_or_else(|e| {
-                        engine::obj! { "error" => format!("the extras module failed: {}", bindings::describe(&e)), "offset" => 0 }
-                            .to_json()
-                    })
-                });
-                done(Ok(()));
-            }
-            Err(e) => done(Err(bindings::describe(&e))),
-        }
-    });
+    super::load_module(
+        bindings::extras_load(),
+        || {
+            engine::syntax::yaml::host::set(|request| {
+                bindings::module_call(request).unwrap_or_else(|e| {
+                    engine::obj! { "error" => format!("the extras module failed: {}", bindings::describe(&e)), "offset" => 0 }
+                        .to_json()
+                })
+            })
+        },
+        done,
+    );
 }
 
 /// Loads the module if needed, then asks it one request.
 pub fn ask(request: Value, done: impl FnOnce(Result<Value, String>) + 'static) {
-    load(move |r| match r {
+    load(Box::new(move |r| match r {
         Err(e) => done(Err(format!("the extras module could not be loaded ({e})"))),
         Ok(()) => {
             let answer = bindings::module_call(&request.to_json())
@@ -58,7 +52,7 @@ pub fn ask(request: Value, done: impl FnOnce(Result<Value, String>) + 'static) {
                 Err(e) => Err(e),
             })
         }
-    });
+    }));
 }
 
 /// A project's files → its machines.

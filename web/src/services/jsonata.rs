@@ -10,23 +10,17 @@ pub fn used_in(definition: &str) -> bool {
 }
 
 /// Starts loading; `done` gets `Ok` once the engine can evaluate JSONata, or the reason.
-pub fn load(done: impl FnOnce(Result<(), String>) + 'static) {
-    let promise = match bindings::jsonata_load() {
-        Ok(p) => p,
-        Err(e) => return done(Err(bindings::describe(&e))),
-    };
-    wasm_bindgen_futures::spawn_local(async move {
-        match wasm_bindgen_futures::JsFuture::from(promise).await {
-            Ok(_) => {
-                engine::jsonata::host::set(|request| {
-                    bindings::jsonata_call(request).unwrap_or_else(|e| {
-                        engine::obj! { "threw" => format!("the JSONata module failed: {}", bindings::describe(&e)) }
-                            .to_json()
-                    })
-                });
-                done(Ok(()));
-            }
-            Err(e) => done(Err(bindings::describe(&e))),
-        }
-    });
+pub fn load(done: super::Loaded) {
+    super::load_module(
+        bindings::jsonata_load(),
+        || {
+            engine::jsonata::host::set(|request| {
+                bindings::jsonata_call(request).unwrap_or_else(|e| {
+                    engine::obj! { "threw" => format!("the JSONata module failed: {}", bindings::describe(&e)) }
+                        .to_json()
+                })
+            })
+        },
+        done,
+    );
 }

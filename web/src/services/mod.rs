@@ -6,6 +6,31 @@ pub mod jsonata;
 pub mod link;
 pub mod storage;
 
+/// Told once an on-demand module is there (or why it could not be loaded).
+pub type Loaded = Box<dyn FnOnce(Result<(), String>)>;
+
+/// Awaits an on-demand module's loading (`promise`); once it is there, `loaded` hands its
+/// `call` to the engine, then `done` is told (or told why not).
+pub fn load_module(
+    promise: Result<js_sys::Promise, wasm_bindgen::JsValue>,
+    loaded: impl FnOnce() + 'static,
+    done: impl FnOnce(Result<(), String>) + 'static,
+) {
+    let promise = match promise {
+        Ok(p) => p,
+        Err(e) => return done(Err(crate::bindings::describe(&e))),
+    };
+    wasm_bindgen_futures::spawn_local(async move {
+        match wasm_bindgen_futures::JsFuture::from(promise).await {
+            Ok(_) => {
+                loaded();
+                done(Ok(()));
+            }
+            Err(e) => done(Err(crate::bindings::describe(&e))),
+        }
+    });
+}
+
 /// Offers `text` as a file download.
 pub fn download(name: &str, mime: &str, text: &str) {
     let Some(window) = web_sys::window() else {

@@ -6,7 +6,7 @@
 use super::{beside, machine_name, placeholder_names, yaml_block, Files, Machine};
 use crate::json::{self, Map, Value};
 use crate::model::WorkflowType;
-use crate::syntax::substitute::{base_name, known, ACCOUNT, REGION};
+use crate::syntax::substitute::{base_name, expand, known, ACCOUNT, REGION};
 use crate::syntax::{self, Format, Substitutions};
 
 const SAM: &str = "AWS::Serverless::StateMachine";
@@ -236,36 +236,17 @@ impl Template<'_> {
 
     /// `Fn::Sub`'s template with locals, pseudo parameters, parameters and resources.
     fn sub(&self, template: &str, locals: &Map, depth: usize) -> String {
-        let mut out = String::new();
-        let mut rest = template;
-        while let Some(i) = rest.find("${") {
-            out.push_str(&rest[..i]);
-            let after = &rest[i + 2..];
-            let Some(close) = after.find('}') else {
-                out.push_str(&rest[i..]);
-                return out;
-            };
-            let name = &after[..close];
-            if let Some(lit) = name.strip_prefix('!') {
-                out.push_str("${");
-                out.push_str(lit);
-                out.push('}');
-            } else if let Some(v) = locals.get(name) {
-                match self.resolve(v, depth + 1) {
-                    Value::String(s) => out.push_str(&s),
-                    other => out.push_str(&other.to_json()),
-                }
-            } else {
-                out.push_str(
-                    &self
-                        .name_value(name, depth)
-                        .unwrap_or_else(|| name.to_string()),
-                );
-            }
-            rest = &after[close + 1..];
-        }
-        out.push_str(rest);
-        out
+        expand(template, |name| {
+            Some(match locals.get(name) {
+                Some(v) => match self.resolve(v, depth + 1) {
+                    Value::String(s) => s.to_string(),
+                    other => other.to_json(),
+                },
+                None => self
+                    .name_value(name, depth)
+                    .unwrap_or_else(|| name.to_string()),
+            })
+        })
     }
 
     /// A placeholder's value by its name: `X.Attr` a `GetAtt`, `X` a `Ref`.

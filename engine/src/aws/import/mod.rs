@@ -378,25 +378,15 @@ pub fn import(opened: &[(String, String)], files: &dyn Files) -> Imported {
     out
 }
 
-#[cfg(feature = "import")]
 /// `statemachine/order.asl.json` → `order`.
+#[cfg(feature = "import")]
 fn name_from_path(path: &str) -> String {
     let file = path.rsplit(['/', '\\']).next().unwrap_or(path);
-    let stem = file.split('.').next().unwrap_or(file);
-    let clean: String = stem
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_'))
-        .take(80)
-        .collect();
-    if clean.is_empty() {
-        "StateMachine".into()
-    } else {
-        clean
-    }
+    machine_name(file.split('.').next().unwrap_or(file))
 }
 
-#[cfg(feature = "import")]
 /// Tabs need distinct names: a second `order` becomes `order-2`.
+#[cfg(feature = "import")]
 fn unique_names(machines: &mut [Machine]) {
     for i in 0..machines.len() {
         let mut n = 2;
@@ -408,30 +398,16 @@ fn unique_names(machines: &mut [Machine]) {
     }
 }
 
+/// A machine's name as AWS allows it (1 to 80 of letters, digits, `-` and `_`): the export's
+/// rule, so a name goes out and comes back the same.
 #[cfg(feature = "import")]
-/// A machine's name as AWS allows it (1 to 80 of letters, digits, `-` and `_`).
 pub(crate) fn machine_name(s: &str) -> String {
-    let clean: String = s
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
-                c
-            } else {
-                '-'
-            }
-        })
-        .take(80)
-        .collect();
-    if clean.is_empty() {
-        "StateMachine".into()
-    } else {
-        clean
-    }
+    super::export::resource_name(s)
 }
 
-#[cfg(feature = "import")]
 /// An inline definition's own lines in a YAML template (comments kept), dedented; `None` when
 /// its span does not cover whole lines.
+#[cfg(feature = "import")]
 pub(crate) fn yaml_block(text: &str, span: json::Span) -> Option<String> {
     let mut line_start = text[..span.start.min(text.len())]
         .rfind('\n')

@@ -7,6 +7,7 @@ use super::cloudformation::Template;
 use super::{beside, machine_name, placeholder_names, yaml_block, Files, Machine};
 use crate::json::{self, Value};
 use crate::model::WorkflowType;
+use crate::syntax::substitute::expand;
 use crate::syntax::{self, Format, Substitutions};
 
 pub(super) fn read(
@@ -182,28 +183,11 @@ impl Variables<'_> {
 
     /// A string with its `${…}` variables replaced where they resolve.
     fn expand(&self, s: &str, depth: usize) -> String {
-        let mut out = String::new();
-        let mut rest = s;
-        while let Some(i) = rest.find("${") {
-            out.push_str(&rest[..i]);
-            let after = &rest[i + 2..];
-            let Some(close) = after.find('}') else {
-                out.push_str(&rest[i..]);
-                return out;
-            };
-            let name = after[..close].trim();
-            match self.value(name, depth) {
-                Some(Value::String(v)) => out.push_str(&v),
-                Some(v) => out.push_str(&v.to_json()),
-                None => {
-                    out.push_str("${");
-                    out.push_str(name);
-                    out.push('}');
-                }
-            }
-            rest = &after[close + 1..];
-        }
-        out.push_str(rest);
-        out
+        expand(s, |name| {
+            self.value(name, depth).map(|v| match v {
+                Value::String(s) => s.to_string(),
+                other => other.to_json(),
+            })
+        })
     }
 }

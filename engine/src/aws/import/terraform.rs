@@ -6,7 +6,7 @@
 use super::{beside, machine_name, placeholder_names, Files, Machine};
 use crate::json::{self, Map, Value};
 use crate::model::WorkflowType;
-use crate::syntax::substitute::{base_name, known, ACCOUNT, REGION};
+use crate::syntax::substitute::{base_name, expand, known, ACCOUNT, REGION};
 use crate::syntax::{self, Substitutions};
 use hcl::expr::{Expression, ObjectKey, TemplateExpr};
 use hcl::{Block, Body};
@@ -309,28 +309,7 @@ impl Terraform<'_> {
 
     /// `${…}` interpolations in a Terraform string, resolved where they can be.
     fn interpolate(&self, s: &str, depth: usize) -> String {
-        let mut out = String::new();
-        let mut rest = s;
-        while let Some(i) = rest.find("${") {
-            out.push_str(&rest[..i]);
-            let after = &rest[i + 2..];
-            let Some(close) = after.find('}') else {
-                out.push_str(&rest[i..]);
-                return out;
-            };
-            let name = after[..close].trim();
-            match self.reference(name, depth + 1) {
-                Some(v) => out.push_str(&v),
-                None => {
-                    out.push_str("${");
-                    out.push_str(name);
-                    out.push('}');
-                }
-            }
-            rest = &after[close + 1..];
-        }
-        out.push_str(rest);
-        out
+        expand(s, |name| self.reference(name, depth + 1))
     }
 
     /// What a reference stands for: `var.x` (its default), `local.x`, `data.*` (the
