@@ -8,6 +8,10 @@
 //! execution's duration is the makespan; but events come out in one deterministic order,
 //! iteration by iteration and branch by branch (the order the conformance mocks assume).
 
+pub mod history;
+pub mod map_run;
+pub mod mocks;
+
 use crate::env::{errors, Env, Failure, Lazy, Rng, VarScope};
 use crate::history::{Event, EventKind, TaskFamily};
 use crate::json::{Map, Value};

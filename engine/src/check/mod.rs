@@ -2,6 +2,8 @@
 //! only the first), with AWS's codes, AWS-style messages and JSON-pointer locations, each
 //! located in the source text.
 
+pub mod diagnostic;
+
 use crate::choice::{self, Condition, Operand};
 use crate::diagnostic::{codes, Diagnostic, Severity, Sink};
 use crate::env::errors;
