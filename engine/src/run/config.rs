@@ -1,0 +1,108 @@
+//! What a run is given: its configuration (`RunConfig`), the values for the context object,
+//! TestState's settings, the workspace's machines a Task can start.
+
+use super::*;
+
+/// Values for the context object (`$$.Execution`, `$$.StateMachine`).
+#[derive(Debug, Clone)]
+pub struct ExecutionContext {
+    pub execution_id: Value,
+    pub execution_name: Value,
+    pub role_arn: Value,
+    pub state_machine_id: Value,
+    pub state_machine_name: Value,
+}
+
+impl Default for ExecutionContext {
+    fn default() -> Self {
+        ExecutionContext {
+            execution_id: Value::from(
+                "arn:aws:states:us-east-1:123456789012:execution:playground:run-1",
+            ),
+            execution_name: Value::from("run-1"),
+            role_arn: Value::from("arn:aws:iam::123456789012:role/playground"),
+            state_machine_id: Value::from(
+                "arn:aws:states:us-east-1:123456789012:stateMachine:playground",
+            ),
+            state_machine_name: Value::from("playground"),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct RunConfig {
+    pub workflow_type: WorkflowType,
+    pub mocks: Rc<Mocks>,
+    /// Where the virtual clock starts (epoch ms).
+    pub start_time_ms: i64,
+    /// Seeds `States.MathRandom`, `States.UUID`, jitter and task tokens.
+    pub seed: u64,
+    pub context: ExecutionContext,
+    /// The host's budget of state transitions: an endless loop stops here with a clear error.
+    pub max_transitions: u64,
+    /// `None`: AWS's quota for the workflow type (25,000 for Standard, none for Express).
+    pub max_history_events: Option<usize>,
+    /// Keep per-visit inspection data (the data-flow stages). On for the UI; benchmarks may
+    /// turn it off.
+    pub record_inspection: bool,
+    /// Started synchronously (Express `StartSyncExecution`).
+    pub synchronous: bool,
+    /// Mocked S3 objects for Distributed Map's `ItemReader` (`distributed::Buckets`).
+    pub s3: Value,
+    /// The workspace's other state machines, by name: `states:startExecution` Tasks without a
+    /// mock start them as child executions.
+    pub machines: Rc<Registry>,
+    /// Asynchronous Express is at-least-once: Task invocations may be delivered twice. On, each
+    /// invocation is re-delivered with probability 1/2 (seeded), and every Task whose second
+    /// delivery would answer differently is reported (`Execution::duplicates`). Ignored for
+    /// Standard (exactly-once) and synchronous Express (at-most-once).
+    pub at_least_once: bool,
+    /// AWS's TestState: run the first state only and report how it ended (`test_outcome`).
+    pub test_state: Option<TestStateConfig>,
+}
+
+/// How a TestState call runs its state (`RunConfig::test_state`).
+#[derive(Debug, Clone, Default)]
+pub struct TestStateConfig {
+    /// Attempts already made by the state's retriers (`retrierRetryCount`).
+    pub retry_count: u64,
+    /// A mocked result or error for a Map or Parallel state: its children do not run.
+    pub container_mock: Option<Outcome>,
+    /// The request's context object: its fields replace the generated ones (`Execution.Input`
+    /// and `State` included).
+    pub context: Option<Value>,
+    /// The state to run (`stateName`), when not the machine's `StartAt`.
+    pub start_at: Option<Rc<str>>,
+    /// Map iterations that failed (`mapIterationFailureCount`), weighed against the Map's
+    /// tolerated failures.
+    pub map_failures: u64,
+    /// Variables the state can read (`variables`).
+    pub variables: Option<Map>,
+    /// The items an ItemReader would read (`mapItemReaderData`).
+    pub item_reader_data: Option<Value>,
+    /// `$$.Execution.RoleArn` (the request's `roleArn`, null without one).
+    pub role_arn: Value,
+}
+
+/// Named state machines a workflow can start (`arn:...:stateMachine:NAME` or `NAME`).
+pub type Registry = FxHashMap<Rc<str>, (Rc<StateMachine>, WorkflowType)>;
+
+impl Default for RunConfig {
+    fn default() -> Self {
+        RunConfig {
+            workflow_type: WorkflowType::Standard,
+            mocks: Rc::new(Mocks::none()),
+            start_time_ms: 1_700_000_000_000,
+            seed: 0,
+            context: ExecutionContext::default(),
+            max_transitions: 1_000_000,
+            max_history_events: None,
+            record_inspection: true,
+            synchronous: false,
+            s3: Value::Null,
+            machines: Rc::new(Registry::default()),
+            at_least_once: false,
+            test_state: None,
+        }
+    }
+}

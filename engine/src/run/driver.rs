@@ -1,0 +1,422 @@
+//! The driver: `advance` performs one action; entering a state, running its handler, leaving
+//! it, delivering a finished branch or iteration to its parent, finishing the execution, and
+//! what an error does (Retry, then Catch, then failing the frame).
+
+use super::*;
+
+impl Execution {
+    /// Performs one action of the innermost frame.
+    pub fn advance(&mut self) {
+        if self.status != Status::Running {
+            return;
+        }
+        if let Some((index, result, end, last)) = self.pending_child.take() {
+            self.deliver_child(index, result, end, last);
+            return;
+        }
+        let Some(mut frame) = self.frames.pop() else {
+            return;
+        };
+        if let (Some(limit), true) = (
+            self.history_limit,
+            self.events.len() >= self.history_limit.unwrap_or(usize::MAX),
+        ) {
+            // AWS's quota; the exact error AWS raises here is not recorded.
+            let f = Failure::runtime(format!(
+                "The execution reached the maximum number of history events ({limit})."
+            ));
+            let t = frame.clock;
+            let last = frame.last_event;
+            self.frames.clear();
+            return self.finish(Err(f), t, last);
+        }
+        if let Some(deadline) = self.deadline {
+            if frame.clock > deadline {
+                let last = frame.last_event;
+                self.frames.clear();
+                self.status = Status::TimedOut {
+                    error: Some(Rc::from(errors::TIMEOUT)),
+                    cause: None,
+                };
+                self.push_event(
+                    last,
+                    deadline,
+                    EventKind::ExecutionTimedOut {
+                        error: Some(Rc::from(errors::TIMEOUT)),
+                        cause: None,
+                    },
+                );
+                return;
+            }
+        }
+        match std::mem::replace(&mut frame.phase, Phase::Run) {
+            Phase::Enter => self.enter(frame),
+            Phase::Run => self.run_state(frame),
+            Phase::AwaitCallback { call } => {
+                frame.phase = Phase::AwaitCallback { call };
+                self.frames.push(frame);
+            }
+            Phase::Container(run) => self.container_next(frame, run),
+            Phase::MapRun(run) => self.map_run_next(frame, run),
+        }
+    }
+
+    pub(crate) fn enter(&mut self, mut frame: Frame) {
+        let graph = frame.graph.clone();
+        let state = &graph.states[frame.state];
+        self.states_entered += 1;
+        self.transitions += 1;
+        if self.states_entered > self.cfg.max_transitions {
+            let f = Failure::new(
+                errors::TRANSITION_BUDGET,
+                format!(
+                    "The run entered more than {} states (the playground's budget); the state machine probably loops without end. Last state: '{}'.",
+                    self.cfg.max_transitions, state.name
+                ),
+            );
+            let (t, last) = (frame.clock, frame.last_event);
+            self.frames.clear();
+            return self.finish(Err(f), t, last);
+        }
+        frame.retry_counts.clear();
+        // TestState's `retrierRetryCount`: the attempts already made.
+        let preset = match &self.cfg.test_state {
+            Some(t) if frame.depth == 0 => t.retry_count,
+            _ => 0,
+        };
+        frame.retry_counts.resize(state.retry.len(), preset);
+        frame.entered_time = frame.clock;
+        let input = frame.input.clone();
+        let id = self.emit(
+            &mut frame,
+            EventKind::StateEntered {
+                state_type: state.kind.type_name(),
+                name: state.name.clone(),
+                input,
+            },
+        );
+        frame.entered_event = id;
+        if self.cfg.record_inspection {
+            frame.visit = Some(self.visits.len());
+            self.visits.push(Visit {
+                state: state.name.clone(),
+                state_type: state.kind.type_name(),
+                depth: frame.depth,
+                iteration: match frame.origin {
+                    Origin::Root => None,
+                    Origin::Branch(i) | Origin::Iteration(i) => Some(i),
+                },
+                entered_event: id,
+                input: frame.input.clone(),
+                jsonata: state.query_language == crate::model::QueryLanguage::Jsonata,
+                ..Default::default()
+            });
+        }
+        frame.phase = Phase::Run;
+        self.frames.push(frame);
+    }
+
+    pub(crate) fn run_state(&mut self, frame: Frame) {
+        let graph = frame.graph.clone();
+        let state = &graph.states[frame.state];
+        let result = match &state.kind {
+            Kind::Pass { result } => self.run_pass(frame, state, result.as_ref()),
+            Kind::Succeed => self.run_succeed(frame, state),
+            Kind::Fail(spec) => self.run_fail(frame, spec),
+            Kind::Choice { rules, default } => {
+                self.run_choice(frame, state, rules, default.as_ref())
+            }
+            Kind::Wait(spec) => self.run_wait(frame, state, spec),
+            Kind::Task(spec) => self.run_task(frame, state, spec),
+            Kind::Parallel { .. } | Kind::Map(_) => self.start_container(frame, state),
+        };
+        if let Err(e) = result {
+            let (frame, failure) = *e;
+            self.handle_error(frame, failure);
+        }
+    }
+
+    pub(crate) fn exit_state(
+        &mut self,
+        mut frame: Frame,
+        state: &State,
+        output: Value,
+        next: Option<StateId>,
+    ) {
+        let assigned = frame.pending_assign.take();
+        if let Some(a) = &assigned {
+            // New values are visible from the next state on, in this frame's scope.
+            let mut scope = (*frame.vars).clone();
+            for (k, v) in a.iter() {
+                scope.vars.insert(k.clone(), v.clone());
+            }
+            frame.vars = Rc::new(scope);
+        }
+        let id = self.emit(
+            &mut frame,
+            EventKind::StateExited {
+                state_type: state.kind.type_name(),
+                name: state.name.clone(),
+                output: output.clone(),
+                assigned: assigned.clone(),
+            },
+        );
+        let next_name = next.map(|n| frame.graph.states[n].name.clone());
+        if let Some(v) = self.visit_mut(&frame) {
+            v.exited_event = Some(id);
+            v.output = Some(output.clone());
+            v.next = next_name.clone();
+            v.assigned = assigned;
+        }
+        if self.cfg.test_state.is_some() && frame.depth == 0 {
+            // TestState: the tested state is done; so is the run.
+            self.test_outcome = Some(match self.test_caught {
+                Some(catch_index) => TestOutcome::Caught {
+                    catch_index,
+                    next: next_name,
+                },
+                None => TestOutcome::Exited { next: next_name },
+            });
+            return self.finish(Ok(output), frame.clock, id);
+        }
+        match next {
+            Some(n) => {
+                frame.state = n;
+                frame.input = output;
+                frame.phase = Phase::Enter;
+                frame.visit = None;
+                self.frames.push(frame);
+            }
+            None => self.frame_done(frame, Ok(output)),
+        }
+    }
+
+    /// A child frame (branch or iteration) finished: record its result in the container.
+    pub(crate) fn deliver_child(
+        &mut self,
+        index: usize,
+        result: Result<Value, Failure>,
+        end: i64,
+        last: u64,
+    ) {
+        let Some(mut frame) = self.frames.pop() else {
+            return;
+        };
+        let Phase::Container(mut run) = std::mem::replace(&mut frame.phase, Phase::Run) else {
+            self.frames.push(frame);
+            return;
+        };
+        let name = frame.graph.states[frame.state].name.clone();
+        // The slot this child held frees at its end.
+        if let Some(slot) = run.slots.iter_mut().min_by_key(|t| **t) {
+            *slot = end;
+        }
+        run.end_time = run.end_time.max(end);
+        frame.last_event = frame.last_event.max(last);
+        match result {
+            Ok(output) => {
+                if run.is_map {
+                    let t = frame.clock;
+                    frame.clock = end;
+                    self.emit(&mut frame, EventKind::MapIterationSucceeded { name, index });
+                    frame.clock = t;
+                }
+                run.results.push(output);
+                frame.phase = Phase::Container(run);
+                self.frames.push(frame);
+            }
+            Err(f) => {
+                frame.clock = end.max(frame.clock);
+                if run.is_map {
+                    self.emit(&mut frame, EventKind::MapIterationFailed { name, index });
+                    self.emit(&mut frame, EventKind::MapStateFailed);
+                } else {
+                    self.emit(&mut frame, EventKind::ParallelStateFailed);
+                }
+                self.handle_error(frame, f);
+            }
+        }
+    }
+
+    /// A frame reached its end: hand the result to the container, or end the execution.
+    pub(crate) fn frame_done(&mut self, frame: Frame, result: Result<Value, Failure>) {
+        match frame.origin {
+            Origin::Root => self.finish(result, frame.clock, frame.last_event),
+            Origin::Branch(i) | Origin::Iteration(i) => {
+                self.pending_child = Some((i, result, frame.clock, frame.last_event));
+            }
+        }
+    }
+
+    pub(crate) fn finish(&mut self, result: Result<Value, Failure>, t: i64, last: u64) {
+        match result {
+            Ok(output) => {
+                self.push_event(
+                    last,
+                    t,
+                    EventKind::ExecutionSucceeded {
+                        output: output.clone(),
+                    },
+                );
+                self.status = Status::Succeeded { output };
+            }
+            Err(f) => {
+                let error = Some(f.error.clone()).filter(|e| !e.is_empty());
+                let cause = f.cause.as_deref().map(Rc::from);
+                self.push_event(
+                    last,
+                    t,
+                    EventKind::ExecutionFailed {
+                        error: error.clone(),
+                        cause: cause.clone(),
+                    },
+                );
+                self.status = Status::Failed { error, cause };
+            }
+        }
+    }
+
+    /// The state fails for good (no retrier or catcher applies).
+    pub(crate) fn fail_state(&mut self, frame: Frame, failure: Failure) {
+        if let Some(v) = self.visit_mut(&frame) {
+            v.error = Some((
+                failure.error.clone(),
+                failure.cause.as_deref().map(Rc::from),
+            ));
+        }
+        self.frame_done(frame, Err(failure));
+    }
+
+    /// Retry, then Catch, then fail.
+    pub(crate) fn handle_error(&mut self, mut frame: Frame, mut failure: Failure) {
+        let graph = frame.graph.clone();
+        let state = &graph.states[frame.state];
+        // TestState has no history: its causes do not name an event (AWS-recorded).
+        let in_test = self.cfg.test_state.is_some() && frame.depth == 0;
+        if !in_test
+            && (&*failure.error == errors::RUNTIME
+                || &*failure.error == errors::QUERY_EVALUATION_ERROR)
+        {
+            // AWS-recorded: runtime errors name the state and its StateEntered event id.
+            let cause = failure.cause.take().unwrap_or_default();
+            failure.cause = Some(
+                if cause.starts_with("An error occurred while executing the state") {
+                    cause
+                } else {
+                    format!("An error occurred while executing the state '{}' (entered at the event id #{}). {cause}", state.name, frame.entered_event)
+                },
+            );
+        }
+        if let Some(location) = failure.location.take() {
+            // AWS-recorded: a failed JSONata evaluation is its own history event (once: the
+            // failure may go on to fail an enclosing Map), and a Map whose own expression
+            // failed records MapStateFailed after it.
+            let (error, cause) = (
+                failure.error.clone(),
+                Rc::from(failure.cause.clone().unwrap_or_default()),
+            );
+            let location = Some(location).filter(|l| !l.is_empty());
+            self.emit(
+                &mut frame,
+                EventKind::EvaluationFailed {
+                    error,
+                    cause,
+                    location,
+                    state: state.name.clone(),
+                },
+            );
+            if matches!(state.kind, Kind::Map(_)) {
+                self.emit(&mut frame, EventKind::MapStateFailed);
+            }
+        }
+        if let Some(v) = self.visit_mut(&frame) {
+            v.error = Some((
+                failure.error.clone(),
+                failure.cause.as_deref().map(Rc::from),
+            ));
+        }
+        for (i, r) in state.retry.iter().enumerate() {
+            if !error_matches(&r.error_equals, &failure.error) {
+                continue;
+            }
+            let attempt = frame.retry_counts.get(i).copied().unwrap_or(0);
+            if attempt < r.max_attempts {
+                let mut delay = r.interval_seconds * r.backoff_rate.powi(attempt.min(1000) as i32);
+                if let Some(max) = r.max_delay_seconds {
+                    delay = delay.min(max);
+                }
+                if r.jitter_full {
+                    delay *= self.rng.next_f64();
+                }
+                if self.cfg.test_state.is_some() && frame.depth == 0 {
+                    // TestState reports the retry instead of making it.
+                    self.test_outcome = Some(TestOutcome::Retriable {
+                        retry_index: i,
+                        interval_seconds: delay,
+                    });
+                    return self.fail_state(frame, failure);
+                }
+                if let Some(c) = frame.retry_counts.get_mut(i) {
+                    *c += 1;
+                }
+                self.transitions += 1;
+                if let Some(v) = self.visit_mut(&frame) {
+                    v.retries += 1;
+                    v.error = None;
+                }
+                frame.clock = frame
+                    .clock
+                    .saturating_add((delay.min(1e12) * 1000.0) as i64);
+                frame.phase = Phase::Run;
+                self.frames.push(frame);
+                return;
+            }
+            // The first matching retrier decides; when it is spent, go to the catchers.
+            if self.cfg.test_state.is_some() && frame.depth == 0 {
+                self.test_outcome = Some(TestOutcome::Failed {
+                    retry_index: Some(i),
+                });
+            }
+            break;
+        }
+        for c in &state.catch {
+            if !error_matches(&c.error_equals, &failure.error) {
+                continue;
+            }
+            let error_out = error_output(&failure);
+            if self.cfg.test_state.is_some() && frame.depth == 0 {
+                self.test_caught = state.catch.iter().position(|x| std::ptr::eq(x, c));
+            }
+            let output = if state.query_language == QueryLanguage::Jsonata {
+                // JSONata catchers: Output (default: the error output) and Assign see
+                // `$states.errorOutput`.
+                let st = self.states_value(&frame, Some(("errorOutput", error_out.clone())), None);
+                let output = match &c.compiled.output {
+                    Some(t) => self.jsonata_eval(&frame, t, st.clone(), "Output"),
+                    None => Ok(error_out.clone()),
+                };
+                match output.and_then(|o| {
+                    self.assign(&mut frame, c.compiled.assign.as_ref(), &error_out, || st)
+                        .map(|_| o)
+                }) {
+                    Ok(v) => v,
+                    Err(f) => return self.fail_state(frame, f),
+                }
+            } else {
+                if let Err(f) =
+                    self.assign(&mut frame, c.compiled.assign.as_ref(), &error_out, || {
+                        Value::Null
+                    })
+                {
+                    return self.fail_state(frame, f);
+                }
+                match Self::apply_result_path(&c.result_path, &frame.input, error_out) {
+                    Ok(v) => v,
+                    Err(f) => return self.fail_state(frame, f),
+                }
+            };
+            return self.exit_state(frame, state, output, c.next);
+        }
+        self.fail_state(frame, failure);
+    }
+}

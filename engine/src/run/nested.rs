@@ -1,0 +1,179 @@
+//! `states:startExecution` Tasks that start the workspace's other machines as child executions.
+
+use super::*;
+
+impl Execution {
+    /// A `states:startExecution` Task with no mock: starts the named workspace machine as a
+    /// child execution and answers as AWS does (`.sync`: DescribeExecution with `Input` and
+    /// `Output` as JSON text; `.sync:2`: as JSON; a failed child is `States.TaskFailed` whose
+    /// cause is that description; no suffix: `{ExecutionArn, StartDate}`). `None` when the
+    /// workspace has no machines (the Task then needs a mock) or for `.waitForTaskToken`,
+    /// whose parent waits for the callback after starting the child.
+    pub(crate) fn start_nested(
+        &mut self,
+        frame: &Frame,
+        state: &State,
+        spec: &TaskSpec,
+        params: &Value,
+        token: Option<&Rc<str>>,
+    ) -> Option<crate::mocks::MockResponse> {
+        let Resource::Service {
+            service,
+            action,
+            pattern,
+        } = &spec.resource
+        else {
+            return None;
+        };
+        if &**service != "states" || &**action != "startExecution" || self.cfg.machines.is_empty() {
+            return None;
+        }
+        let arn = params
+            .get("StateMachineArn")
+            .and_then(Value::as_str)
+            .unwrap_or("");
+        let name = arn.rsplit(':').next().unwrap_or(arn);
+        let (region, account, _) = self.arn_parts();
+        let throw = |error: &str, cause: String| crate::mocks::MockResponse {
+            outcome: Outcome::Throw {
+                error: Rc::from(error),
+                cause: Some(Rc::from(cause)),
+            },
+            duration_ms: 0,
+        };
+        let Some((machine, workflow_type)) = self.cfg.machines.get(name).cloned() else {
+            // AWS's error for an unknown machine (recorded wording, request id ours).
+            return Some(throw("StepFunctions.StateMachineDoesNotExistException", format!("State Machine Does Not Exist: '{arn}' (Service: AWSStepFunctions; Status Code: 400; Error Code: StateMachineDoesNotExist; Request ID: {}; Proxy: null)", self.rng.uuid())));
+        };
+        let exec_name = params
+            .get("Name")
+            .and_then(Value::as_str)
+            .map_or_else(|| self.rng.uuid(), str::to_string);
+        let machine_arn = format!("arn:aws:states:{region}:{account}:stateMachine:{name}");
+        let exec_arn = match workflow_type {
+            WorkflowType::Standard => {
+                format!("arn:aws:states:{region}:{account}:execution:{name}:{exec_name}")
+            }
+            WorkflowType::Express => format!(
+                "arn:aws:states:{region}:{account}:express:{name}:{exec_name}:{}",
+                self.rng.uuid()
+            ),
+        };
+        let input = match params.get("Input") {
+            Some(Value::String(s)) => {
+                crate::json::parse(s).unwrap_or_else(|_| Value::String(s.clone()))
+            }
+            Some(v) => v.clone(),
+            None => Value::object(),
+        };
+        let cfg = RunConfig {
+            workflow_type,
+            mocks: self.cfg.mocks.clone(),
+            start_time_ms: frame.clock,
+            seed: self.rng.next_u64(),
+            context: ExecutionContext {
+                execution_id: Value::from(exec_arn.as_str()),
+                execution_name: Value::from(exec_name.as_str()),
+                role_arn: self.cfg.context.role_arn.clone(),
+                state_machine_id: Value::from(machine_arn.as_str()),
+                state_machine_name: Value::from(name),
+            },
+            max_transitions: self.cfg.max_transitions,
+            max_history_events: None,
+            record_inspection: true,
+            synchronous: false,
+            s3: self.cfg.s3.clone(),
+            machines: self.cfg.machines.clone(),
+            at_least_once: self.cfg.at_least_once,
+            test_state: None,
+        };
+        let mut child = Execution::start(machine, input.clone(), cfg);
+        child.invocations = std::mem::take(&mut self.invocations);
+        child.keyed_counts = std::mem::take(&mut self.keyed_counts);
+        if *pattern != Pattern::WaitForTaskToken {
+            child.run();
+        }
+        if matches!(child.status, Status::WaitingForCallback { .. }) {
+            child.abort();
+        }
+        self.invocations = std::mem::take(&mut child.invocations);
+        self.keyed_counts = std::mem::take(&mut child.keyed_counts);
+        let start = crate::time::format_rfc3339_millis(frame.clock);
+        let stop = crate::time::format_rfc3339_millis(frame.clock + child.duration_ms());
+        let duration = child.duration_ms().max(0) as u64;
+        let text = *pattern == Pattern::Sync;
+        let as_field = |v: &Value| {
+            if text {
+                Value::from(v.to_json())
+            } else {
+                v.clone()
+            }
+        };
+        let mut describe = Map::default();
+        let mut put = |k: &str, v: Value| {
+            describe.insert(Rc::from(k), v);
+        };
+        let response = match (pattern, &child.status) {
+            (Pattern::WaitForTaskToken, _) => None,
+            (Pattern::RequestResponse, _) => Some(crate::mocks::MockResponse {
+                outcome: Outcome::Return(
+                    crate::obj! { "ExecutionArn" => exec_arn.as_str(), "StartDate" => start.as_str() },
+                ),
+                duration_ms: 0,
+            }),
+            (_, status) => {
+                let failed = !matches!(status, Status::Succeeded { .. });
+                if let Status::Failed { error, cause } | Status::TimedOut { error, cause } = status
+                {
+                    if let Some(c) = cause {
+                        put("Cause", Value::String(c.clone()));
+                    }
+                    if let Some(e) = error {
+                        put("Error", Value::String(e.clone()));
+                    }
+                }
+                put("ExecutionArn", Value::from(exec_arn.as_str()));
+                put("Input", as_field(&input));
+                put("InputDetails", crate::obj! { "Included" => true });
+                put("Name", Value::from(exec_name.as_str()));
+                if let Status::Succeeded { output } = status {
+                    put("Output", as_field(output));
+                    put("OutputDetails", crate::obj! { "Included" => true });
+                }
+                put("StartDate", Value::from(start.as_str()));
+                put("StateMachineArn", Value::from(machine_arn.as_str()));
+                put(
+                    "Status",
+                    Value::from(match status {
+                        Status::Succeeded { .. } => "SUCCEEDED",
+                        Status::TimedOut { .. } => "TIMED_OUT",
+                        Status::Aborted => "ABORTED",
+                        _ => "FAILED",
+                    }),
+                );
+                put("StopDate", Value::from(stop.as_str()));
+                let describe = Value::from(describe);
+                Some(crate::mocks::MockResponse {
+                    // AWS-recorded: a failed (or timed-out) child fails the Task with
+                    // States.TaskFailed, its description as the cause.
+                    outcome: if failed {
+                        Outcome::Throw {
+                            error: Rc::from(errors::TASK_FAILED),
+                            cause: Some(Rc::from(describe.to_json())),
+                        }
+                    } else {
+                        Outcome::Return(describe)
+                    },
+                    duration_ms: duration,
+                })
+            }
+        };
+        let _ = token;
+        self.nested.push(NestedExecution {
+            state: state.name.clone(),
+            machine: Rc::from(name),
+            execution: Rc::new(std::cell::RefCell::new(child)),
+        });
+        response
+    }
+}

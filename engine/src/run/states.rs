@@ -1,0 +1,356 @@
+//! The simple states: Pass, Succeed, Fail, Choice, Wait.
+
+use super::*;
+
+impl Execution {
+    pub(crate) fn run_pass(
+        &mut self,
+        mut frame: Frame,
+        state: &State,
+        result: Option<&Value>,
+    ) -> Flow {
+        if state.query_language == QueryLanguage::Jsonata {
+            return self.run_jsonata_simple(frame, state, None);
+        }
+        let effective = match self.apply_io(&state.input_path, &frame.input, &frame) {
+            Ok(v) => v,
+            Err(f) => return Err(Box::new((frame, f))),
+        };
+        let produced = match (result, &state.parameters) {
+            (Some(r), _) => Ok(r.clone()),
+            (None, Some(p)) => self.eval_template(p, &effective, &frame, None, None),
+            (None, None) => Ok(effective.clone()),
+        };
+        let produced = match produced {
+            Ok(v) => v,
+            Err(f) => return Err(Box::new((frame, f))),
+        };
+        if produced.json_size_with(&mut self.sizes) > MAX_PAYLOAD_BYTES {
+            let f = Failure::new(errors::DATA_LIMIT_EXCEEDED, format!("The state/task '{}' returned a result with a size exceeding the maximum number of bytes service limit.", state.name));
+            return Err(Box::new((frame, f)));
+        }
+        if let Some(v) = self.visit_mut(&frame) {
+            v.after_input_path = Some(effective);
+            v.after_parameters = state.parameters.as_ref().map(|_| produced.clone());
+            v.result = Some(produced.clone());
+        }
+        let _ = &mut frame;
+        self.finish_data_flow(frame, state, produced)
+    }
+
+    pub(crate) fn run_succeed(&mut self, frame: Frame, state: &State) -> Flow {
+        if state.query_language == QueryLanguage::Jsonata {
+            return self.run_jsonata_simple(frame, state, None);
+        }
+        let flow = self
+            .apply_io(&state.input_path, &frame.input, &frame)
+            .and_then(|e| self.apply_io(&state.output_path, &e, &frame));
+        match flow {
+            Ok(output) => {
+                self.exit_state(frame, state, output, None);
+                Ok(())
+            }
+            Err(f) => Err(Box::new((frame, f))),
+        }
+    }
+
+    pub(crate) fn run_fail(&mut self, frame: Frame, spec: &FailSpec) -> Flow {
+        let field = |f: &Option<FailField>, name: &str| -> Result<Option<Rc<str>>, Failure> {
+            match f {
+                None => Ok(None),
+                Some(FailField::Const(s)) => Ok(Some(s.clone())),
+                Some(FailField::Jsonata(text)) => match self.jsonata_text(&frame, text, name)? {
+                    Value::String(s) => Ok(Some(s)),
+                    other => Ok(Some(Rc::from(other.to_json()))),
+                },
+                Some(FailField::Dynamic(t)) => {
+                    let v = match t {
+                        crate::template::Template::Path { path, .. } => self.eval_path_on(path, &frame.input, &frame).map_err(|_| {
+                            Failure::runtime(format!(
+                                "The JSONPath '{}' specified for the field '{name}Path' could not be found in the input '{}'",
+                                path.source,
+                                frame.input.to_json()
+                            ))
+                        })?,
+                        other => self.eval_template(other, &frame.input, &frame, None, None)?,
+                    };
+                    Ok(Some(match v {
+                        Value::String(s) => s,
+                        other => Rc::from(other.to_json()),
+                    }))
+                }
+            }
+        };
+        let error = field(&spec.error, "Error");
+        let cause = error.clone().and_then(|_| field(&spec.cause, "Cause"));
+        match (error, cause) {
+            (Ok(error), Ok(cause)) => {
+                // A Fail state raises its error; it has no Retry or Catch.
+                let f = Failure::thrown(
+                    error.unwrap_or_else(|| Rc::from("")),
+                    cause.map(|c| c.to_string()),
+                );
+                self.fail_state(frame, f);
+                Ok(())
+            }
+            (Err(f), _) | (_, Err(f)) => Err(Box::new((frame, f))),
+        }
+    }
+
+    pub(crate) fn run_choice(
+        &mut self,
+        mut frame: Frame,
+        state: &State,
+        rules: &[ChoiceRule],
+        default: Option<&(Option<StateId>, Rc<str>)>,
+    ) -> Flow {
+        let jsonata = state.query_language == QueryLanguage::Jsonata;
+        let effective = match self.effective_input(&frame, state) {
+            Ok(v) => v,
+            Err(f) => return Err(Box::new((frame, f))),
+        };
+        let mut chosen: Option<&ChoiceRule> = None;
+        {
+            let make = || self.context_value(&frame, None, None);
+            let ctx = Lazy::new(&make);
+            let env = Env {
+                input: &effective,
+                context: &ctx,
+                vars: Some(&frame.vars),
+                rng: &self.rng,
+            };
+            // `$states` is built only if a JSONata condition asks for it.
+            let states_now = std::cell::OnceCell::new();
+            let mut condition = |e: &crate::jsonata::Expr| -> Result<bool, Failure> {
+                match self.jsonata_eval(
+                    &frame,
+                    &crate::jsonata::Template::Expr(e.clone()),
+                    states_now
+                        .get_or_init(|| self.states_value(&frame, None, None))
+                        .clone(),
+                    "Condition",
+                )? {
+                    Value::Bool(b) => Ok(b),
+                    other => Err(Failure::new(
+                        errors::QUERY_EVALUATION_ERROR,
+                        format!(
+                            "The Condition field must evaluate to a boolean, but it returned {}",
+                            other.to_json()
+                        ),
+                    )),
+                }
+            };
+            for rule in rules {
+                match rule.condition.eval(&env, &mut condition) {
+                    Ok(true) => {
+                        chosen = Some(rule);
+                        break;
+                    }
+                    Ok(false) => {}
+                    Err(f) => return Err(Box::new((frame, f))),
+                }
+            }
+        }
+        let next = match (chosen, default) {
+            (Some(r), _) => r.next,
+            (None, Some((n, _))) => *n,
+            (None, None) => {
+                return Err(Box::new((
+                    frame,
+                    Failure::new(
+                        errors::NO_CHOICE_MATCHED,
+                        format!(
+                            "No Choice Rules matched and no Default was specified in state '{}'",
+                            state.name
+                        ),
+                    ),
+                )))
+            }
+        };
+        // A matched rule's own Assign/Output replace the state's.
+        let (assign, output_t) = match chosen {
+            Some(r) if r.compiled.assign.is_some() || r.compiled.output.is_some() => {
+                (r.compiled.assign.as_ref(), r.compiled.output.as_ref())
+            }
+            _ => (
+                state.compiled.assign.as_ref(),
+                state.compiled.output.as_ref(),
+            ),
+        };
+        let output = if jsonata {
+            match output_t {
+                Some(t) => {
+                    self.jsonata_eval(&frame, t, self.states_value(&frame, None, None), "Output")
+                }
+                None => Ok(frame.input.clone()),
+            }
+        } else {
+            self.apply_io(&state.output_path, &effective, &frame)
+        };
+        let states_now = if jsonata && assign.is_some() {
+            self.states_value(&frame, None, None)
+        } else {
+            Value::Null
+        };
+        let assigned = self.assign(&mut frame, assign, &effective, || states_now);
+        let output = match (output, assigned) {
+            (Ok(o), Ok(())) => o,
+            (Err(f), _) | (_, Err(f)) => return Err(Box::new((frame, f))),
+        };
+        if let Some(v) = self.visit_mut(&frame) {
+            v.after_input_path = Some(effective);
+        }
+        self.exit_state(frame, state, output, next);
+        Ok(())
+    }
+
+    pub(crate) fn run_wait(&mut self, mut frame: Frame, state: &State, spec: &WaitSpec) -> Flow {
+        let jsonata = state.query_language == QueryLanguage::Jsonata;
+        let effective = match self.effective_input(&frame, state) {
+            Ok(v) => v,
+            Err(f) => return Err(Box::new((frame, f))),
+        };
+        let target = match self.wait_target(&frame, spec, &effective) {
+            Ok(t) => t,
+            Err(f) => return Err(Box::new((frame, f))),
+        };
+        if target.saturating_sub(frame.clock) > i32::MAX as i64 * 1000 {
+            return Err(Box::new((
+                frame,
+                Failure::runtime("Wait state delay is too long."),
+            )));
+        }
+        if jsonata {
+            return self.run_jsonata_simple(frame, state, Some(target));
+        }
+        frame.clock = frame.clock.max(target);
+        let output = match self.apply_io(&state.output_path, &effective, &frame) {
+            Ok(v) => v,
+            Err(f) => return Err(Box::new((frame, f))),
+        };
+        if let Err(f) = self.assign(
+            &mut frame,
+            state.compiled.assign.as_ref(),
+            &effective,
+            || Value::Null,
+        ) {
+            return Err(Box::new((frame, f)));
+        }
+        if let Some(v) = self.visit_mut(&frame) {
+            v.after_input_path = Some(effective);
+        }
+        let next = match &state.transition {
+            Transition::Next(Some(id), _) => Some(*id),
+            _ => None,
+        };
+        self.exit_state(frame, state, output, next);
+        Ok(())
+    }
+
+    /// When a Wait state ends (epoch ms). Errors are worded as AWS words them.
+    pub(crate) fn wait_target(
+        &self,
+        frame: &Frame,
+        spec: &WaitSpec,
+        effective: &Value,
+    ) -> Result<i64, Failure> {
+        match spec {
+            WaitSpec::Seconds(Dyn::Const(s)) => {
+                Ok(frame.clock.saturating_add(s.saturating_mul(1000)))
+            }
+            WaitSpec::Timestamp(Dyn::Const(t)) => Ok(*t / 1000 * 1000),
+            WaitSpec::Seconds(Dyn::Path(p)) => {
+                let v = self.eval_path_on(p, effective, frame).map_err(|_| {
+                    Failure::runtime(format!(
+                        "The SecondsPath parameter does not reference an input value: {}",
+                        p.source
+                    ))
+                })?;
+                match v.as_number() {
+                    Some(n) if n.is_int() => {
+                        let s = n.as_i64().unwrap_or(0);
+                        if s < 0 {
+                            return Err(Failure::runtime(format!(
+                                "The SecondsPath parameter references a negative value: {} == {}",
+                                p.source,
+                                v.to_json()
+                            )));
+                        }
+                        Ok(frame.clock.saturating_add(s.saturating_mul(1000)))
+                    }
+                    _ => Err(Failure::runtime(format!(
+                        "The SecondsPath parameter cannot be parsed as a long value: {} == {}",
+                        p.source,
+                        v.to_json()
+                    ))),
+                }
+            }
+            WaitSpec::Timestamp(Dyn::Path(p)) => {
+                let v = self.eval_path_on(p, effective, frame).map_err(|_| {
+                    Failure::runtime(format!(
+                        "The TimestampPath parameter does not reference an input value: {}",
+                        p.source
+                    ))
+                })?;
+                match v.as_str().and_then(crate::time::parse_rfc3339) {
+                    // AWS counts whole seconds and drops the milliseconds.
+                    Some(t) => Ok(t.div_euclid(1000) * 1000),
+                    None => Err(Failure::runtime(format!(
+                        "The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: {} == {}",
+                        p.source,
+                        v.as_str().map_or_else(|| v.to_json(), str::to_string)
+                    ))),
+                }
+            }
+            WaitSpec::Seconds(Dyn::Jsonata(text)) => match self.jsonata_text(frame, text, "Seconds")? {
+                Value::Number(n) if n.as_i64().is_some_and(|s| s >= 0) => Ok(frame.clock.saturating_add(n.as_i64().unwrap_or(0).saturating_mul(1000))),
+                other => Err(Failure::new(errors::QUERY_EVALUATION_ERROR, format!("The Seconds field must evaluate to a non-negative integer, but it returned {}", other.to_json()))),
+            },
+            WaitSpec::Timestamp(Dyn::Jsonata(text)) => {
+                let v = self.jsonata_text(frame, text, "Timestamp")?;
+                match v.as_str().and_then(crate::time::parse_rfc3339) {
+                    Some(t) => Ok(t.div_euclid(1000) * 1000),
+                    None => Err(Failure::new(errors::QUERY_EVALUATION_ERROR, format!("The Timestamp field cannot be parsed as an ISO-8601 extended offset date-time format string: {}", v.as_str().map_or_else(|| v.to_json(), str::to_string))).at("Timestamp")),
+                }
+            }
+        }
+    }
+
+    pub(crate) fn resolve_seconds(
+        &self,
+        d: &Option<Dyn<u64>>,
+        effective: &Value,
+        frame: &Frame,
+    ) -> Result<Option<u64>, Failure> {
+        match d {
+            None => Ok(None),
+            Some(Dyn::Const(v)) => Ok(Some(*v)),
+            Some(Dyn::Path(p)) => {
+                let v = self
+                    .eval_path_on(p, effective, frame)
+                    .map_err(|e| io_failure(p, &e))?;
+                match v.as_number().and_then(|n| n.as_i64()) {
+                    Some(n) if n > 0 => Ok(Some(n as u64)),
+                    _ => Err(Failure::runtime(format!(
+                        "The value of '{}' must be a positive integer: {} == {}",
+                        p.source,
+                        p.source,
+                        v.to_json()
+                    ))),
+                }
+            }
+            Some(Dyn::Jsonata(text)) => match self.jsonata_text(frame, text, "TimeoutSeconds")? {
+                Value::Number(n) if n.as_i64().is_some_and(|s| s > 0) => {
+                    Ok(Some(n.as_i64().unwrap_or(1) as u64))
+                }
+                other => Err(Failure::new(
+                    errors::QUERY_EVALUATION_ERROR,
+                    format!(
+                        "The field must evaluate to a positive integer, but it returned {}",
+                        other.to_json()
+                    ),
+                )),
+            },
+        }
+    }
+}

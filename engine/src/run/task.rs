@@ -1,0 +1,265 @@
+//! Task states: the call (a mock, a callback, a nested execution), its completion, at-least-once
+//! re-delivery.
+
+use super::*;
+
+impl Execution {
+    pub(crate) fn run_task(&mut self, mut frame: Frame, state: &State, spec: &TaskSpec) -> Flow {
+        let effective = match self.apply_io(&state.input_path, &frame.input, &frame) {
+            Ok(v) => v,
+            Err(f) => return Err(Box::new((frame, f))),
+        };
+        let is_callback = matches!(
+            spec.resource,
+            Resource::Service {
+                pattern: Pattern::WaitForTaskToken,
+                ..
+            }
+        );
+        // AWS-recorded: `.sync` integrations have a task token in `$$.Task.Token` too.
+        let has_token = is_callback
+            || matches!(
+                spec.resource,
+                Resource::Service {
+                    pattern: Pattern::Sync | Pattern::Sync2,
+                    ..
+                }
+            );
+        let token: Option<Rc<str>> =
+            has_token.then(|| Rc::from(format!("{}:{}", self.rng.uuid(), state.name).as_str()));
+        let params = if state.query_language == QueryLanguage::Jsonata {
+            match &state.compiled.arguments {
+                Some(t) => {
+                    let mut st = self.states_value(&frame, None, None);
+                    if let (Some(tok), Value::Object(m)) = (&token, &mut st) {
+                        // `$states.context.Task.Token` for callbacks.
+                        if let Some(Value::Object(c)) = Rc::make_mut(m).get_mut("context") {
+                            Rc::make_mut(c).insert(
+                                Rc::from("Task"),
+                                crate::obj! { "Token" => Value::String(tok.clone()) },
+                            );
+                        }
+                    }
+                    self.jsonata_eval(&frame, t, st, "Arguments")
+                }
+                None => Ok(effective.clone()),
+            }
+        } else {
+            match &state.parameters {
+                Some(p) => self.eval_template(p, &effective, &frame, token.as_ref(), None),
+                None => Ok(effective.clone()),
+            }
+        };
+        let params = match params {
+            Ok(v) => v,
+            Err(f) => return Err(Box::new((frame, f))),
+        };
+        let (timeout, heartbeat) = match (
+            self.resolve_seconds(&spec.timeout, &effective, &frame),
+            self.resolve_seconds(&spec.heartbeat, &effective, &frame),
+        ) {
+            (Ok(t), Ok(h)) => (t, h),
+            (Err(f), _) | (_, Err(f)) => return Err(Box::new((frame, f))),
+        };
+        if let Some(v) = self.visit_mut(&frame) {
+            v.after_input_path = Some(effective);
+            v.after_parameters = Some(params.clone());
+        }
+        let (family, (resource_type, resource)) = match &spec.resource {
+            Resource::LambdaFunction(_) => (TaskFamily::Lambda, spec.resource.event_names()),
+            Resource::Activity(_) => (TaskFamily::Activity, spec.resource.event_names()),
+            _ => (TaskFamily::Service, spec.resource.event_names()),
+        };
+        let call = TaskCall {
+            family,
+            resource_type: Rc::from(resource_type),
+            resource: Rc::from(resource),
+            timeout,
+            heartbeat,
+            is_callback: is_callback || family == TaskFamily::Activity,
+        };
+        self.emit(
+            &mut frame,
+            EventKind::TaskScheduled {
+                family,
+                resource_type: call.resource_type.clone(),
+                resource: call.resource.clone(),
+                parameters: params.clone(),
+                timeout,
+                heartbeat,
+            },
+        );
+        self.emit(
+            &mut frame,
+            EventKind::TaskStarted {
+                family,
+                resource_type: call.resource_type.clone(),
+                resource: call.resource.clone(),
+            },
+        );
+        let invocation = {
+            let n = self.invocations.entry(state.name.clone()).or_insert(0);
+            *n += 1;
+            *n - 1
+        };
+        let response = self
+            .cfg
+            .mocks
+            .response(&state.name, invocation, &params, &mut self.keyed_counts)
+            .or_else(|| self.start_nested(&frame, state, spec, &params, token.as_ref()));
+        let response = if self.cfg.at_least_once
+            && self.cfg.workflow_type == WorkflowType::Express
+            && !self.cfg.synchronous
+        {
+            let mut counts = self.keyed_counts.clone();
+            let again = self
+                .cfg
+                .mocks
+                .response(&state.name, invocation + 1, &params, &mut counts);
+            let changes_result =
+                again.as_ref().map(|r| &r.outcome) != response.as_ref().map(|r| &r.outcome);
+            let redelivered = self.rng.next_u64() & 1 == 1;
+            self.duplicates.push(Duplicate {
+                state: state.name.clone(),
+                invocation,
+                redelivered,
+                changes_result,
+            });
+            if redelivered {
+                if let Some(n) = self.invocations.get_mut(&state.name) {
+                    *n += 1;
+                }
+                self.keyed_counts = counts;
+                again.or(response)
+            } else {
+                response
+            }
+        } else {
+            response
+        };
+        if is_callback {
+            self.emit(
+                &mut frame,
+                EventKind::TaskSubmitted {
+                    resource_type: call.resource_type.clone(),
+                    resource: call.resource.clone(),
+                    output: Value::object(),
+                },
+            );
+        }
+        match response {
+            Some(r) => self.complete_task(frame, &call, r.outcome, r.duration_ms),
+            None if is_callback => {
+                let token = token.unwrap_or_else(|| Rc::from(""));
+                self.status = Status::WaitingForCallback {
+                    token,
+                    state: state.name.clone(),
+                };
+                frame.phase = Phase::AwaitCallback { call };
+                self.frames.push(frame);
+            }
+            None => {
+                let cause = format!(
+                    "No mock answers invocation #{invocation} (0-based) of Task state '{}'. Add a mocked response for it (MockConfigFile: a test case mapping '{}' to a MockedResponse with key \"{invocation}\").",
+                    state.name, state.name
+                );
+                self.complete_task(
+                    frame,
+                    &call,
+                    Outcome::Throw {
+                        error: Rc::from(errors::NO_MOCK),
+                        cause: Some(Rc::from(cause)),
+                    },
+                    0,
+                )
+            }
+        }
+        Ok(())
+    }
+
+    pub(crate) fn complete_task(
+        &mut self,
+        mut frame: Frame,
+        call: &TaskCall,
+        outcome: Outcome,
+        duration_ms: u64,
+    ) {
+        let graph = frame.graph.clone();
+        let state = &graph.states[frame.state];
+        let duration = duration_ms.min(MAX_SIMULATED_MS) as i64;
+        let timeout_ms = call
+            .timeout
+            .map(|t| (t.min(MAX_SIMULATED_MS / 1000) * 1000) as i64);
+        let heartbeat_ms = call
+            .heartbeat
+            .filter(|_| call.is_callback)
+            .map(|h| (h.min(MAX_SIMULATED_MS / 1000) * 1000) as i64);
+        let limit = [timeout_ms, heartbeat_ms].into_iter().flatten().min();
+        let outcome = match limit {
+            Some(l) if duration > l => {
+                frame.clock = frame.clock.saturating_add(l);
+                Outcome::Throw {
+                    error: Rc::from(errors::TIMEOUT),
+                    cause: None,
+                }
+            }
+            _ => {
+                frame.clock = frame.clock.saturating_add(duration);
+                outcome
+            }
+        };
+        let (rt, res) = (call.resource_type.clone(), call.resource.clone());
+        match outcome {
+            Outcome::Throw { error, cause } => {
+                let kind = if &*error == errors::TIMEOUT {
+                    EventKind::TaskTimedOut {
+                        family: call.family,
+                        resource_type: rt,
+                        resource: res,
+                        error: Some(error.clone()),
+                        cause: cause.clone(),
+                    }
+                } else {
+                    EventKind::TaskFailed {
+                        family: call.family,
+                        resource_type: rt,
+                        resource: res,
+                        error: Some(error.clone()),
+                        cause: cause.clone(),
+                    }
+                };
+                self.emit(&mut frame, kind);
+                self.handle_error(frame, Failure::thrown(error, cause.map(|c| c.to_string())));
+            }
+            Outcome::Return(value) => {
+                if value.json_size_with(&mut self.sizes) > MAX_PAYLOAD_BYTES {
+                    let f = Failure::new(errors::DATA_LIMIT_EXCEEDED, format!("The state/task '{}' returned a result with a size exceeding the maximum number of bytes service limit.", call.resource));
+                    self.emit(
+                        &mut frame,
+                        EventKind::TaskFailed {
+                            family: call.family,
+                            resource_type: rt,
+                            resource: res,
+                            error: Some(f.error.clone()),
+                            cause: f.cause.as_deref().map(Rc::from),
+                        },
+                    );
+                    return self.handle_error(frame, f);
+                }
+                self.emit(
+                    &mut frame,
+                    EventKind::TaskSucceeded {
+                        family: call.family,
+                        resource_type: rt,
+                        resource: res,
+                        output: value.clone(),
+                    },
+                );
+                if let Err(e) = self.after_result(frame, state, value) {
+                    let (frame, f) = *e;
+                    self.handle_error(frame, f);
+                }
+            }
+        }
+    }
+}
