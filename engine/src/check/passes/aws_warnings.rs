@@ -1,0 +1,91 @@
+//! AWS's validation warnings: NO_DOLLAR, NO_PATH, PASS_RESULT_IS_STATIC.
+
+use super::*;
+
+impl Builder<'_> {
+    /// AWS's three warnings, for JSONPath states: NO_DOLLAR (a payload field holds a path or an
+    /// intrinsic call but its name lacks `.$`, so it stays a literal string), NO_PATH (a field
+    /// that has a `...Path` twin holds a path), PASS_RESULT_IS_STATIC (a Pass state's `Result`
+    /// holds a path, which Pass never evaluates).
+    pub(crate) fn aws_warnings(&mut self, graph: &Value, base: &str, inherited: QueryLanguage) {
+        fn looks_like_path(s: &str) -> bool {
+            s == "$" || s.starts_with("$.") || s.starts_with("$[") || s.starts_with("$$")
+        }
+        fn looks_dynamic(s: &str) -> bool {
+            looks_like_path(s) || (s.starts_with("States.") && s.contains('(') && s.ends_with(')'))
+        }
+        fn no_dollar(b: &mut Builder, v: &Value, ptr: &str) {
+            match v {
+                Value::Object(m) => {
+                    for (k, x) in m.iter() {
+                        let p = format!("{ptr}/{}", esc(k));
+                        match x {
+                            Value::String(s) if !k.ends_with(".$") && looks_dynamic(s) => {
+                                b.sink.push(Severity::Warning, codes::NO_DOLLAR, format!("The field '{k}' holds a JSONPath or an intrinsic function call, but its name does not end with '.$': it is passed on as the literal string \"{s}\""), &p);
+                            }
+                            _ => no_dollar(b, x, &p),
+                        }
+                    }
+                }
+                Value::Array(a) => {
+                    for (i, x) in a.iter().enumerate() {
+                        no_dollar(b, x, &format!("{ptr}/{i}"));
+                    }
+                }
+                _ => {}
+            }
+        }
+        fn static_result(v: &Value) -> bool {
+            match v {
+                Value::Object(m) => m.iter().any(|(k, x)| k.ends_with(".$") || static_result(x)),
+                Value::Array(a) => a.iter().any(static_result),
+                Value::String(s) => looks_like_path(s),
+                _ => false,
+            }
+        }
+        let Some(states) = graph.get("States").and_then(Value::as_object) else {
+            return;
+        };
+        for (name, s) in states.iter() {
+            let sp = format!("{base}/States/{}", esc(name));
+            let language = match s.get("QueryLanguage").and_then(Value::as_str) {
+                Some("JSONata") => QueryLanguage::Jsonata,
+                Some("JSONPath") => QueryLanguage::JsonPath,
+                _ => inherited,
+            };
+            if language == QueryLanguage::JsonPath {
+                for field in ["Parameters", "ResultSelector", "ItemSelector"] {
+                    if let Some(v) = s.get(field) {
+                        no_dollar(self, v, &format!("{sp}/{field}"));
+                    }
+                }
+                for field in ["Timestamp", "Error", "Cause"] {
+                    if let Some(Value::String(v)) = s.get(field) {
+                        if looks_like_path(v) {
+                            self.sink.push(Severity::Warning, codes::NO_PATH, format!("The value of '{field}' looks like a path, but '{field}' takes a constant: use '{field}Path' to read it from the input"), &format!("{sp}/{field}"));
+                        }
+                    }
+                }
+                if s.get("Type").and_then(Value::as_str) == Some("Pass")
+                    && s.get("Result").is_some_and(static_result)
+                {
+                    self.sink.push(Severity::Warning, codes::PASS_RESULT_IS_STATIC, "A Pass state's Result is static: the paths in it are not evaluated (use Parameters to read the input)", &format!("{sp}/Result"));
+                }
+            }
+            for (i, b) in s
+                .get("Branches")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .enumerate()
+            {
+                self.aws_warnings(b, &format!("{sp}/Branches/{i}"), language);
+            }
+            for k in ["ItemProcessor", "Iterator"] {
+                if let Some(p) = s.get(k) {
+                    self.aws_warnings(p, &format!("{sp}/{k}"), language);
+                }
+            }
+        }
+    }
+}
