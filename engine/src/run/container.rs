@@ -4,40 +4,31 @@
 use super::*;
 
 impl Execution {
-    pub(crate) fn start_container(&mut self, mut frame: Frame, state: &State) -> Flow {
+    pub(crate) fn start_container(&mut self, frame: &mut Frame, state: &State) -> Handled {
         let jsonata = state.query_language == QueryLanguage::Jsonata;
-        let effective = match self.effective_input(&frame, state) {
-            Ok(v) => v,
-            Err(f) => return Err(Box::new((frame, f))),
-        };
-        if let Some(v) = self.visit_mut(&frame) {
+        let effective = self.effective_input(frame, state)?;
+        if let Some(v) = self.visit_mut(frame) {
             v.after_input_path = Some(effective.clone());
         }
         match &state.kind {
             Kind::Parallel { branches } => {
                 let branch_input = match (&state.parameters, &state.compiled.arguments) {
-                    (_, Some(t)) if jsonata => match self.jsonata_eval(
-                        &frame,
+                    (_, Some(t)) if jsonata => self.jsonata_eval(
+                        frame,
                         t,
-                        self.states_value(&frame, None, None),
+                        self.states_value(frame, None, None),
                         "Arguments",
-                    ) {
-                        Ok(v) => v,
-                        Err(f) => return Err(Box::new((frame, f))),
-                    },
+                    )?,
                     (Some(p), _) if !jsonata => {
-                        match self.eval_template(p, &effective, &frame, None, None) {
-                            Ok(v) => v,
-                            Err(f) => return Err(Box::new((frame, f))),
-                        }
+                        self.eval_template(p, &effective, frame, None, None)?
                     }
                     _ => effective,
                 };
-                if let Some(v) = self.visit_mut(&frame) {
+                if let Some(v) = self.visit_mut(frame) {
                     v.after_parameters = state.parameters.as_ref().map(|_| branch_input.clone());
                 }
-                let id = self.emit(&mut frame, EventKind::ParallelStateStarted);
-                if let Some(outcome) = self.test_container_mock(&frame) {
+                let id = self.emit(frame, EventKind::ParallelStateStarted);
+                if let Some(outcome) = self.test_container_mock(frame) {
                     return self.mocked_container(frame, state, outcome, false);
                 }
                 let count = branches.len();
@@ -53,9 +44,7 @@ impl Execution {
                     end_time: frame.clock,
                     started_event: id,
                 };
-                frame.phase = Phase::Container(Box::new(run));
-                self.frames.push(frame);
-                Ok(())
+                Ok(Step::Stay(Phase::Container(Box::new(run))))
             }
             Kind::Map(spec) => {
                 let test_items = self
@@ -70,18 +59,18 @@ impl Execution {
                     None => spec
                         .item_reader
                         .as_ref()
-                        .map(|r| self.read_items(&frame, state, r, &effective)),
+                        .map(|r| self.read_items(frame, state, r, &effective)),
                 };
                 let items = match (&spec.items_path, &state.compiled.items) {
                     _ if read.is_some() => match read {
                         Some(Ok(items)) => Value::from(items),
-                        Some(Err(f)) => return Err(Box::new((frame, f))),
+                        Some(Err(f)) => return Err(f),
                         None => Value::Null,
                     },
                     (_, Some(t)) if jsonata => match self.jsonata_eval(
-                        &frame,
+                        frame,
                         t,
-                        self.states_value(&frame, None, None),
+                        self.states_value(frame, None, None),
                         "Items",
                     ) {
                         Ok(v @ Value::Array(_)) => v,
@@ -90,13 +79,13 @@ impl Execution {
                                 .single()
                                 .map_or(String::new(), |e| crate::jsonata::quoted(e).to_string());
                             let f = Failure::new(errors::QUERY_EVALUATION_ERROR, format!("The JSONata expression '{q}' specified for the field 'Items' returned an unexpected result type. Expected 'array', but was '{}' for value: {}", other.type_name(), other.to_json())).at("Items");
-                            return Err(Box::new((frame, f)));
+                            return Err(f);
                         }
-                        Err(f) => return Err(Box::new((frame, f))),
+                        Err(f) => return Err(f),
                     },
-                    (Some(p), _) => match self.eval_path_on(p, &effective, &frame) {
+                    (Some(p), _) => match self.eval_path_on(p, &effective, frame) {
                         Ok(v) => v,
-                        Err(e) => return Err(Box::new((frame, io_failure(p, &e)))),
+                        Err(e) => return Err(io_failure(p, &e)),
                     },
                     _ => effective.clone(),
                 };
@@ -119,23 +108,23 @@ impl Execution {
                     } else {
                         Failure::runtime(message)
                     };
-                    return Err(Box::new((frame, f)));
+                    return Err(f);
                 };
                 let max_concurrency = match &spec.max_concurrency {
                     Dyn::Const(c) => *c,
-                    Dyn::Path(p) => match self.eval_path_on(p, &effective, &frame) {
+                    Dyn::Path(p) => match self.eval_path_on(p, &effective, frame) {
                         Ok(v) => match v.as_number().and_then(|n| n.as_i64()).filter(|n| *n >= 0) {
                             Some(n) => n as u64,
                             None => {
-                                return Err(Box::new((frame, Failure::runtime(format!("The MaxConcurrencyPath field refers to value {} which is not a valid integer: {}", v.to_json(), p.source)))))
+                                return Err(Failure::runtime(format!("The MaxConcurrencyPath field refers to value {} which is not a valid integer: {}", v.to_json(), p.source)))
                             }
                         },
-                        Err(e) => return Err(Box::new((frame, io_failure(p, &e)))),
+                        Err(e) => return Err(io_failure(p, &e)),
                     },
-                    Dyn::Jsonata(text) => match self.jsonata_text(&frame, text, "MaxConcurrency") {
+                    Dyn::Jsonata(text) => match self.jsonata_text(frame, text, "MaxConcurrency") {
                         Ok(Value::Number(n)) if n.as_i64().is_some_and(|c| c >= 0) => n.as_i64().unwrap_or(0) as u64,
-                        Ok(other) => return Err(Box::new((frame, Failure::new(errors::QUERY_EVALUATION_ERROR, format!("MaxConcurrency must evaluate to a non-negative integer, but it returned {}", other.to_json()))))),
-                        Err(f) => return Err(Box::new((frame, f))),
+                        Ok(other) => return Err(Failure::new(errors::QUERY_EVALUATION_ERROR, format!("MaxConcurrency must evaluate to a non-negative integer, but it returned {}", other.to_json()))),
+                        Err(f) => return Err(f),
                     },
                 };
                 let count = items.len();
@@ -145,20 +134,17 @@ impl Execution {
                     (MapMode::Distributed, 0) => 10_000,
                     (MapMode::Distributed, c) => c as usize,
                 };
-                let id = self.emit(&mut frame, EventKind::MapStateStarted { length: count });
-                if let Some(v) = self.visit_mut(&frame) {
+                let id = self.emit(frame, EventKind::MapStateStarted { length: count });
+                if let Some(v) = self.visit_mut(frame) {
                     v.map = Some(Box::new(MapVisit {
                         after_items_path: Value::Array(items.clone()),
                         max_concurrency,
                         ..Default::default()
                     }));
                 }
-                if let Some(mut outcome) = self.test_container_mock(&frame) {
-                    let (c, p) = match self.tolerated(&frame, spec, &effective) {
-                        Ok(t) => t,
-                        Err(f) => return Err(Box::new((frame, f))),
-                    };
-                    if let Some(v) = self.visit_mut(&frame) {
+                if let Some(mut outcome) = self.test_container_mock(frame) {
+                    let (c, p) = self.tolerated(frame, spec, &effective)?;
+                    if let Some(v) = self.visit_mut(frame) {
                         if let Some(m) = &mut v.map {
                             m.tolerated_failure_count = c;
                             m.tolerated_failure_percentage = p;
@@ -198,11 +184,9 @@ impl Execution {
                     end_time: frame.clock,
                     started_event: id,
                 };
-                frame.phase = Phase::Container(Box::new(run));
-                self.frames.push(frame);
-                Ok(())
+                Ok(Step::Stay(Phase::Container(Box::new(run))))
             }
-            _ => Ok(()),
+            _ => Err(Failure::runtime("not a Map or Parallel state")),
         }
     }
 
@@ -216,18 +200,18 @@ impl Execution {
     /// A Map or Parallel whose children do not run: the mock is its result (or its error).
     pub(crate) fn mocked_container(
         &mut self,
-        mut frame: Frame,
+        frame: &mut Frame,
         state: &State,
         outcome: Outcome,
         map: bool,
-    ) -> Flow {
+    ) -> Handled {
         match outcome {
             Outcome::Return(v) => {
-                if let Some(visit) = self.visit_mut(&frame) {
+                if let Some(visit) = self.visit_mut(frame) {
                     visit.result = Some(v.clone());
                 }
                 self.emit(
-                    &mut frame,
+                    frame,
                     if map {
                         EventKind::MapStateSucceeded
                     } else {
@@ -238,21 +222,18 @@ impl Execution {
             }
             Outcome::Throw { error, cause } => {
                 self.emit(
-                    &mut frame,
+                    frame,
                     if map {
                         EventKind::MapStateFailed
                     } else {
                         EventKind::ParallelStateFailed
                     },
                 );
-                Err(Box::new((
-                    frame,
-                    Failure {
-                        error,
-                        cause: cause.map(|c| c.to_string()),
-                        location: None,
-                    },
-                )))
+                Err(Failure {
+                    error,
+                    cause: cause.map(|c| c.to_string()),
+                    location: None,
+                })
             }
         }
     }
@@ -288,25 +269,25 @@ impl Execution {
     }
 
     /// Starts the next child of a container, or finishes the container.
-    pub(crate) fn container_next(&mut self, mut frame: Frame, mut run: Box<ContainerRun>) {
+    pub(crate) fn container_next(
+        &mut self,
+        frame: &mut Frame,
+        mut run: Box<ContainerRun>,
+    ) -> Handled {
         let graph = frame.graph.clone();
         let state = &graph.states[frame.state];
         if run.next_child >= run.count {
             frame.clock = run.end_time.max(run.start_time);
             let results = Value::from(std::mem::take(&mut run.results));
             self.emit(
-                &mut frame,
+                frame,
                 if run.is_map {
                     EventKind::MapStateSucceeded
                 } else {
                     EventKind::ParallelStateSucceeded
                 },
             );
-            if let Err(e) = self.after_result(frame, state, results) {
-                let (frame, f) = *e;
-                self.handle_error(frame, f);
-            }
-            return;
+            return self.after_result(frame, state, results);
         }
         let index = run.next_child;
         run.next_child += 1;
@@ -323,23 +304,23 @@ impl Execution {
                     .unwrap_or_default();
                 let input = match (&spec.item_selector, &state.compiled.item_selector) {
                     (_, Some(t)) if state.query_language == QueryLanguage::Jsonata => {
-                        let st = self.states_value(&frame, None, Some((index, &item)));
-                        self.jsonata_eval(&frame, t, st, "ItemSelector")
+                        let st = self.states_value(frame, None, Some((index, &item)));
+                        self.jsonata_eval(frame, t, st, "ItemSelector")
                     }
                     (Some(sel), _) => {
-                        self.eval_template(sel, &run.effective, &frame, None, Some((index, &item)))
+                        self.eval_template(sel, &run.effective, frame, None, Some((index, &item)))
                     }
                     _ => Ok(item),
                 };
                 (spec.processor.clone(), input)
             }
-            _ => return,
+            _ => return Err(Failure::runtime("not a Map or Parallel state")),
         };
         let child_input = match child_input {
             Ok(v) => v,
             Err(f) => {
-                self.emit(&mut frame, EventKind::MapStateFailed);
-                return self.handle_error(frame, f);
+                self.emit(frame, EventKind::MapStateFailed);
+                return Err(f);
             }
         };
         let mut last = run.started_event.max(frame.last_event);
@@ -347,28 +328,24 @@ impl Execution {
             let name = state.name.clone();
             let t = frame.clock;
             frame.clock = start;
-            last = self.emit(&mut frame, EventKind::MapIterationStarted { name, index });
+            last = self.emit(frame, EventKind::MapIterationStarted { name, index });
             frame.clock = t;
         }
         let Some(start_id) = child_graph.start else {
-            frame.phase = Phase::Container(run);
-            self.frames.push(frame);
             self.pending_child = Some((
                 index,
                 Err(Failure::runtime("The branch has no start state")),
                 start,
                 last,
             ));
-            return;
+            return Ok(Step::Stay(Phase::Container(run)));
         };
         let vars = Rc::new(VarScope {
             vars: Map::default(),
             parent: Some(frame.vars.clone()),
         });
         let depth = frame.depth + 1;
-        frame.phase = Phase::Container(run);
-        self.frames.push(frame);
-        self.frames.push(Frame {
+        let child = Box::new(Frame {
             retry_counts: vec![0; child_graph.states[start_id].retry.len()],
             graph: child_graph,
             origin: if depth > 0 && matches!(state.kind, Kind::Map(_)) {
@@ -388,5 +365,9 @@ impl Execution {
             depth,
             pending_assign: None,
         });
+        Ok(Step::Child {
+            phase: Phase::Container(run),
+            child,
+        })
     }
 }

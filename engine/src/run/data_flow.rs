@@ -167,14 +167,14 @@ impl Execution {
 
     pub(crate) fn run_jsonata_simple(
         &mut self,
-        mut frame: Frame,
+        frame: &mut Frame,
         state: &State,
         wait_until: Option<i64>,
-    ) -> Flow {
+    ) -> Handled {
         if let Some(t) = wait_until {
             frame.clock = frame.clock.max(t);
         }
-        let states_now = self.states_value(&frame, None, None);
+        let states_now = self.states_value(frame, None, None);
         let input = frame.input.clone();
         self.jsonata_finish(frame, state, states_now, input)
     }
@@ -184,63 +184,51 @@ impl Execution {
     /// state's transition.
     pub(crate) fn jsonata_finish(
         &mut self,
-        mut frame: Frame,
+        frame: &mut Frame,
         state: &State,
         states_now: Value,
         default_output: Value,
-    ) -> Flow {
+    ) -> Handled {
         let output = match &state.compiled.output {
-            Some(t) => self.jsonata_eval(&frame, t, states_now.clone(), "Output"),
+            Some(t) => self.jsonata_eval(frame, t, states_now.clone(), "Output"),
             None => Ok(default_output.clone()),
         };
         let assigned = self.assign(
-            &mut frame,
+            frame,
             state.compiled.assign.as_ref(),
             &default_output,
             || states_now,
         );
         let output = match (output, assigned) {
             (Ok(o), Ok(())) => o,
-            (Err(f), _) | (_, Err(f)) => return Err(Box::new((frame, f))),
+            (Err(f), _) | (_, Err(f)) => return Err(f),
         };
-        let next = match &state.transition {
-            Transition::Next(Some(id), _) => Some(*id),
-            _ => None,
-        };
-        self.exit_state(frame, state, output, next);
-        Ok(())
+        Ok(Step::Exit {
+            output,
+            next: state.next_id(),
+        })
     }
 
     /// Assign (against the result), ResultPath, OutputPath, then leave the state along its
     /// transition.
     pub(crate) fn finish_data_flow(
         &mut self,
-        mut frame: Frame,
+        frame: &mut Frame,
         state: &State,
         result: Value,
-    ) -> Flow {
-        if let Err(f) = self.assign(&mut frame, state.compiled.assign.as_ref(), &result, || {
+    ) -> Handled {
+        self.assign(frame, state.compiled.assign.as_ref(), &result, || {
             Value::Null
-        }) {
-            return Err(Box::new((frame, f)));
-        }
-        let after_rp = match Self::apply_result_path(&state.result_path, &frame.input, result) {
-            Ok(v) => v,
-            Err(f) => return Err(Box::new((frame, f))),
-        };
-        let output = match self.apply_io(&state.output_path, &after_rp, &frame) {
-            Ok(v) => v,
-            Err(f) => return Err(Box::new((frame, f))),
-        };
-        if let Some(v) = self.visit_mut(&frame) {
+        })?;
+        let after_rp = Self::apply_result_path(&state.result_path, &frame.input, result)?;
+        let output = self.apply_io(&state.output_path, &after_rp, frame)?;
+        if let Some(v) = self.visit_mut(frame) {
             v.after_result_path = Some(after_rp);
         }
-        let next = match &state.transition {
-            Transition::Next(Some(id), _) => Some(*id),
-            _ => None,
-        };
-        self.exit_state(frame, state, output, next);
-        Ok(())
+        Ok(Step::Exit {
+            output,
+            next: state.next_id(),
+        })
     }
 
     /// `$states` for a JSONata expression: the state's input and the context object, plus
@@ -325,22 +313,24 @@ impl Execution {
     }
 
     /// ResultSelector (JSONPath) or Output (JSONata), then the common tail.
-    pub(crate) fn after_result(&mut self, frame: Frame, state: &State, result: Value) -> Flow {
+    pub(crate) fn after_result(
+        &mut self,
+        frame: &mut Frame,
+        state: &State,
+        result: Value,
+    ) -> Handled {
         if state.query_language == QueryLanguage::Jsonata {
-            if let Some(v) = self.visit_mut(&frame) {
+            if let Some(v) = self.visit_mut(frame) {
                 v.result = Some(result.clone());
             }
-            let states_now = self.states_value(&frame, Some(("result", result.clone())), None);
+            let states_now = self.states_value(frame, Some(("result", result.clone())), None);
             return self.jsonata_finish(frame, state, states_now, result);
         }
         let selected = match &state.result_selector {
-            Some(t) => match self.eval_template(t, &result, &frame, None, None) {
-                Ok(v) => v,
-                Err(f) => return Err(Box::new((frame, f))),
-            },
+            Some(t) => self.eval_template(t, &result, frame, None, None)?,
             None => result.clone(),
         };
-        if let Some(v) = self.visit_mut(&frame) {
+        if let Some(v) = self.visit_mut(frame) {
             v.result = Some(result);
             if state.result_selector.is_some() {
                 v.after_result_selector = Some(selected.clone());

@@ -56,8 +56,14 @@ impl Execution {
                 frame.phase = Phase::AwaitCallback { call };
                 self.frames.push(frame);
             }
-            Phase::Container(run) => self.container_next(frame, run),
-            Phase::MapRun(run) => self.map_run_next(frame, run),
+            Phase::Container(run) => {
+                let handled = self.container_next(&mut frame, run);
+                self.apply(frame, handled);
+            }
+            Phase::MapRun(run) => {
+                let handled = self.map_run_next(&mut frame, run);
+                self.apply(frame, handled);
+            }
         }
     }
 
@@ -116,23 +122,40 @@ impl Execution {
         self.frames.push(frame);
     }
 
-    pub(crate) fn run_state(&mut self, frame: Frame) {
+    pub(crate) fn run_state(&mut self, mut frame: Frame) {
         let graph = frame.graph.clone();
         let state = &graph.states[frame.state];
-        let result = match &state.kind {
-            Kind::Pass { result } => self.run_pass(frame, state, result.as_ref()),
-            Kind::Succeed => self.run_succeed(frame, state),
-            Kind::Fail(spec) => self.run_fail(frame, spec),
-            Kind::Choice { rules, default } => {
-                self.run_choice(frame, state, rules, default.as_ref())
-            }
-            Kind::Wait(spec) => self.run_wait(frame, state, spec),
-            Kind::Task(spec) => self.run_task(frame, state, spec),
-            Kind::Parallel { .. } | Kind::Map(_) => self.start_container(frame, state),
+        let f = &mut frame;
+        let handled = match &state.kind {
+            Kind::Pass { result } => self.run_pass(f, state, result.as_ref()),
+            Kind::Succeed => self.run_succeed(f, state),
+            Kind::Fail(spec) => self.run_fail(f, spec),
+            Kind::Choice { rules, default } => self.run_choice(f, state, rules, default.as_ref()),
+            Kind::Wait(spec) => self.run_wait(f, state, spec),
+            Kind::Task(spec) => self.run_task(f, state, spec),
+            Kind::Parallel { .. } | Kind::Map(_) => self.start_container(f, state),
         };
-        if let Err(e) = result {
-            let (frame, failure) = *e;
-            self.handle_error(frame, failure);
+        self.apply(frame, handled);
+    }
+
+    /// Does what a handler asked: the only place frames move after a state ran.
+    pub(crate) fn apply(&mut self, mut frame: Frame, handled: Handled) {
+        match handled {
+            Ok(Step::Exit { output, next }) => {
+                let (graph, at) = (frame.graph.clone(), frame.state);
+                self.exit_state(frame, &graph.states[at], output, next)
+            }
+            Ok(Step::Stay(phase)) => {
+                frame.phase = phase;
+                self.frames.push(frame);
+            }
+            Ok(Step::Child { phase, child }) => {
+                frame.phase = phase;
+                self.frames.push(frame);
+                self.frames.push(*child);
+            }
+            Ok(Step::Fail(failure)) => self.fail_state(frame, failure),
+            Err(failure) => self.handle_error(frame, failure),
         }
     }
 

@@ -21,6 +21,7 @@ mod record;
 mod report;
 mod retry_catch;
 mod states;
+mod step;
 mod task;
 
 use crate::env::{errors, Env, Failure, Lazy, Rng, VarScope};
@@ -39,7 +40,8 @@ pub use report::{
     ChildSample, Duplicate, MapRunSummary, MapVisit, NestedExecution, Status, TestOutcome, Visit,
 };
 pub use retry_catch::error_matches;
-pub(crate) use retry_catch::{error_output, io_failure, Flow};
+pub(crate) use retry_catch::{error_output, io_failure};
+pub(crate) use step::{Handled, Step};
 
 /// AWS's payload quota (256 KiB), for inputs, outputs and task results.
 pub const MAX_PAYLOAD_BYTES: usize = 256 * 1024;
@@ -345,7 +347,8 @@ impl Execution {
             return Err("no task is waiting".into());
         };
         self.status = Status::Running;
-        self.complete_task(frame, &call, outcome, 0);
+        let handled = self.complete_task(&mut frame, &call, outcome, 0);
+        self.apply(frame, handled);
         self.revealed = self.events.len();
         Ok(())
     }

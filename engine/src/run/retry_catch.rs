@@ -1,11 +1,7 @@
 //! Errors in the interpreter: which Retry or Catch entry an error meets (`error_matches`), the
-//! error output a catcher hands on, the failure of a path, and the handlers' `Flow`.
+//! error output a catcher hands on, and the failure of a path.
 
 use super::*;
-
-/// A state step's outcome: on error, the frame comes back with the failure (boxed: errors are
-/// the rare path, frames are large).
-pub(crate) type Flow = Result<(), Box<(Frame, Failure)>>;
 
 pub(crate) fn io_failure(path: &JsonPath, e: &crate::path::PathError) -> Failure {
     Failure::runtime(format!(

@@ -5,74 +5,64 @@ use super::*;
 impl Execution {
     pub(crate) fn run_pass(
         &mut self,
-        mut frame: Frame,
+        frame: &mut Frame,
         state: &State,
         result: Option<&Value>,
-    ) -> Flow {
+    ) -> Handled {
         if state.query_language == QueryLanguage::Jsonata {
             return self.run_jsonata_simple(frame, state, None);
         }
-        let effective = match self.apply_io(&state.input_path, &frame.input, &frame) {
-            Ok(v) => v,
-            Err(f) => return Err(Box::new((frame, f))),
-        };
+        let effective = self.apply_io(&state.input_path, &frame.input, frame)?;
         let produced = match (result, &state.parameters) {
             (Some(r), _) => Ok(r.clone()),
-            (None, Some(p)) => self.eval_template(p, &effective, &frame, None, None),
+            (None, Some(p)) => self.eval_template(p, &effective, frame, None, None),
             (None, None) => Ok(effective.clone()),
         };
-        let produced = match produced {
-            Ok(v) => v,
-            Err(f) => return Err(Box::new((frame, f))),
-        };
+        let produced = produced?;
         if produced.json_size_with(&mut self.sizes) > MAX_PAYLOAD_BYTES {
             let f = Failure::new(errors::DATA_LIMIT_EXCEEDED, format!("The state/task '{}' returned a result with a size exceeding the maximum number of bytes service limit.", state.name));
-            return Err(Box::new((frame, f)));
+            return Err(f);
         }
-        if let Some(v) = self.visit_mut(&frame) {
+        if let Some(v) = self.visit_mut(frame) {
             v.after_input_path = Some(effective);
             v.after_parameters = state.parameters.as_ref().map(|_| produced.clone());
             v.result = Some(produced.clone());
         }
-        let _ = &mut frame;
         self.finish_data_flow(frame, state, produced)
     }
 
-    pub(crate) fn run_succeed(&mut self, frame: Frame, state: &State) -> Flow {
+    pub(crate) fn run_succeed(&mut self, frame: &mut Frame, state: &State) -> Handled {
         if state.query_language == QueryLanguage::Jsonata {
             return self.run_jsonata_simple(frame, state, None);
         }
         let flow = self
-            .apply_io(&state.input_path, &frame.input, &frame)
-            .and_then(|e| self.apply_io(&state.output_path, &e, &frame));
-        match flow {
-            Ok(output) => {
-                self.exit_state(frame, state, output, None);
-                Ok(())
-            }
-            Err(f) => Err(Box::new((frame, f))),
-        }
+            .apply_io(&state.input_path, &frame.input, frame)
+            .and_then(|e| self.apply_io(&state.output_path, &e, frame));
+        Ok(Step::Exit {
+            output: flow?,
+            next: None,
+        })
     }
 
-    pub(crate) fn run_fail(&mut self, frame: Frame, spec: &FailSpec) -> Flow {
+    pub(crate) fn run_fail(&mut self, frame: &mut Frame, spec: &FailSpec) -> Handled {
         let field = |f: &Option<FailField>, name: &str| -> Result<Option<Rc<str>>, Failure> {
             match f {
                 None => Ok(None),
                 Some(FailField::Const(s)) => Ok(Some(s.clone())),
-                Some(FailField::Jsonata(text)) => match self.jsonata_text(&frame, text, name)? {
+                Some(FailField::Jsonata(text)) => match self.jsonata_text(frame, text, name)? {
                     Value::String(s) => Ok(Some(s)),
                     other => Ok(Some(Rc::from(other.to_json()))),
                 },
                 Some(FailField::Dynamic(t)) => {
                     let v = match t {
-                        crate::template::Template::Path { path, .. } => self.eval_path_on(path, &frame.input, &frame).map_err(|_| {
+                        crate::template::Template::Path { path, .. } => self.eval_path_on(path, &frame.input, frame).map_err(|_| {
                             Failure::runtime(format!(
                                 "The JSONPath '{}' specified for the field '{name}Path' could not be found in the input '{}'",
                                 path.source,
                                 frame.input.to_json()
                             ))
                         })?,
-                        other => self.eval_template(other, &frame.input, &frame, None, None)?,
+                        other => self.eval_template(other, &frame.input, frame, None, None)?,
                     };
                     Ok(Some(match v {
                         Value::String(s) => s,
@@ -90,28 +80,24 @@ impl Execution {
                     error.unwrap_or_else(|| Rc::from("")),
                     cause.map(|c| c.to_string()),
                 );
-                self.fail_state(frame, f);
-                Ok(())
+                Ok(Step::Fail(f))
             }
-            (Err(f), _) | (_, Err(f)) => Err(Box::new((frame, f))),
+            (Err(f), _) | (_, Err(f)) => Err(f),
         }
     }
 
     pub(crate) fn run_choice(
         &mut self,
-        mut frame: Frame,
+        frame: &mut Frame,
         state: &State,
         rules: &[ChoiceRule],
         default: Option<&(Option<StateId>, Rc<str>)>,
-    ) -> Flow {
+    ) -> Handled {
         let jsonata = state.query_language == QueryLanguage::Jsonata;
-        let effective = match self.effective_input(&frame, state) {
-            Ok(v) => v,
-            Err(f) => return Err(Box::new((frame, f))),
-        };
+        let effective = self.effective_input(frame, state)?;
         let mut chosen: Option<&ChoiceRule> = None;
         {
-            let make = || self.context_value(&frame, None, None);
+            let make = || self.context_value(frame, None, None);
             let ctx = Lazy::new(&make);
             let env = Env {
                 input: &effective,
@@ -123,10 +109,10 @@ impl Execution {
             let states_now = std::cell::OnceCell::new();
             let mut condition = |e: &crate::jsonata::Expr| -> Result<bool, Failure> {
                 match self.jsonata_eval(
-                    &frame,
+                    frame,
                     &crate::jsonata::Template::Expr(e.clone()),
                     states_now
-                        .get_or_init(|| self.states_value(&frame, None, None))
+                        .get_or_init(|| self.states_value(frame, None, None))
                         .clone(),
                     "Condition",
                 )? {
@@ -147,7 +133,7 @@ impl Execution {
                         break;
                     }
                     Ok(false) => {}
-                    Err(f) => return Err(Box::new((frame, f))),
+                    Err(f) => return Err(f),
                 }
             }
         }
@@ -155,16 +141,13 @@ impl Execution {
             (Some(r), _) => r.next,
             (None, Some((n, _))) => *n,
             (None, None) => {
-                return Err(Box::new((
-                    frame,
-                    Failure::new(
-                        errors::NO_CHOICE_MATCHED,
-                        format!(
-                            "No Choice Rules matched and no Default was specified in state '{}'",
-                            state.name
-                        ),
+                return Err(Failure::new(
+                    errors::NO_CHOICE_MATCHED,
+                    format!(
+                        "No Choice Rules matched and no Default was specified in state '{}'",
+                        state.name
                     ),
-                )))
+                ))
             }
         };
         // A matched rule's own Assign/Output replace the state's.
@@ -180,71 +163,56 @@ impl Execution {
         let output = if jsonata {
             match output_t {
                 Some(t) => {
-                    self.jsonata_eval(&frame, t, self.states_value(&frame, None, None), "Output")
+                    self.jsonata_eval(frame, t, self.states_value(frame, None, None), "Output")
                 }
                 None => Ok(frame.input.clone()),
             }
         } else {
-            self.apply_io(&state.output_path, &effective, &frame)
+            self.apply_io(&state.output_path, &effective, frame)
         };
         let states_now = if jsonata && assign.is_some() {
-            self.states_value(&frame, None, None)
+            self.states_value(frame, None, None)
         } else {
             Value::Null
         };
-        let assigned = self.assign(&mut frame, assign, &effective, || states_now);
+        let assigned = self.assign(frame, assign, &effective, || states_now);
         let output = match (output, assigned) {
             (Ok(o), Ok(())) => o,
-            (Err(f), _) | (_, Err(f)) => return Err(Box::new((frame, f))),
+            (Err(f), _) | (_, Err(f)) => return Err(f),
         };
-        if let Some(v) = self.visit_mut(&frame) {
+        if let Some(v) = self.visit_mut(frame) {
             v.after_input_path = Some(effective);
         }
-        self.exit_state(frame, state, output, next);
-        Ok(())
+        Ok(Step::Exit { output, next })
     }
 
-    pub(crate) fn run_wait(&mut self, mut frame: Frame, state: &State, spec: &WaitSpec) -> Flow {
+    pub(crate) fn run_wait(
+        &mut self,
+        frame: &mut Frame,
+        state: &State,
+        spec: &WaitSpec,
+    ) -> Handled {
         let jsonata = state.query_language == QueryLanguage::Jsonata;
-        let effective = match self.effective_input(&frame, state) {
-            Ok(v) => v,
-            Err(f) => return Err(Box::new((frame, f))),
-        };
-        let target = match self.wait_target(&frame, spec, &effective) {
-            Ok(t) => t,
-            Err(f) => return Err(Box::new((frame, f))),
-        };
+        let effective = self.effective_input(frame, state)?;
+        let target = self.wait_target(frame, spec, &effective)?;
         if target.saturating_sub(frame.clock) > i32::MAX as i64 * 1000 {
-            return Err(Box::new((
-                frame,
-                Failure::runtime("Wait state delay is too long."),
-            )));
+            return Err(Failure::runtime("Wait state delay is too long."));
         }
         if jsonata {
             return self.run_jsonata_simple(frame, state, Some(target));
         }
         frame.clock = frame.clock.max(target);
-        let output = match self.apply_io(&state.output_path, &effective, &frame) {
-            Ok(v) => v,
-            Err(f) => return Err(Box::new((frame, f))),
-        };
-        if let Err(f) = self.assign(
-            &mut frame,
-            state.compiled.assign.as_ref(),
-            &effective,
-            || Value::Null,
-        ) {
-            return Err(Box::new((frame, f)));
-        }
-        if let Some(v) = self.visit_mut(&frame) {
+        let output = self.apply_io(&state.output_path, &effective, frame)?;
+        self.assign(frame, state.compiled.assign.as_ref(), &effective, || {
+            Value::Null
+        })?;
+        if let Some(v) = self.visit_mut(frame) {
             v.after_input_path = Some(effective);
         }
-        let next = match &state.transition {
-            Transition::Next(Some(id), _) => Some(*id),
-            _ => None,
-        };
-        self.exit_state(frame, state, output, next);
-        Ok(())
+        Ok(Step::Exit {
+            output,
+            next: state.next_id(),
+        })
     }
 
     /// When a Wait state ends (epoch ms). Errors are worded as AWS words them.

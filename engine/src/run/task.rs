@@ -4,11 +4,13 @@
 use super::*;
 
 impl Execution {
-    pub(crate) fn run_task(&mut self, mut frame: Frame, state: &State, spec: &TaskSpec) -> Flow {
-        let effective = match self.apply_io(&state.input_path, &frame.input, &frame) {
-            Ok(v) => v,
-            Err(f) => return Err(Box::new((frame, f))),
-        };
+    pub(crate) fn run_task(
+        &mut self,
+        frame: &mut Frame,
+        state: &State,
+        spec: &TaskSpec,
+    ) -> Handled {
+        let effective = self.apply_io(&state.input_path, &frame.input, frame)?;
         let is_callback = matches!(
             spec.resource,
             Resource::Service {
@@ -30,7 +32,7 @@ impl Execution {
         let params = if state.query_language == QueryLanguage::Jsonata {
             match &state.compiled.arguments {
                 Some(t) => {
-                    let mut st = self.states_value(&frame, None, None);
+                    let mut st = self.states_value(frame, None, None);
                     if let (Some(tok), Value::Object(m)) = (&token, &mut st) {
                         // `$states.context.Task.Token` for callbacks.
                         if let Some(Value::Object(c)) = Rc::make_mut(m).get_mut("context") {
@@ -40,28 +42,25 @@ impl Execution {
                             );
                         }
                     }
-                    self.jsonata_eval(&frame, t, st, "Arguments")
+                    self.jsonata_eval(frame, t, st, "Arguments")
                 }
                 None => Ok(effective.clone()),
             }
         } else {
             match &state.parameters {
-                Some(p) => self.eval_template(p, &effective, &frame, token.as_ref(), None),
+                Some(p) => self.eval_template(p, &effective, frame, token.as_ref(), None),
                 None => Ok(effective.clone()),
             }
         };
-        let params = match params {
-            Ok(v) => v,
-            Err(f) => return Err(Box::new((frame, f))),
-        };
+        let params = params?;
         let (timeout, heartbeat) = match (
-            self.resolve_seconds(&spec.timeout, &effective, &frame),
-            self.resolve_seconds(&spec.heartbeat, &effective, &frame),
+            self.resolve_seconds(&spec.timeout, &effective, frame),
+            self.resolve_seconds(&spec.heartbeat, &effective, frame),
         ) {
             (Ok(t), Ok(h)) => (t, h),
-            (Err(f), _) | (_, Err(f)) => return Err(Box::new((frame, f))),
+            (Err(f), _) | (_, Err(f)) => return Err(f),
         };
-        if let Some(v) = self.visit_mut(&frame) {
+        if let Some(v) = self.visit_mut(frame) {
             v.after_input_path = Some(effective);
             v.after_parameters = Some(params.clone());
         }
@@ -79,7 +78,7 @@ impl Execution {
             is_callback: is_callback || family == TaskFamily::Activity,
         };
         self.emit(
-            &mut frame,
+            frame,
             EventKind::TaskScheduled {
                 family,
                 resource_type: call.resource_type.clone(),
@@ -90,7 +89,7 @@ impl Execution {
             },
         );
         self.emit(
-            &mut frame,
+            frame,
             EventKind::TaskStarted {
                 family,
                 resource_type: call.resource_type.clone(),
@@ -106,7 +105,7 @@ impl Execution {
             .cfg
             .mocks
             .response(&state.name, invocation, &params, &mut self.keyed_counts)
-            .or_else(|| self.start_nested(&frame, state, spec, &params, token.as_ref()));
+            .or_else(|| self.start_nested(frame, state, spec, &params, token.as_ref()));
         let response = if self.cfg.at_least_once
             && self.cfg.workflow_type == WorkflowType::Express
             && !self.cfg.synchronous
@@ -139,7 +138,7 @@ impl Execution {
         };
         if is_callback {
             self.emit(
-                &mut frame,
+                frame,
                 EventKind::TaskSubmitted {
                     resource_type: call.resource_type.clone(),
                     resource: call.resource.clone(),
@@ -155,8 +154,7 @@ impl Execution {
                     token,
                     state: state.name.clone(),
                 };
-                frame.phase = Phase::AwaitCallback { call };
-                self.frames.push(frame);
+                Ok(Step::Stay(Phase::AwaitCallback { call }))
             }
             None => {
                 let cause = format!(
@@ -174,16 +172,15 @@ impl Execution {
                 )
             }
         }
-        Ok(())
     }
 
     pub(crate) fn complete_task(
         &mut self,
-        mut frame: Frame,
+        frame: &mut Frame,
         call: &TaskCall,
         outcome: Outcome,
         duration_ms: u64,
-    ) {
+    ) -> Handled {
         let graph = frame.graph.clone();
         let state = &graph.states[frame.state];
         let duration = duration_ms.min(MAX_SIMULATED_MS) as i64;
@@ -228,14 +225,14 @@ impl Execution {
                         cause: cause.clone(),
                     }
                 };
-                self.emit(&mut frame, kind);
-                self.handle_error(frame, Failure::thrown(error, cause.map(|c| c.to_string())));
+                self.emit(frame, kind);
+                Err(Failure::thrown(error, cause.map(|c| c.to_string())))
             }
             Outcome::Return(value) => {
                 if value.json_size_with(&mut self.sizes) > MAX_PAYLOAD_BYTES {
                     let f = Failure::new(errors::DATA_LIMIT_EXCEEDED, format!("The state/task '{}' returned a result with a size exceeding the maximum number of bytes service limit.", call.resource));
                     self.emit(
-                        &mut frame,
+                        frame,
                         EventKind::TaskFailed {
                             family: call.family,
                             resource_type: rt,
@@ -244,10 +241,10 @@ impl Execution {
                             cause: f.cause.as_deref().map(Rc::from),
                         },
                     );
-                    return self.handle_error(frame, f);
+                    return Err(f);
                 }
                 self.emit(
-                    &mut frame,
+                    frame,
                     EventKind::TaskSucceeded {
                         family: call.family,
                         resource_type: rt,
@@ -255,10 +252,7 @@ impl Execution {
                         output: value.clone(),
                     },
                 );
-                if let Err(e) = self.after_result(frame, state, value) {
-                    let (frame, f) = *e;
-                    self.handle_error(frame, f);
-                }
+                self.after_result(frame, state, value)
             }
         }
     }

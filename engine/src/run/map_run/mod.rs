@@ -116,49 +116,45 @@ impl Execution {
     /// `MapRunStarted`; the children run one per `advance`.
     pub(crate) fn start_map_run(
         &mut self,
-        mut frame: Frame,
+        frame: &mut Frame,
         state: &State,
         spec: &MapSpec,
         effective: Value,
         items: Rc<Vec<Value>>,
         width: usize,
-    ) -> Flow {
-        let (tolerated_count, tolerated_percentage) = match self.tolerated(&frame, spec, &effective)
-        {
-            Ok(t) => t,
-            Err(f) => return Err(Box::new((frame, f))),
-        };
+    ) -> Handled {
+        let (tolerated_count, tolerated_percentage) = self.tolerated(frame, spec, &effective)?;
         let mut inputs = Vec::with_capacity(items.len());
         for (index, item) in items.iter().enumerate() {
             let input = match (&spec.item_selector, &state.compiled.item_selector) {
                 (_, Some(t)) if state.query_language == QueryLanguage::Jsonata => {
-                    let st = self.states_value(&frame, None, Some((index, item)));
-                    self.jsonata_eval(&frame, t, st, "ItemSelector")
+                    let st = self.states_value(frame, None, Some((index, item)));
+                    self.jsonata_eval(frame, t, st, "ItemSelector")
                 }
                 (Some(sel), _) => {
-                    self.eval_template(sel, &effective, &frame, None, Some((index, item)))
+                    self.eval_template(sel, &effective, frame, None, Some((index, item)))
                 }
                 _ => Ok(item.clone()),
             };
             match input {
                 Ok(v) => inputs.push(v),
-                Err(f) => return Err(Box::new((frame, f))),
+                Err(f) => return Err(f),
             }
         }
         let total_items = inputs.len();
         let inputs = match &spec.item_batcher {
             Some(b) => {
                 let sizes = self
-                    .count_field(&frame, Some(b), "MaxItemsPerBatch", &effective)
+                    .count_field(frame, Some(b), "MaxItemsPerBatch", &effective)
                     .and_then(|n| {
                         Ok((
                             n,
-                            self.count_field(&frame, Some(b), "MaxInputBytesPerBatch", &effective)?,
+                            self.count_field(frame, Some(b), "MaxInputBytesPerBatch", &effective)?,
                         ))
                     });
                 let batch_input = match b.get("BatchInput") {
                     Some(raw) => self
-                        .eval_raw_template(&frame, state, raw, &effective, "BatchInput")
+                        .eval_raw_template(frame, state, raw, &effective, "BatchInput")
                         .map(Some),
                     None => Ok(None),
                 };
@@ -166,7 +162,7 @@ impl Execution {
                     (Ok((n, bytes)), Ok(bi)) => {
                         crate::distributed::batches(inputs, n, bytes, bi.as_ref())
                     }
-                    (Err(f), _) | (_, Err(f)) => return Err(Box::new((frame, f))),
+                    (Err(f), _) | (_, Err(f)) => return Err(f),
                 }
             }
             None => inputs.into_iter().map(|v| (v, 1)).collect(),
@@ -200,7 +196,7 @@ impl Execution {
             samples: Vec::new(),
             written: Vec::new(),
         });
-        self.emit(&mut frame, EventKind::MapRunStarted { map_run_arn });
+        self.emit(frame, EventKind::MapRunStarted { map_run_arn });
         let machine_def = Rc::new(StateMachine {
             graph: spec.processor.clone(),
             comment: None,
@@ -226,17 +222,15 @@ impl Execution {
             summary_index: self.map_runs.len() - 1,
             inputs,
         };
-        frame.phase = Phase::MapRun(Box::new(run));
-        self.frames.push(frame);
-        Ok(())
+        Ok(Step::Stay(Phase::MapRun(Box::new(run))))
     }
 
     /// Runs the next child execution of a Map Run, or ends the run.
-    pub(crate) fn map_run_next(&mut self, mut frame: Frame, mut run: Box<MapRun>) {
+    pub(crate) fn map_run_next(&mut self, frame: &mut Frame, mut run: Box<MapRun>) -> Handled {
         let graph = frame.graph.clone();
         let state = &graph.states[frame.state];
         let Kind::Map(spec) = &state.kind else {
-            return;
+            return Err(Failure::runtime("not a Map state"));
         };
         let summary = &self.map_runs[run.summary_index];
         let failed = summary.failed_items;
@@ -359,53 +353,49 @@ impl Execution {
                 },
             });
         }
-        frame.phase = Phase::MapRun(run);
-        self.frames.push(frame);
+        Ok(Step::Stay(Phase::MapRun(run)))
     }
 
     pub(crate) fn map_run_finish(
         &mut self,
-        mut frame: Frame,
+        frame: &mut Frame,
         run: Box<MapRun>,
         spec: &MapSpec,
         state: &State,
         exceeded: bool,
-    ) {
+    ) -> Handled {
         frame.clock = run.end_time.max(run.start_time);
         let summary_index = run.summary_index;
         if exceeded {
             let cause = "The specified tolerated failure threshold was exceeded";
             self.map_runs[summary_index].status = "FAILED";
             self.emit(
-                &mut frame,
+                frame,
                 EventKind::MapRunFailed {
                     error: Some(Rc::from(errors::EXCEED_TOLERATED_FAILURE_THRESHOLD)),
                     cause: Some(Rc::from(cause)),
                 },
             );
-            self.emit(&mut frame, EventKind::MapStateFailed);
-            return self.handle_error(
-                frame,
-                Failure::new(errors::EXCEED_TOLERATED_FAILURE_THRESHOLD, cause),
-            );
+            self.emit(frame, EventKind::MapStateFailed);
+            return Err(Failure::new(
+                errors::EXCEED_TOLERATED_FAILURE_THRESHOLD,
+                cause,
+            ));
         }
         self.map_runs[summary_index].status = "SUCCEEDED";
-        self.emit(&mut frame, EventKind::MapRunSucceeded);
+        self.emit(frame, EventKind::MapRunSucceeded);
         let result = match &spec.result_writer {
             None => Ok(Value::from(run.outputs)),
-            Some(writer) => self.write_results(&frame, state, writer, &run, summary_index),
+            Some(writer) => self.write_results(frame, state, writer, &run, summary_index),
         };
         match result {
             Ok(result) => {
-                self.emit(&mut frame, EventKind::MapStateSucceeded);
-                if let Err(e) = self.after_result(frame, state, result) {
-                    let (frame, f) = *e;
-                    self.handle_error(frame, f);
-                }
+                self.emit(frame, EventKind::MapStateSucceeded);
+                self.after_result(frame, state, result)
             }
             Err(f) => {
-                self.emit(&mut frame, EventKind::MapStateFailed);
-                self.handle_error(frame, f);
+                self.emit(frame, EventKind::MapStateFailed);
+                Err(f)
             }
         }
     }
