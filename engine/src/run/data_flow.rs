@@ -59,7 +59,7 @@ impl Execution {
             m.insert(Rc::from("Map"), crate::obj! { "Item" => crate::obj! { "Index" => index as i64, "Value" => value.clone() } });
         }
         let mut out = Value::from(m);
-        if let (Some(t), 0) = (&self.cfg.test_state, frame.depth) {
+        if let Some(t) = self.tested(frame) {
             // AWS-recorded: TestState names the state "StateName" and shows the request's role.
             if let Value::Object(o) = &mut out {
                 let o = Rc::make_mut(o);
@@ -71,26 +71,246 @@ impl Execution {
                 }
             }
         }
-        if let Some(over) = self
-            .cfg
-            .test_state
-            .as_ref()
-            .and_then(|t| t.context.as_ref())
-            .filter(|_| frame.depth == 0)
-        {
+        if let Some(over) = self.tested(frame).and_then(|t| t.context.as_ref()) {
             // AWS-recorded: a given context object is the context object (nothing generated).
             out = over.clone();
         }
         out
     }
 
-    /// The state's effective input: JSONata states see their input as is; JSONPath states apply
-    /// InputPath.
-    pub(crate) fn effective_input(&self, frame: &Frame, state: &State) -> Result<Value, Failure> {
+    // The stages of a state's data flow. These are the only functions of the interpreter that
+    // ask which query language a state uses; the handlers call them and never ask.
+
+    /// The state's input: as it is (JSONata), or after InputPath (JSONPath).
+    pub(crate) fn state_input(&self, frame: &Frame, state: &State) -> Result<Value, Failure> {
         match state.query_language {
             QueryLanguage::Jsonata => Ok(frame.input.clone()),
             QueryLanguage::JsonPath => self.apply_io(&state.input_path, &frame.input, frame),
         }
+    }
+
+    /// What the state works on: `Arguments` (JSONata, `$states.context.Task.Token` set for a
+    /// callback) or `Parameters` over `input` (JSONPath, `$$.Task.Token`); without them, the
+    /// input.
+    pub(crate) fn arguments(
+        &self,
+        frame: &Frame,
+        state: &State,
+        input: &Value,
+        token: Option<&Rc<str>>,
+    ) -> Result<Value, Failure> {
+        match state.query_language {
+            QueryLanguage::Jsonata => match &state.compiled.arguments {
+                Some(t) => {
+                    let mut st = self.states_value(frame, None, None);
+                    if let (Some(tok), Value::Object(m)) = (token, &mut st) {
+                        if let Some(Value::Object(c)) = Rc::make_mut(m).get_mut("context") {
+                            Rc::make_mut(c).insert(
+                                Rc::from("Task"),
+                                crate::obj! { "Token" => Value::String(tok.clone()) },
+                            );
+                        }
+                    }
+                    self.jsonata_eval(frame, t, st, "Arguments")
+                }
+                None => Ok(input.clone()),
+            },
+            QueryLanguage::JsonPath => match &state.parameters {
+                Some(p) => self.eval_template(p, input, frame, token, None),
+                None => Ok(input.clone()),
+            },
+        }
+    }
+
+    /// A Pass state's result: `Result`, or `Parameters` over its input (JSONPath). A JSONata
+    /// Pass has none: it leaves with `Output` and `Assign`.
+    pub(crate) fn pass_result(
+        &self,
+        frame: &Frame,
+        state: &State,
+        result: Option<&Value>,
+        effective: &Value,
+    ) -> Result<Option<Value>, Failure> {
+        match (state.query_language, result) {
+            (QueryLanguage::Jsonata, _) => Ok(None),
+            (QueryLanguage::JsonPath, Some(r)) => Ok(Some(r.clone())),
+            (QueryLanguage::JsonPath, None) => {
+                self.arguments(frame, state, effective, None).map(Some)
+            }
+        }
+    }
+
+    /// A Map iteration's input: `ItemSelector` (either language) over item `index`, or the item.
+    pub(crate) fn item_input(
+        &self,
+        frame: &Frame,
+        state: &State,
+        spec: &MapSpec,
+        effective: &Value,
+        index: usize,
+        item: Value,
+    ) -> Result<Value, Failure> {
+        match (
+            state.query_language,
+            &spec.item_selector,
+            &state.compiled.item_selector,
+        ) {
+            (QueryLanguage::Jsonata, _, Some(t)) => {
+                let st = self.states_value(frame, None, Some((index, &item)));
+                self.jsonata_eval(frame, t, st, "ItemSelector")
+            }
+            (_, Some(sel), _) => {
+                self.eval_template(sel, effective, frame, None, Some((index, &item)))
+            }
+            _ => Ok(item),
+        }
+    }
+
+    /// A Map's items: read by `ItemReader`, `Items` (JSONata) or `ItemsPath` (JSONPath), which
+    /// must give an array.
+    pub(crate) fn map_items(
+        &mut self,
+        frame: &Frame,
+        state: &State,
+        spec: &MapSpec,
+        effective: &Value,
+    ) -> Result<Rc<Vec<Value>>, Failure> {
+        let jsonata = state.query_language == QueryLanguage::Jsonata;
+        let effective = effective.clone();
+        let test_items = self
+            .tested(frame)
+            .and_then(|t| t.item_reader_data.clone())
+            .filter(|_| spec.item_reader.is_some());
+        let read = match test_items {
+            Some(Value::Array(a)) => Some(Ok(a.as_ref().clone())),
+            Some(other) => Some(Ok(vec![other])),
+            None => spec
+                .item_reader
+                .as_ref()
+                .map(|r| self.read_items(frame, state, r, &effective)),
+        };
+        let items = match (&spec.items_path, &state.compiled.items) {
+            _ if read.is_some() => match read {
+                Some(Ok(items)) => Value::from(items),
+                Some(Err(f)) => return Err(f),
+                None => Value::Null,
+            },
+            (_, Some(t)) if jsonata => {
+                match self.jsonata_eval(frame, t, self.states_value(frame, None, None), "Items") {
+                    Ok(v @ Value::Array(_)) => v,
+                    Ok(other) => {
+                        let q = t
+                            .single()
+                            .map_or(String::new(), |e| crate::jsonata::quoted(e).to_string());
+                        let f = Failure::new(errors::QUERY_EVALUATION_ERROR, format!("The JSONata expression '{q}' specified for the field 'Items' returned an unexpected result type. Expected 'array', but was '{}' for value: {}", other.type_name(), other.to_json())).at("Items");
+                        return Err(f);
+                    }
+                    Err(f) => return Err(f),
+                }
+            }
+            (Some(p), _) => match self.eval_path_on(p, &effective, frame) {
+                Ok(v) => v,
+                Err(e) => return Err(io_failure(p, &e)),
+            },
+            _ => effective.clone(),
+        };
+        let Value::Array(items) = items else {
+            // AWS-recorded wording (JSONata: States.QueryEvaluationError).
+            let message = match (&spec.items_path, self.tested(frame)) {
+                // AWS-recorded: TestState words it after the path (`$$` shown as `$`).
+                (Some(p), Some(_)) => format!(
+                    "Reference path \"{}\" must point to array.",
+                    p.source.replacen("$$", "$", 1)
+                ),
+                _ => format!(
+                    "Map state input must be an array but was: {}",
+                    items.to_json()
+                ),
+            };
+            // AWS-recorded: JSONata's EvaluationFailed here carries no location.
+            let f = if jsonata {
+                Failure::new(errors::QUERY_EVALUATION_ERROR, message).at("")
+            } else {
+                Failure::runtime(message)
+            };
+            return Err(f);
+        };
+        Ok(items)
+    }
+
+    /// Leaving a state that has no result (Pass, Succeed, Wait, Choice) along `next`: `Output`
+    /// (default: the input) and `Assign` with `$states` (JSONata), or OutputPath and `Assign` over
+    /// the effective input (JSONPath). A Choice rule may bring its own `output` and `assign`.
+    pub(crate) fn leave(
+        &mut self,
+        frame: &mut Frame,
+        state: &State,
+        effective: Value,
+        own: Option<(Option<&crate::jsonata::Template>, Option<&AssignSpec>)>,
+        next: Option<StateId>,
+    ) -> Handled {
+        let (output_t, assign) = own.unwrap_or((
+            state.compiled.output.as_ref(),
+            state.compiled.assign.as_ref(),
+        ));
+        let (output, assigned) = match state.query_language {
+            QueryLanguage::Jsonata => {
+                let st = self.states_value(frame, None, None);
+                let output = match output_t {
+                    Some(t) => self.jsonata_eval(frame, t, st.clone(), "Output"),
+                    None => Ok(frame.input.clone()),
+                };
+                let input = frame.input.clone();
+                (output, self.assign(frame, assign, &input, || st))
+            }
+            QueryLanguage::JsonPath => {
+                let output = self.apply_io(&state.output_path, &effective, frame);
+                let assigned = self.assign(frame, assign, &effective, || Value::Null);
+                if let Some(v) = self.visit_mut(frame) {
+                    v.after_input_path = Some(effective);
+                }
+                (output, assigned)
+            }
+        };
+        let output = match (output, assigned) {
+            (Ok(o), Ok(())) => o,
+            (Err(f), _) | (_, Err(f)) => return Err(f),
+        };
+        Ok(Step::Exit { output, next })
+    }
+
+    /// What a catcher hands on: `Output` (default: the error output) and `Assign` with
+    /// `$states.errorOutput` (JSONata), or `Assign` and the error output at `ResultPath`
+    /// (JSONPath).
+    pub(crate) fn catch_output(
+        &self,
+        frame: &mut Frame,
+        state: &State,
+        catcher: &Catcher,
+        error_out: Value,
+    ) -> Result<Value, Failure> {
+        match state.query_language {
+            QueryLanguage::Jsonata => {
+                let st = self.states_value(frame, Some(("errorOutput", error_out.clone())), None);
+                let output = match &catcher.compiled.output {
+                    Some(t) => self.jsonata_eval(frame, t, st.clone(), "Output"),
+                    None => Ok(error_out.clone()),
+                }?;
+                self.assign(frame, catcher.compiled.assign.as_ref(), &error_out, || st)?;
+                Ok(output)
+            }
+            QueryLanguage::JsonPath => {
+                self.assign(frame, catcher.compiled.assign.as_ref(), &error_out, || {
+                    Value::Null
+                })?;
+                Self::apply_result_path(&catcher.result_path, &frame.input, error_out)
+            }
+        }
+    }
+
+    /// Does the state evaluate JSONata (its visit says so, for the inspector and TestState)?
+    pub(crate) fn uses_jsonata(state: &State) -> bool {
+        state.query_language == QueryLanguage::Jsonata
     }
 
     pub(crate) fn apply_io(
@@ -163,20 +383,6 @@ impl Execution {
             ResultPath::Path(p) => set_at(raw.clone(), p, result)
                 .map_err(|e| Failure::new(errors::RESULT_PATH_MATCH_FAILURE, e.message)),
         }
-    }
-
-    pub(crate) fn run_jsonata_simple(
-        &mut self,
-        frame: &mut Frame,
-        state: &State,
-        wait_until: Option<i64>,
-    ) -> Handled {
-        if let Some(t) = wait_until {
-            frame.clock = frame.clock.max(t);
-        }
-        let states_now = self.states_value(frame, None, None);
-        let input = frame.input.clone();
-        self.jsonata_finish(frame, state, states_now, input)
     }
 
     /// The JSONata tail of a state: Output (default: `default_output`) and Assign, both

@@ -86,10 +86,7 @@ impl Execution {
         }
         frame.retry_counts.clear();
         // TestState's `retrierRetryCount`: the attempts already made.
-        let preset = match &self.cfg.test_state {
-            Some(t) if frame.depth == 0 => t.retry_count,
-            _ => 0,
-        };
+        let preset = self.tested(&frame).map_or(0, |t| t.retry_count);
         frame.retry_counts.resize(state.retry.len(), preset);
         frame.entered_time = frame.clock;
         let input = frame.input.clone();
@@ -114,7 +111,7 @@ impl Execution {
                 },
                 entered_event: id,
                 input: frame.input.clone(),
-                jsonata: state.query_language == crate::model::QueryLanguage::Jsonata,
+                jsonata: Self::uses_jsonata(state),
                 ..Default::default()
             });
         }
@@ -191,7 +188,7 @@ impl Execution {
             v.next = next_name.clone();
             v.assigned = assigned;
         }
-        if self.cfg.test_state.is_some() && frame.depth == 0 {
+        if self.tested(&frame).is_some() {
             // TestState: the tested state is done; so is the run.
             self.test_outcome = Some(match self.test_caught {
                 Some(catch_index) => TestOutcome::Caught {
@@ -315,7 +312,7 @@ impl Execution {
         let graph = frame.graph.clone();
         let state = &graph.states[frame.state];
         // TestState has no history: its causes do not name an event (AWS-recorded).
-        let in_test = self.cfg.test_state.is_some() && frame.depth == 0;
+        let in_test = self.tested(&frame).is_some();
         if !in_test
             && (&*failure.error == errors::RUNTIME
                 || &*failure.error == errors::QUERY_EVALUATION_ERROR)
@@ -371,7 +368,7 @@ impl Execution {
                 if r.jitter_full {
                     delay *= self.rng.next_f64();
                 }
-                if self.cfg.test_state.is_some() && frame.depth == 0 {
+                if self.tested(&frame).is_some() {
                     // TestState reports the retry instead of making it.
                     self.test_outcome = Some(TestOutcome::Retriable {
                         retry_index: i,
@@ -395,7 +392,7 @@ impl Execution {
                 return;
             }
             // The first matching retrier decides; when it is spent, go to the catchers.
-            if self.cfg.test_state.is_some() && frame.depth == 0 {
+            if self.tested(&frame).is_some() {
                 self.test_outcome = Some(TestOutcome::Failed {
                     retry_index: Some(i),
                 });
@@ -407,36 +404,12 @@ impl Execution {
                 continue;
             }
             let error_out = error_output(&failure);
-            if self.cfg.test_state.is_some() && frame.depth == 0 {
+            if self.tested(&frame).is_some() {
                 self.test_caught = state.catch.iter().position(|x| std::ptr::eq(x, c));
             }
-            let output = if state.query_language == QueryLanguage::Jsonata {
-                // JSONata catchers: Output (default: the error output) and Assign see
-                // `$states.errorOutput`.
-                let st = self.states_value(&frame, Some(("errorOutput", error_out.clone())), None);
-                let output = match &c.compiled.output {
-                    Some(t) => self.jsonata_eval(&frame, t, st.clone(), "Output"),
-                    None => Ok(error_out.clone()),
-                };
-                match output.and_then(|o| {
-                    self.assign(&mut frame, c.compiled.assign.as_ref(), &error_out, || st)
-                        .map(|_| o)
-                }) {
-                    Ok(v) => v,
-                    Err(f) => return self.fail_state(frame, f),
-                }
-            } else {
-                if let Err(f) =
-                    self.assign(&mut frame, c.compiled.assign.as_ref(), &error_out, || {
-                        Value::Null
-                    })
-                {
-                    return self.fail_state(frame, f);
-                }
-                match Self::apply_result_path(&c.result_path, &frame.input, error_out) {
-                    Ok(v) => v,
-                    Err(f) => return self.fail_state(frame, f),
-                }
+            let output = match self.catch_output(&mut frame, state, c, error_out) {
+                Ok(v) => v,
+                Err(f) => return self.fail_state(frame, f),
             };
             return self.exit_state(frame, state, output, c.next);
         }

@@ -23,6 +23,7 @@ mod retry_catch;
 mod states;
 mod step;
 mod task;
+mod test_state;
 
 use crate::env::{errors, Env, Failure, Lazy, Rng, VarScope};
 use crate::history::{Event, EventKind, TaskFamily};

@@ -9,16 +9,10 @@ impl Execution {
         state: &State,
         result: Option<&Value>,
     ) -> Handled {
-        if state.query_language == QueryLanguage::Jsonata {
-            return self.run_jsonata_simple(frame, state, None);
-        }
-        let effective = self.apply_io(&state.input_path, &frame.input, frame)?;
-        let produced = match (result, &state.parameters) {
-            (Some(r), _) => Ok(r.clone()),
-            (None, Some(p)) => self.eval_template(p, &effective, frame, None, None),
-            (None, None) => Ok(effective.clone()),
+        let effective = self.state_input(frame, state)?;
+        let Some(produced) = self.pass_result(frame, state, result, &effective)? else {
+            return self.leave(frame, state, effective, None, state.next_id());
         };
-        let produced = produced?;
         if produced.json_size_with(&mut self.sizes) > MAX_PAYLOAD_BYTES {
             let f = Failure::new(errors::DATA_LIMIT_EXCEEDED, format!("The state/task '{}' returned a result with a size exceeding the maximum number of bytes service limit.", state.name));
             return Err(f);
@@ -32,16 +26,8 @@ impl Execution {
     }
 
     pub(crate) fn run_succeed(&mut self, frame: &mut Frame, state: &State) -> Handled {
-        if state.query_language == QueryLanguage::Jsonata {
-            return self.run_jsonata_simple(frame, state, None);
-        }
-        let flow = self
-            .apply_io(&state.input_path, &frame.input, frame)
-            .and_then(|e| self.apply_io(&state.output_path, &e, frame));
-        Ok(Step::Exit {
-            output: flow?,
-            next: None,
-        })
+        let effective = self.state_input(frame, state)?;
+        self.leave(frame, state, effective, None, None)
     }
 
     pub(crate) fn run_fail(&mut self, frame: &mut Frame, spec: &FailSpec) -> Handled {
@@ -93,8 +79,7 @@ impl Execution {
         rules: &[ChoiceRule],
         default: Option<&(Option<StateId>, Rc<str>)>,
     ) -> Handled {
-        let jsonata = state.query_language == QueryLanguage::Jsonata;
-        let effective = self.effective_input(frame, state)?;
+        let effective = self.state_input(frame, state)?;
         let mut chosen: Option<&ChoiceRule> = None;
         {
             let make = || self.context_value(frame, None, None);
@@ -151,39 +136,10 @@ impl Execution {
             }
         };
         // A matched rule's own Assign/Output replace the state's.
-        let (assign, output_t) = match chosen {
-            Some(r) if r.compiled.assign.is_some() || r.compiled.output.is_some() => {
-                (r.compiled.assign.as_ref(), r.compiled.output.as_ref())
-            }
-            _ => (
-                state.compiled.assign.as_ref(),
-                state.compiled.output.as_ref(),
-            ),
-        };
-        let output = if jsonata {
-            match output_t {
-                Some(t) => {
-                    self.jsonata_eval(frame, t, self.states_value(frame, None, None), "Output")
-                }
-                None => Ok(frame.input.clone()),
-            }
-        } else {
-            self.apply_io(&state.output_path, &effective, frame)
-        };
-        let states_now = if jsonata && assign.is_some() {
-            self.states_value(frame, None, None)
-        } else {
-            Value::Null
-        };
-        let assigned = self.assign(frame, assign, &effective, || states_now);
-        let output = match (output, assigned) {
-            (Ok(o), Ok(())) => o,
-            (Err(f), _) | (_, Err(f)) => return Err(f),
-        };
-        if let Some(v) = self.visit_mut(frame) {
-            v.after_input_path = Some(effective);
-        }
-        Ok(Step::Exit { output, next })
+        let own = chosen
+            .filter(|r| r.compiled.assign.is_some() || r.compiled.output.is_some())
+            .map(|r| (r.compiled.output.as_ref(), r.compiled.assign.as_ref()));
+        self.leave(frame, state, effective, own, next)
     }
 
     pub(crate) fn run_wait(
@@ -192,27 +148,13 @@ impl Execution {
         state: &State,
         spec: &WaitSpec,
     ) -> Handled {
-        let jsonata = state.query_language == QueryLanguage::Jsonata;
-        let effective = self.effective_input(frame, state)?;
+        let effective = self.state_input(frame, state)?;
         let target = self.wait_target(frame, spec, &effective)?;
         if target.saturating_sub(frame.clock) > i32::MAX as i64 * 1000 {
             return Err(Failure::runtime("Wait state delay is too long."));
         }
-        if jsonata {
-            return self.run_jsonata_simple(frame, state, Some(target));
-        }
         frame.clock = frame.clock.max(target);
-        let output = self.apply_io(&state.output_path, &effective, frame)?;
-        self.assign(frame, state.compiled.assign.as_ref(), &effective, || {
-            Value::Null
-        })?;
-        if let Some(v) = self.visit_mut(frame) {
-            v.after_input_path = Some(effective);
-        }
-        Ok(Step::Exit {
-            output,
-            next: state.next_id(),
-        })
+        self.leave(frame, state, effective, None, state.next_id())
     }
 
     /// When a Wait state ends (epoch ms). Errors are worded as AWS words them.

@@ -10,7 +10,7 @@ impl Execution {
         state: &State,
         spec: &TaskSpec,
     ) -> Handled {
-        let effective = self.apply_io(&state.input_path, &frame.input, frame)?;
+        let effective = self.state_input(frame, state)?;
         let is_callback = matches!(
             spec.resource,
             Resource::Service {
@@ -29,30 +29,7 @@ impl Execution {
             );
         let token: Option<Rc<str>> =
             has_token.then(|| Rc::from(format!("{}:{}", self.rng.uuid(), state.name).as_str()));
-        let params = if state.query_language == QueryLanguage::Jsonata {
-            match &state.compiled.arguments {
-                Some(t) => {
-                    let mut st = self.states_value(frame, None, None);
-                    if let (Some(tok), Value::Object(m)) = (&token, &mut st) {
-                        // `$states.context.Task.Token` for callbacks.
-                        if let Some(Value::Object(c)) = Rc::make_mut(m).get_mut("context") {
-                            Rc::make_mut(c).insert(
-                                Rc::from("Task"),
-                                crate::obj! { "Token" => Value::String(tok.clone()) },
-                            );
-                        }
-                    }
-                    self.jsonata_eval(frame, t, st, "Arguments")
-                }
-                None => Ok(effective.clone()),
-            }
-        } else {
-            match &state.parameters {
-                Some(p) => self.eval_template(p, &effective, frame, token.as_ref(), None),
-                None => Ok(effective.clone()),
-            }
-        };
-        let params = params?;
+        let params = self.arguments(frame, state, &effective, token.as_ref())?;
         let (timeout, heartbeat) = match (
             self.resolve_seconds(&spec.timeout, &effective, frame),
             self.resolve_seconds(&spec.heartbeat, &effective, frame),

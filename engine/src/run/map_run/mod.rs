@@ -126,16 +126,7 @@ impl Execution {
         let (tolerated_count, tolerated_percentage) = self.tolerated(frame, spec, &effective)?;
         let mut inputs = Vec::with_capacity(items.len());
         for (index, item) in items.iter().enumerate() {
-            let input = match (&spec.item_selector, &state.compiled.item_selector) {
-                (_, Some(t)) if state.query_language == QueryLanguage::Jsonata => {
-                    let st = self.states_value(frame, None, Some((index, item)));
-                    self.jsonata_eval(frame, t, st, "ItemSelector")
-                }
-                (Some(sel), _) => {
-                    self.eval_template(sel, &effective, frame, None, Some((index, item)))
-                }
-                _ => Ok(item.clone()),
-            };
+            let input = self.item_input(frame, state, spec, &effective, index, item.clone());
             match input {
                 Ok(v) => inputs.push(v),
                 Err(f) => return Err(f),
@@ -234,13 +225,13 @@ impl Execution {
         };
         let summary = &self.map_runs[run.summary_index];
         let failed = summary.failed_items;
-        let exceeded = match (run.tolerated_count, run.tolerated_percentage) {
-            (None, None) => failed > 0,
-            (c, p) => {
-                c.is_some_and(|c| failed > c)
-                    || p.is_some_and(|p| failed as f64 * 100.0 > p * summary.items as f64)
-            }
-        };
+        let exceeded = test_state::exceeds_tolerance(
+            run.tolerated_count,
+            run.tolerated_percentage,
+            failed,
+            summary.items as u64,
+            failed > 0,
+        );
         if exceeded || run.next >= run.inputs.len() {
             return self.map_run_finish(frame, run, spec, state, exceeded);
         }
