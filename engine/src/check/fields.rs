@@ -1,5 +1,9 @@
 //! The field tables: which fields each state type, retrier and catcher accepts, and which
-//! are JSONPath or JSONata only. Validation and the page's completion read the same tables.
+//! are JSONPath or JSONata only, and which language applies to a state. Validation and the
+//! page's completion read the same tables and the same rule.
+
+use crate::json::Value;
+use crate::model::QueryLanguage;
 
 /// Fields a retrier accepts.
 pub const RETRIER_FIELDS: &[&str] = &[
@@ -176,4 +180,29 @@ pub const JSONATA_ONLY: &[&str] = &["Arguments", "Output", "Items"];
 
 pub fn is_jsonata_expr(s: &str) -> bool {
     s.starts_with("{%") && s.ends_with("%}") && s.len() >= 4
+}
+
+/// `"JSONata"` or `"JSONPath"` as a language (anything else: none).
+pub fn parse_query_language(v: Option<&Value>) -> Option<QueryLanguage> {
+    match v?.as_str()? {
+        "JSONata" => Some(QueryLanguage::Jsonata),
+        "JSONPath" => Some(QueryLanguage::JsonPath),
+        _ => None,
+    }
+}
+
+/// The one query-language rule, for validation, its passes and the page's completion. AWS:
+/// "If the state does not contain a QueryLanguage field, then it will use the query language
+/// specified in the top-level QueryLanguage field": a state inside a Parallel branch or a Map
+/// processor does not take the language of the Parallel or Map around it. A state's own field
+/// decides; else its graph's (`graph`: the branch's or processor's own field, else the top
+/// level's).
+pub fn state_language(state: &Value, graph: QueryLanguage) -> QueryLanguage {
+    parse_query_language(state.get("QueryLanguage")).unwrap_or(graph)
+}
+
+/// The language a nested graph's states inherit: its own `QueryLanguage` (if it has one),
+/// else the state machine's top level (never the enclosing state's).
+pub fn graph_language(graph: &Value, top: QueryLanguage) -> QueryLanguage {
+    parse_query_language(graph.get("QueryLanguage")).unwrap_or(top)
 }

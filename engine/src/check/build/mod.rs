@@ -460,7 +460,6 @@ impl Builder<'_> {
                 let inner_language = self
                     .query_language(po.get("QueryLanguage"), &format!("{pp}/QueryLanguage"))
                     .unwrap_or(self.top_language);
-                let _ = language;
                 self.graph(po, &pp, inner_language)
             }
             None => {

@@ -48,11 +48,7 @@ impl Builder<'_> {
         };
         for (name, s) in states.iter() {
             let sp = format!("{base}/States/{}", esc(name));
-            let language = match s.get("QueryLanguage").and_then(Value::as_str) {
-                Some("JSONata") => QueryLanguage::Jsonata,
-                Some("JSONPath") => QueryLanguage::JsonPath,
-                _ => inherited,
-            };
+            let language = state_language(s, inherited);
             if language == QueryLanguage::JsonPath {
                 for field in ["Parameters", "ResultSelector", "ItemSelector"] {
                     if let Some(v) = s.get(field) {
@@ -79,11 +75,19 @@ impl Builder<'_> {
                 .flatten()
                 .enumerate()
             {
-                self.aws_warnings(b, &format!("{sp}/Branches/{i}"), language);
+                self.aws_warnings(
+                    b,
+                    &format!("{sp}/Branches/{i}"),
+                    graph_language(b, self.top_language),
+                );
             }
             for k in ["ItemProcessor", "Iterator"] {
                 if let Some(p) = s.get(k) {
-                    self.aws_warnings(p, &format!("{sp}/{k}"), language);
+                    self.aws_warnings(
+                        p,
+                        &format!("{sp}/{k}"),
+                        graph_language(p, self.top_language),
+                    );
                 }
             }
         }

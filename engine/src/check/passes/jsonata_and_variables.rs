@@ -71,11 +71,7 @@ impl Builder<'_> {
         }
         for (name, s) in states.iter() {
             let sp = format!("{base}/States/{}", esc(name));
-            let language = match s.get("QueryLanguage").and_then(Value::as_str) {
-                Some("JSONata") => QueryLanguage::Jsonata,
-                Some("JSONPath") => QueryLanguage::JsonPath,
-                _ => inherited,
-            };
+            let language = state_language(s, inherited);
             let type_name = s.get("Type").and_then(Value::as_str).unwrap_or("");
             for (field, must) in [("Type", "Type"), ("Resource", "Resource")] {
                 if s.get(field)
@@ -141,7 +137,7 @@ impl Builder<'_> {
                 };
                 // `{% %}` is an expression only in a JSONata state.
                 let is_expr = is_jsonata_expr(&text) && language == QueryLanguage::Jsonata;
-                if is_expr && language == QueryLanguage::Jsonata {
+                if is_expr {
                     let top = field.as_str();
                     for (needle, allowed, rule) in [
                         ("$states.result", has_result && !in_catch && matches!(top, "Output" | "Assign"), "$states.result is available only in the Output and Assign fields of Task, Map and Parallel states"),
@@ -177,20 +173,21 @@ impl Builder<'_> {
                     self.at_string_offset(Severity::Warning, message, &ptr, i, name.len() + 1);
                 }
             }
-            // Nested graphs.
-            for (k, sub) in [("Branches", s.get("Branches"))] {
-                for (i, b) in sub
-                    .and_then(Value::as_array)
-                    .into_iter()
-                    .flatten()
-                    .enumerate()
-                {
-                    self.jsonata_and_variable_checks(b, &format!("{sp}/{k}/{i}"), language, scopes);
-                }
+            // Nested graphs: their states inherit the top level's language, not this state's.
+            for (i, b) in s
+                .get("Branches")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .enumerate()
+            {
+                let inner = graph_language(b, self.top_language);
+                self.jsonata_and_variable_checks(b, &format!("{sp}/Branches/{i}"), inner, scopes);
             }
             for k in ["ItemProcessor", "Iterator"] {
                 if let Some(p) = s.get(k) {
-                    self.jsonata_and_variable_checks(p, &format!("{sp}/{k}"), language, scopes);
+                    let inner = graph_language(p, self.top_language);
+                    self.jsonata_and_variable_checks(p, &format!("{sp}/{k}"), inner, scopes);
                 }
             }
         }
