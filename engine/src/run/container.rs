@@ -258,7 +258,7 @@ impl Execution {
             parent: Some(frame.vars.clone()),
         });
         let depth = frame.depth + 1;
-        let child = Box::new(Frame {
+        let child = Frame {
             retry_counts: vec![0; child_graph.states[start_id].retry.len()],
             graph: child_graph,
             origin: if depth > 0 && matches!(state.kind, Kind::Map(_)) {
@@ -277,7 +277,7 @@ impl Execution {
             visit: None,
             depth,
             pending_assign: None,
-        });
+        };
         Ok(Step::Child {
             phase: Phase::Container(run),
             child,

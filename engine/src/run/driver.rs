@@ -149,7 +149,7 @@ impl Execution {
             Ok(Step::Child { phase, child }) => {
                 frame.phase = phase;
                 self.frames.push(frame);
-                self.frames.push(*child);
+                self.frames.push(child);
             }
             Ok(Step::Fail(failure)) => self.fail_state(frame, failure),
             Err(failure) => self.handle_error(frame, failure),
