@@ -61,6 +61,37 @@ pub struct RunConfig {
     pub test_state: Option<TestStateConfig>,
 }
 
+impl RunConfig {
+    /// A child execution's configuration (a `states:startExecution` child or a Distributed Map
+    /// child): its own type, clock, seed and context; the parent's mocks, S3 objects, machines,
+    /// transition budget and delivery; AWS's history quota; never synchronous or TestState.
+    /// Every field is named, so a new one is decided here once.
+    pub fn child(
+        &self,
+        workflow_type: WorkflowType,
+        start_time_ms: i64,
+        seed: u64,
+        context: ExecutionContext,
+        record_inspection: bool,
+    ) -> RunConfig {
+        RunConfig {
+            workflow_type,
+            mocks: self.mocks.clone(),
+            start_time_ms,
+            seed,
+            context,
+            max_transitions: self.max_transitions,
+            max_history_events: None,
+            record_inspection,
+            synchronous: false,
+            s3: self.s3.clone(),
+            machines: self.machines.clone(),
+            at_least_once: self.at_least_once,
+            test_state: None,
+        }
+    }
+}
+
 /// How a TestState call runs its state (`RunConfig::test_state`).
 #[derive(Debug, Clone, Default)]
 pub struct TestStateConfig {

@@ -268,3 +268,29 @@ impl Mocks {
         }
     }
 }
+
+/// How far a run has read its mocks: the calls made per Task state and per (state, input key).
+/// A parent and its child executions share one cursor (`Execution::start_child`), so answers
+/// are consumed in one order across the whole run, children included.
+#[derive(Debug, Default, Clone)]
+pub struct MockCursor {
+    invocations: FxHashMap<Rc<str>, u64>,
+    keyed_counts: FxHashMap<(Rc<str>, String), u64>,
+}
+
+impl MockCursor {
+    /// The next call of `state` with effective input `input`: its invocation number (0-based)
+    /// and the mocked answer, if any.
+    pub fn next(
+        &mut self,
+        mocks: &Mocks,
+        state: &Rc<str>,
+        input: &Value,
+    ) -> (u64, Option<MockResponse>) {
+        let calls = self.invocations.entry(state.clone()).or_insert(0);
+        let invocation = *calls;
+        *calls += 1;
+        let response = mocks.response(state, invocation, input, &mut self.keyed_counts);
+        (invocation, response)
+    }
+}

@@ -28,7 +28,7 @@ mod test_state;
 use crate::env::{errors, Env, Failure, Lazy, Rng, VarScope};
 use crate::history::{Event, EventKind, TaskFamily};
 use crate::json::{Map, Value};
-use crate::mocks::{Mocks, Outcome};
+use crate::mocks::{MockCursor, Mocks, Outcome};
 use crate::model::*;
 use crate::path::{set_at, JsonPath};
 use crate::time::format_rfc3339_millis;
@@ -65,8 +65,8 @@ pub struct Execution {
     frames: Vec<Frame>,
     status: Status,
     rng: Rng,
-    invocations: FxHashMap<Rc<str>, u64>,
-    keyed_counts: FxHashMap<(Rc<str>, String), u64>,
+    /// Shared with child executions (`start_child`).
+    mock_cursor: Rc<std::cell::RefCell<MockCursor>>,
     transitions: u64,
     states_entered: u64,
     visits: Vec<Visit>,
@@ -111,8 +111,7 @@ impl Execution {
             revealed: 0,
             frames: Vec::new(),
             status: Status::Running,
-            invocations: FxHashMap::default(),
-            keyed_counts: FxHashMap::default(),
+            mock_cursor: Default::default(),
             transitions: 0,
             states_entered: 0,
             visits: Vec::new(),
@@ -178,6 +177,21 @@ impl Execution {
             ),
         }
         ex
+    }
+
+    /// A child execution: it reads the mocks from where this run is, and this run continues
+    /// after it (one `MockCursor` for both).
+    pub(crate) fn start_child(
+        &self,
+        machine: Rc<StateMachine>,
+        input: Value,
+        cfg: RunConfig,
+    ) -> Execution {
+        let child = Execution::start(machine, input, cfg);
+        Execution {
+            mock_cursor: self.mock_cursor.clone(),
+            ..child
+        }
     }
 
     pub fn machine(&self) -> &Rc<StateMachine> {

@@ -66,38 +66,26 @@ impl Execution {
             Some(v) => v.clone(),
             None => Value::object(),
         };
-        let cfg = RunConfig {
+        let cfg = self.cfg.child(
             workflow_type,
-            mocks: self.cfg.mocks.clone(),
-            start_time_ms: frame.clock,
-            seed: self.rng.next_u64(),
-            context: ExecutionContext {
+            frame.clock,
+            self.rng.next_u64(),
+            ExecutionContext {
                 execution_id: Value::from(exec_arn.as_str()),
                 execution_name: Value::from(exec_name.as_str()),
                 role_arn: self.cfg.context.role_arn.clone(),
                 state_machine_id: Value::from(machine_arn.as_str()),
                 state_machine_name: Value::from(name),
             },
-            max_transitions: self.cfg.max_transitions,
-            max_history_events: None,
-            record_inspection: true,
-            synchronous: false,
-            s3: self.cfg.s3.clone(),
-            machines: self.cfg.machines.clone(),
-            at_least_once: self.cfg.at_least_once,
-            test_state: None,
-        };
-        let mut child = Execution::start(machine, input.clone(), cfg);
-        child.invocations = std::mem::take(&mut self.invocations);
-        child.keyed_counts = std::mem::take(&mut self.keyed_counts);
+            true,
+        );
+        let mut child = self.start_child(machine, input.clone(), cfg);
         if *pattern != Pattern::WaitForTaskToken {
             child.run();
         }
         if matches!(child.status, Status::WaitingForCallback { .. }) {
             child.abort();
         }
-        self.invocations = std::mem::take(&mut child.invocations);
-        self.keyed_counts = std::mem::take(&mut child.keyed_counts);
         let start = crate::time::format_rfc3339_millis(frame.clock);
         let stop = crate::time::format_rfc3339_millis(frame.clock + child.duration_ms());
         let duration = child.duration_ms().max(0) as u64;

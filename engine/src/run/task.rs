@@ -73,25 +73,19 @@ impl Execution {
                 resource: call.resource.clone(),
             },
         );
-        let invocation = {
-            let n = self.invocations.entry(state.name.clone()).or_insert(0);
-            *n += 1;
-            *n - 1
-        };
-        let response = self
-            .cfg
-            .mocks
-            .response(&state.name, invocation, &params, &mut self.keyed_counts)
-            .or_else(|| self.start_nested(frame, state, spec, &params, token.as_ref()));
+        let (invocation, mocked) =
+            self.mock_cursor
+                .borrow_mut()
+                .next(&self.cfg.mocks, &state.name, &params);
+        let response =
+            mocked.or_else(|| self.start_nested(frame, state, spec, &params, token.as_ref()));
         let response = if self.cfg.at_least_once
             && self.cfg.workflow_type == WorkflowType::Express
             && !self.cfg.synchronous
         {
-            let mut counts = self.keyed_counts.clone();
-            let again = self
-                .cfg
-                .mocks
-                .response(&state.name, invocation + 1, &params, &mut counts);
+            // The second delivery reads the next answer; it is kept only if redelivered.
+            let mut second = self.mock_cursor.borrow().clone();
+            let (_, again) = second.next(&self.cfg.mocks, &state.name, &params);
             let changes_result =
                 again.as_ref().map(|r| &r.outcome) != response.as_ref().map(|r| &r.outcome);
             let redelivered = self.rng.next_u64() & 1 == 1;
@@ -102,10 +96,7 @@ impl Execution {
                 changes_result,
             });
             if redelivered {
-                if let Some(n) = self.invocations.get_mut(&state.name) {
-                    *n += 1;
-                }
-                self.keyed_counts = counts;
+                *self.mock_cursor.borrow_mut() = second;
                 again.or(response)
             } else {
                 response

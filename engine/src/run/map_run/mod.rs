@@ -258,31 +258,18 @@ impl Execution {
             state_machine_name: Value::from(format!("{machine}/{label}")),
         };
         let sample = index < CHILD_SAMPLE;
-        let cfg = RunConfig {
-            workflow_type: spec.execution_type,
-            mocks: self.cfg.mocks.clone(),
-            start_time_ms: start,
-            seed: self.rng.next_u64(),
+        let cfg = self.cfg.child(
+            spec.execution_type,
+            start,
+            self.rng.next_u64(),
             context,
-            max_transitions: self.cfg.max_transitions,
-            max_history_events: None,
-            record_inspection: sample,
-            synchronous: false,
-            s3: self.cfg.s3.clone(),
-            machines: self.cfg.machines.clone(),
-            at_least_once: self.cfg.at_least_once,
-            test_state: None,
-        };
-        let mut child = Execution::start(run.machine.clone(), input.clone(), cfg);
-        // Mocked responses are consumed in order across the whole run, children included.
-        child.invocations = std::mem::take(&mut self.invocations);
-        child.keyed_counts = std::mem::take(&mut self.keyed_counts);
+            sample,
+        );
+        let mut child = self.start_child(run.machine.clone(), input.clone(), cfg);
         child.run();
         if matches!(child.status, Status::WaitingForCallback { .. }) {
             child.abort();
         }
-        self.invocations = std::mem::take(&mut child.invocations);
-        self.keyed_counts = std::mem::take(&mut child.keyed_counts);
         let duration = child.duration_ms();
         let end = start.saturating_add(duration);
         run.slots.push(std::cmp::Reverse(end));
