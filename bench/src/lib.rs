@@ -4,8 +4,8 @@
 //! execution.
 
 use engine::api::{self, RunOptions};
-use engine::json::Value;
 use engine::model::{StateMachine, WorkflowType};
+use engine::syntax::json::Value;
 use std::cell::RefCell;
 use std::rc::Rc;
 
@@ -56,7 +56,7 @@ impl Workload {
     }
 
     /// One execution, start to end (the timed part).
-    pub fn execute(&self) -> Result<engine::exec::Execution, String> {
+    pub fn execute(&self) -> Result<engine::run::Execution, String> {
         let mut ex = api::start_machine(self.machine.clone(), self.input.clone(), &self.options)
             .map_err(|e| e.to_string())?;
         ex.run();
@@ -71,13 +71,13 @@ impl Workload {
 }
 
 /// `(status, output, states entered, events)` of a finished execution.
-pub fn summary(ex: &engine::exec::Execution) -> (String, Value, u64, usize) {
+pub fn summary(ex: &engine::run::Execution) -> (String, Value, u64, usize) {
     summarize(ex)
 }
 
-fn summarize(ex: &engine::exec::Execution) -> (String, Value, u64, usize) {
+fn summarize(ex: &engine::run::Execution) -> (String, Value, u64, usize) {
     let output = match ex.status() {
-        engine::exec::Status::Succeeded { output } => output.clone(),
+        engine::run::Status::Succeeded { output } => output.clone(),
         _ => Value::Null,
     };
     (
@@ -120,7 +120,7 @@ thread_local! {
     static SLOTS: RefCell<Vec<Option<Workload>>> = const { RefCell::new(Vec::new()) };
     /// The last execution, kept so that neither reading its output nor freeing it is timed
     /// (the peer's results are read, and its garbage collected, outside its timed region too).
-    static LAST_EXECUTION: RefCell<Option<engine::exec::Execution>> = const { RefCell::new(None) };
+    static LAST_EXECUTION: RefCell<Option<engine::run::Execution>> = const { RefCell::new(None) };
     static LAST: RefCell<(String, u64, usize)> = const { RefCell::new((String::new(), 0, 0)) };
 }
 

@@ -22,15 +22,4 @@ pub mod query;
 pub mod run;
 pub mod syntax;
 
-// Paths from before the tree (removed once every user names the new ones).
-pub use aws::{advisor, cost, export as aws_export, shapes, teststate};
-pub use check as validate;
-pub use check::diagnostic;
-pub use playground::{conformance, exercise};
-pub use query::{choice, env, intrinsics, jsonata, path, template};
-pub use run as exec;
-pub use run::map_run::items as distributed;
-pub use run::{history, mocks};
-pub use syntax::{json, time};
-
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

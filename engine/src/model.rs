@@ -2,10 +2,10 @@
 //! `validate::build`, which also reports every problem it finds; a tree is built even from a
 //! definition with errors (the graph still draws), but only an error-free one runs.
 
-use crate::choice::Condition;
-use crate::json::{Span, Value};
-use crate::path::JsonPath;
-use crate::template::Template;
+use crate::query::choice::Condition;
+use crate::query::path::JsonPath;
+use crate::query::template::Template;
+use crate::syntax::json::{Span, Value};
 use rustc_hash::FxHashMap;
 use std::rc::Rc;
 
@@ -304,10 +304,10 @@ pub struct State {
 /// Fields compiled once at validation.
 #[derive(Debug, Clone, Default)]
 pub struct Compiled {
-    pub arguments: Option<crate::jsonata::Template>,
-    pub output: Option<crate::jsonata::Template>,
-    pub items: Option<crate::jsonata::Template>,
-    pub item_selector: Option<crate::jsonata::Template>,
+    pub arguments: Option<crate::query::jsonata::Template>,
+    pub output: Option<crate::query::jsonata::Template>,
+    pub items: Option<crate::query::jsonata::Template>,
+    pub item_selector: Option<crate::query::jsonata::Template>,
     pub assign: Option<AssignSpec>,
 }
 
@@ -315,7 +315,7 @@ pub struct Compiled {
 #[derive(Debug, Clone)]
 pub enum AssignSpec {
     JsonPath(Template),
-    Jsonata(crate::jsonata::Template),
+    Jsonata(crate::query::jsonata::Template),
 }
 
 impl State {

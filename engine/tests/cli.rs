@@ -89,7 +89,7 @@ fn import_export_and_substitutions() {
     let project = data_dir().join("projects/sam-orders");
     let (code, out, err) = run(&["import", project.to_str().expect("path")]);
     assert_eq!(code, 0, "{err}");
-    let v = engine::json::parse(&out).expect("JSON");
+    let v = engine::syntax::json::parse(&out).expect("JSON");
     let names: Vec<&str> = v
         .get("machines")
         .and_then(|m| m.as_array())

@@ -6,7 +6,7 @@
 #![no_main]
 
 use engine::api::{self, RunOptions};
-use engine::json::Value;
+use engine::syntax::json::Value;
 use engine::model::WorkflowType;
 use libfuzzer_sys::fuzz_target;
 
@@ -58,7 +58,7 @@ fuzz_target!(|data: &[u8]| {
     }
     for round in 0..4 {
         ex.run();
-        if let engine::exec::Status::WaitingForCallback { token, .. } = ex.status().clone() {
+        if let engine::run::Status::WaitingForCallback { token, .. } = ex.status().clone() {
             let _ = match round % 3 {
                 0 => ex.send_task_heartbeat(&token).and_then(|_| ex.send_task_success(&token, Value::object())),
                 1 => ex.send_task_failure(&token, Some("Fuzz.Failure"), None),
@@ -71,12 +71,12 @@ fuzz_target!(|data: &[u8]| {
     ex.abort();
     let _ = api::summary(&ex).to_json();
     let _ = api::history_value(&ex).to_json();
-    let _ = api::billing(&ex, engine::cost::Pricing::default()).to_json();
+    let _ = api::billing(&ex, engine::aws::cost::Pricing::default()).to_json();
     assert!(ex.states_entered() <= 2_001, "the transition budget must hold");
 
     // TestState on the same definition: the first state, or the one the mocks' text names,
     // with the mocks' text as a mocked result or error.
-    let state_name = engine::json::parse(&definition)
+    let state_name = engine::syntax::json::parse(&definition)
         .ok()
         .and_then(|d| d.get("StartAt").and_then(Value::as_str).map(str::to_string));
     let mut request = engine::obj! {
@@ -97,5 +97,5 @@ fuzz_target!(|data: &[u8]| {
         }
         m.insert("stateConfiguration".into(), engine::obj! { "retrierRetryCount" => i64::from(flags % 5), "mapIterationFailureCount" => i64::from(flags % 3) });
     }
-    let _ = engine::teststate::test_state_with(&request, &substitutions).to_json();
+    let _ = engine::aws::teststate::test_state_with(&request, &substitutions).to_json();
 });

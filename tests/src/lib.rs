@@ -2,9 +2,9 @@
 //! that is compared with an expected file beside the fixture; `UPDATE_EXPECT=1` rewrites them.
 
 use engine::api::{self, RunOptions};
-use engine::exec::Status;
-use engine::json::Value;
 use engine::model::WorkflowType;
+use engine::run::Status;
+use engine::syntax::json::Value;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -100,7 +100,7 @@ fn options_for(stem: &Path) -> Result<RunOptions, String> {
         context: None,
         start_time_ms: Some(
             s("startTime")
-                .and_then(|t| engine::time::parse_rfc3339(&t))
+                .and_then(|t| engine::syntax::time::parse_rfc3339(&t))
                 .unwrap_or(1_700_000_000_000),
         ),
         seed: opts
@@ -339,14 +339,14 @@ pub fn advice_text(stem: &Path) -> Result<String, String> {
         .get("executions")
         .and_then(Value::as_number)
         .map_or(1.0, |n| n.as_f64());
-    let pricing = engine::cost::Pricing {
+    let pricing = engine::aws::cost::Pricing {
         free_tier: request
             .get("freeTier")
             .and_then(Value::as_bool)
             .unwrap_or(false),
         ..Default::default()
     };
-    let a = engine::advisor::advise(&ex, &moved, executions, pricing);
+    let a = engine::aws::advisor::advise(&ex, &moved, executions, pricing);
     let money = |x: Option<f64>| x.map_or("-".to_string(), |x| format!("${x:.4}"));
     let mut out = String::new();
     let _ = writeln!(

@@ -2,8 +2,8 @@
 //! recorded output.
 
 use engine::api::{self, RunOptions};
-use engine::exec::Status;
 use engine::model::WorkflowType;
+use engine::run::Status;
 use tests::shared_dir;
 
 #[test]

@@ -3,8 +3,8 @@
 //! floors recorded in data/conformance-floor.json, and every case still failing must be listed
 //! (with its reason) in data/conformance-failures.md.
 
-use engine::conformance::run_file;
-use engine::json::Value;
+use engine::playground::conformance::run_file;
+use engine::syntax::json::Value;
 use tests::{data_dir, shared_dir};
 
 fn strings(v: Option<&Value>) -> Vec<String> {
@@ -28,7 +28,7 @@ fn conformance_floors_hold_and_failures_are_listed() {
             )
         })
     };
-    let floors = engine::json::parse(
+    let floors = engine::syntax::json::parse(
         &std::fs::read_to_string(data_dir().join("conformance-floor.json")).expect("floor file"),
     )
     .expect("floor JSON");

@@ -1,8 +1,8 @@
 //! Every workshop exercise in data/exercises: its reference solution passes all its checks,
 //! and its starting workspace fails at least one (else there is nothing to do).
 
-use engine::exercise::{run_checks, Attempt};
-use engine::json::Value;
+use engine::playground::exercise::{run_checks, Attempt};
+use engine::syntax::json::Value;
 use tests::data_dir;
 
 #[test]

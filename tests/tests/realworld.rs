@@ -7,8 +7,8 @@
 //! not drop below data/realworld-floor.json.
 
 use engine::aws::import::{self, Kind};
-use engine::json::Value;
 use engine::model::WorkflowType;
+use engine::syntax::json::Value;
 use tests::{data_dir, shared_dir};
 
 /// A folder's files, as the page's folder picker gives them (paths from the corpus root).
@@ -41,7 +41,7 @@ fn real_definitions_and_templates_open_without_errors() {
     let root = shared_dir().join("realworld");
     let index = std::fs::read_to_string(root.join("index.json"))
         .expect("../shared/realworld/index.json is missing: the corpus lives in ../shared beside the repository");
-    let index = engine::json::parse(&index).expect("index.json");
+    let index = engine::syntax::json::parse(&index).expect("index.json");
     let listed =
         std::fs::read_to_string(data_dir().join("realworld-rejected.md")).unwrap_or_default();
     let is_listed = |path: &str| listed.contains(&format!("`{path}`"));
@@ -113,7 +113,7 @@ fn real_definitions_and_templates_open_without_errors() {
             }
         }
     }
-    let floor = engine::json::parse(
+    let floor = engine::syntax::json::parse(
         &std::fs::read_to_string(data_dir().join("realworld-floor.json"))
             .expect("realworld-floor.json"),
     )

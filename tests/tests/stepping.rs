@@ -2,7 +2,7 @@
 //! one `step` at a time ends with exactly the history and status of `run`.
 
 use engine::api;
-use engine::exec::Status;
+use engine::run::Status;
 use tests::{data_dir, fixtures};
 
 #[test]
@@ -17,7 +17,7 @@ fn stepping_reveals_the_same_history_one_event_at_a_time() {
             .expect("definition");
         let input = read("input.json")
             .map(|t| api::parse_json(&t).expect("input"))
-            .unwrap_or_else(engine::json::Value::object);
+            .unwrap_or_else(engine::syntax::json::Value::object);
         let options = api::RunOptions {
             mocks: read("mocks.json").map(|t| api::parse_json(&t).expect("mocks")),
             substitutions: read("substitutions.json")
@@ -46,7 +46,7 @@ fn stepping_reveals_the_same_history_one_event_at_a_time() {
                 );
             }
         }
-        let types = |ex: &engine::exec::Execution| {
+        let types = |ex: &engine::run::Execution| {
             ex.history()
                 .iter()
                 .map(|e| {

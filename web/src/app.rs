@@ -25,8 +25,8 @@ use crate::run_view::RunView;
 use crate::services::{self, storage};
 use crate::state::{Action, AppState, ChildRef, LinkNotice, ModuleStatus, RunHandle, Workspace};
 use engine::api::{self, Diagnostic};
-use engine::json::Value;
 use engine::model::{Graph as AslGraph, Kind, WorkflowType};
+use engine::syntax::json::Value;
 use gloo_timers::callback::Timeout;
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -66,12 +66,12 @@ fn find_state<'a>(g: &'a AslGraph, name: &str) -> Option<&'a engine::model::Stat
 /// of its key or of its closing brace counts).
 fn state_at(g: &AslGraph, text: &str, offset: usize) -> Option<Rc<str>> {
     let line_start = |i: usize| {
-        text[..engine::json::floor_char_boundary(text, i)]
+        text[..engine::syntax::json::floor_char_boundary(text, i)]
             .rfind('\n')
             .map_or(0, |p| p + 1)
     };
     let line_end = |i: usize| {
-        text[engine::json::floor_char_boundary(text, i)..]
+        text[engine::syntax::json::floor_char_boundary(text, i)..]
             .find('\n')
             .map_or(text.len(), |p| i + p)
     };
@@ -139,12 +139,12 @@ fn iteration_statuses(
 /// What the cost meters price: the finished run as Standard and as Express, its children by
 /// their own types.
 fn cost_inputs(run: &RunHandle) -> Option<CostInputs> {
-    use engine::cost;
+    use engine::aws::cost;
     let exec = run.exec.borrow();
     if !exec.status().is_finished() {
         return None;
     }
-    let express_blocked = engine::advisor::graph_blocker(&exec.machine().graph);
+    let express_blocked = engine::aws::advisor::graph_blocker(&exec.machine().graph);
     let mut children = Vec::new();
     if !exec.nested().is_empty() {
         children.push(format!("{} child execution(s)", exec.nested().len()));
@@ -313,7 +313,7 @@ pub fn app() -> Html {
     let diagnostics: Rc<Vec<Diagnostic>> = use_memo(ByPtr(validation.clone()), |v| {
         v.0.diagnostics
             .iter()
-            .filter(|d| d.code != engine::diagnostic::codes::YAML_UNAVAILABLE)
+            .filter(|d| d.code != engine::check::diagnostic::codes::YAML_UNAVAILABLE)
             .cloned()
             .collect()
     });
@@ -743,7 +743,7 @@ pub fn app() -> Html {
                     <SubstitutionsPanel uses={uses.clone()} set={state.ws.substitutions.clone()} {format}
                         on_set={ let d = state.dispatcher(); Callback::from(move |(n, v)| d.dispatch(Action::SetSubstitution(n, v))) }
                         on_locate={ let located = located.clone(); Callback::from(move |span| located.set(Some(span))) }
-                        line_of={ let text = (*settled).clone(); Callback::from(move |offset: usize| engine::json::line_col(&text, offset)) } />
+                        line_of={ let text = (*settled).clone(); Callback::from(move |offset: usize| engine::syntax::json::line_col(&text, offset)) } />
                     <Diagnostics diagnostics={diagnostics.clone()} on_pick={on_pick_diag} />
                 </section>
                 <section class="middle">

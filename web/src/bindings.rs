@@ -48,7 +48,7 @@ extern "C" {
     /// Loads the JSONata module (once); the promise settles when `jsonata_call` works.
     #[wasm_bindgen(catch, js_namespace = AslJsonata, js_name = load)]
     pub fn jsonata_load() -> Result<js_sys::Promise, JsValue>;
-    /// One `engine::jsonata::host_call` request in, its answer out.
+    /// One `engine::query::jsonata::host_call` request in, its answer out.
     #[wasm_bindgen(catch, js_namespace = AslJsonata, js_name = call)]
     pub fn jsonata_call(request: &str) -> Result<String, JsValue>;
 }

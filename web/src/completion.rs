@@ -1,9 +1,9 @@
 //! ASL-aware completion for the editor: given where the cursor is (the JSON path to it and
 //! whether a key is expected), what may go there. Pure; the editor bridge calls it.
 
-use engine::env::errors::PREDEFINED;
-use engine::intrinsics::FUNCTION_NAMES;
-use engine::json::{self, Value};
+use engine::query::failure::errors::PREDEFINED;
+use engine::query::intrinsics::FUNCTION_NAMES;
+use engine::syntax::json::{self, Value};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Item {
@@ -32,9 +32,9 @@ const STATE_TYPES: &[(&str, &str)] = &[
 ];
 
 /// The fields a state of this type accepts in this query language: exactly what validation
-/// accepts (one table, in `engine::validate`).
+/// accepts (one table, in `engine::check`).
 fn fields_for(type_name: &str, jsonata: bool) -> Vec<&'static str> {
-    use engine::validate::{allowed_fields, JSONATA_ONLY, JSONPATH_ONLY};
+    use engine::check::{allowed_fields, JSONATA_ONLY, JSONPATH_ONLY};
     let all = allowed_fields(type_name);
     if all.is_empty() {
         return vec!["Type"];
@@ -361,16 +361,16 @@ pub fn suggestions(doc: &Value, path: &[Value], in_key: bool) -> Vec<Item> {
             .collect();
         }
         if key(2) == Some("Retry") {
-            return engine::validate::RETRIER_FIELDS
+            return engine::check::RETRIER_FIELDS
                 .iter()
                 .map(|f| item(*f, "property", "retrier"))
                 .collect();
         }
         if key(2) == Some("Catch") {
             let fields = if jsonata {
-                engine::validate::CATCHER_FIELDS_JSONATA
+                engine::check::CATCHER_FIELDS_JSONATA
             } else {
-                engine::validate::CATCHER_FIELDS_JSONPATH
+                engine::check::CATCHER_FIELDS_JSONPATH
             };
             return fields
                 .iter()
@@ -378,7 +378,7 @@ pub fn suggestions(doc: &Value, path: &[Value], in_key: bool) -> Vec<Item> {
                 .collect();
         }
         if matches!(key(2), Some("Choices" | "And" | "Or")) || key(1) == Some("Not") {
-            let mut f: Vec<Item> = engine::choice::operator_names()
+            let mut f: Vec<Item> = engine::query::choice::operator_names()
                 .map(|o| item(o, "property", "comparison"))
                 .collect();
             f.extend(

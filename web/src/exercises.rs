@@ -2,7 +2,7 @@
 //! each solution passes and each start fails), built in. Instructors' own exercises come in
 //! as files or inside share links.
 
-use engine::json::Value;
+use engine::syntax::json::Value;
 
 pub const TRACK: &[&str] = &[
     include_str!("../../tests/data/exercises/01-standard-vs-express.json"),

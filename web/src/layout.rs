@@ -12,8 +12,8 @@
 //! only through the free gaps between ranks; loops go round a lane to the right of every node.
 //! So no edge crosses a node.
 
-use engine::choice::{Cmp, Condition, Kind as CmpKind, Operand, TypeTest};
 use engine::model::{EdgeKind, Graph, Kind, StateMachine, Transition};
+use engine::query::choice::{Cmp, Condition, Kind as CmpKind, Operand, TypeTest};
 use std::rc::Rc;
 
 pub const NODE_H: f64 = 40.0;
@@ -144,7 +144,7 @@ pub fn describe(c: &Condition) -> String {
         Condition::And(cs) => cs.iter().map(describe).collect::<Vec<_>>().join(" and "),
         Condition::Or(cs) => cs.iter().map(describe).collect::<Vec<_>>().join(" or "),
         Condition::Not(c) => format!("not ({})", describe(c)),
-        Condition::Jsonata(e) => engine::jsonata::quoted(e).to_string(),
+        Condition::Jsonata(e) => engine::query::jsonata::quoted(e).to_string(),
     }
 }
 

@@ -3,7 +3,7 @@
 //! `ALLOWED` are made, text stays text (Yew escapes it), and a link keeps only an http(s)
 //! target: whatever the tree says, no markup or script gets through.
 
-use engine::json::Value;
+use engine::syntax::json::Value;
 use yew::prelude::*;
 use yew::virtual_dom::VTag;
 

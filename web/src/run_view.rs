@@ -4,8 +4,8 @@
 //! run cost as much as the whole history so far.
 
 use crate::components::graph::NodeStatus;
-use engine::exec::{Execution, Status};
-use engine::history::EventKind;
+use engine::run::history::EventKind;
+use engine::run::{Execution, Status};
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 

@@ -6,7 +6,7 @@
 use crate::state::Workspace;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
-use engine::json::{self, Map, Value};
+use engine::syntax::json::{self, Map, Value};
 use std::rc::Rc;
 
 /// The format this build writes and reads.
@@ -117,8 +117,8 @@ pub fn decode(fragment: &str) -> Result<Workspace, ShareError> {
 mod tests {
     use super::*;
     use crate::state::MachineDoc;
-    use engine::env::Rng;
     use engine::model::WorkflowType;
+    use engine::query::env::Rng;
 
     /// Text with the characters links must survive: quotes, escapes, non-ASCII, emoji.
     fn text(rng: &Rng, max: usize) -> String {

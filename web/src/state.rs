@@ -3,9 +3,9 @@
 
 use crate::examples::EXAMPLES;
 use engine::api::{self, RunOptions, Substitutions};
-use engine::exec::{Execution, Status};
-use engine::json::Value;
 use engine::model::WorkflowType;
+use engine::run::{Execution, Status};
+use engine::syntax::json::Value;
 use std::cell::RefCell;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -236,7 +236,7 @@ impl Workspace {
         if self.others.is_empty() {
             return None;
         }
-        let mut m = engine::json::Map::default();
+        let mut m = engine::syntax::json::Map::default();
         for o in self.others.iter() {
             m.insert(
                 o.name.clone(),
@@ -841,7 +841,8 @@ mod tests {
             Some("{\"edited\": true}"),
             "the edit of the tab left behind is kept"
         );
-        let back = Workspace::from_value(&engine::json::parse(&ws.to_value().to_json()).unwrap());
+        let back =
+            Workspace::from_value(&engine::syntax::json::parse(&ws.to_value().to_json()).unwrap());
         assert!(back == ws, "save and load give the same workspace");
         ws.open(1);
         ws.remove_open();
@@ -852,7 +853,7 @@ mod tests {
 
     #[test]
     fn reads_the_single_machine_format_saved_before_tabs() {
-        let old = engine::json::parse(
+        let old = engine::syntax::json::parse(
             r#"{"definition": "{\"StartAt\": \"A\"}", "type": "EXPRESS", "input": "{}"}"#,
         )
         .unwrap();

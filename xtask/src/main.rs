@@ -323,7 +323,7 @@ fn fuzz(seconds: &str) -> Result<(), String> {
     };
     if let Ok(text) = std::fs::read_to_string(root().join("../shared/conformance/cases.jsonl")) {
         for line in text.lines() {
-            let Ok(case) = engine::json::parse(line) else {
+            let Ok(case) = engine::syntax::json::parse(line) else {
                 continue;
             };
             let get = |k: &str| case.get(k).map(|v| v.to_json()).unwrap_or_default();

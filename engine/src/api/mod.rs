@@ -1,22 +1,22 @@
 //! The engine's facade: plain data in, plain data out. The CLI, the web app and the tests use
 //! these functions, not the internals.
 
-use crate::exec::{Execution, ExecutionContext, RunConfig, Status};
-use crate::json::{self, Value};
-use crate::mocks::Mocks;
+use crate::check::{self, Validation};
 use crate::model::WorkflowType;
-use crate::validate::{self, Validation};
+use crate::run::mocks::Mocks;
+use crate::run::{Execution, ExecutionContext, RunConfig, Status, VisitError};
+use crate::syntax::json::{self, Value};
 use std::rc::Rc;
 
-pub use crate::diagnostic::{Diagnostic, Severity};
-pub use crate::exec::{Visit, MAX_PAYLOAD_BYTES};
-pub use crate::history::Event;
+pub use crate::check::diagnostic::{Diagnostic, Severity};
+pub use crate::run::history::Event;
+pub use crate::run::{Visit, MAX_PAYLOAD_BYTES};
 pub use crate::syntax::{Format, Substitutions};
 
 /// Checks a definition (JSON or YAML): every diagnostic, and the model when the text is an
 /// object.
 pub fn validate(definition: &str, workflow_type: WorkflowType) -> Validation {
-    validate::validate(definition, workflow_type)
+    check::validate(definition, workflow_type)
 }
 
 /// `validate` with values for the definition's placeholders (the others get plausible values
@@ -26,7 +26,7 @@ pub fn validate_with(
     workflow_type: WorkflowType,
     substitutions: &Substitutions,
 ) -> Validation {
-    validate::validate_with(definition, workflow_type, substitutions)
+    check::validate_with(definition, workflow_type, substitutions)
 }
 
 /// What a run needs besides the definition.
@@ -56,7 +56,7 @@ pub struct RunOptions {
     /// Asynchronous Express delivers Tasks at least once: simulate re-deliveries.
     pub at_least_once: bool,
     /// AWS's TestState: run the first state only (see `teststate`).
-    pub test_state: Option<crate::exec::TestStateConfig>,
+    pub test_state: Option<crate::run::TestStateConfig>,
     /// Values for the definition's `${…}` placeholders.
     pub substitutions: Substitutions,
 }
@@ -139,8 +139,8 @@ pub fn start(
 
 /// Validates the workspace's named machines (`RunOptions::machines`: `{"NAME": {"definition",
 /// "type", "substitutions"}}`).
-pub fn registry(machines: &Value) -> Result<crate::exec::Registry, String> {
-    let mut out = crate::exec::Registry::default();
+pub fn registry(machines: &Value) -> Result<crate::run::Registry, String> {
+    let mut out = crate::run::Registry::default();
     let Some(m) = machines.as_object() else {
         return Err(
             "the workspace's machines must be an object of NAME: {definition, type}".into(),
@@ -165,7 +165,13 @@ pub fn registry(machines: &Value) -> Result<crate::exec::Registry, String> {
         let v = validate_with(&text, ty, &substitutions);
         match (&v.machine, v.is_valid()) {
             (Some(machine), true) => {
-                out.insert(name.clone(), (machine.clone(), ty));
+                out.insert(
+                    name.clone(),
+                    crate::run::RegisteredMachine {
+                        machine: machine.clone(),
+                        workflow_type: ty,
+                    },
+                );
             }
             _ => {
                 let first = v
@@ -289,7 +295,7 @@ pub fn visits_value(ex: &Execution) -> Value {
                 put(k, val.clone());
             }
         }
-        if let Some((error, cause)) = &v.error {
+        if let Some(VisitError { error, cause }) = &v.error {
             put("error", Value::String(error.clone()));
             put("cause", cause.clone().map_or(Value::Null, Value::String));
         }
@@ -304,8 +310,8 @@ pub fn visits_value(ex: &Execution) -> Value {
     Value::from(visits.collect::<Vec<_>>())
 }
 
-fn engine_map() -> crate::json::Map {
-    crate::json::Map::default()
+fn engine_map() -> crate::syntax::json::Map {
+    crate::syntax::json::Map::default()
 }
 
 /// Parses JSON data (inputs, mocks): a located error message on failure.
@@ -321,7 +327,7 @@ fn money(x: f64) -> Value {
     Value::from((x * 1e8).round() / 1e8)
 }
 
-fn charges_value(c: &crate::cost::Charges) -> Value {
+fn charges_value(c: &crate::aws::cost::Charges) -> Value {
     crate::obj! {
         "billableTransitions" => Value::from(c.billable_transitions),
         "transitionsCost" => money(c.transitions),
@@ -334,8 +340,8 @@ fn charges_value(c: &crate::cost::Charges) -> Value {
 
 /// The CLI's `billing` object for a finished run: what it used, and what one execution costs
 /// as Standard and as Express (children by their own types), to AWS's billing rules.
-pub fn billing(ex: &Execution, pricing: crate::cost::Pricing) -> Value {
-    use crate::cost;
+pub fn billing(ex: &Execution, pricing: crate::aws::cost::Pricing) -> Value {
+    use crate::aws::cost;
     let memory = cost::execution_memory_mb(ex);
     let duration = ex.duration_ms() as f64;
     let per = |t: WorkflowType| charges_value(&cost::charges(cost::breakdown(ex, t), 1.0, pricing));
@@ -384,10 +390,10 @@ pub fn billing(ex: &Execution, pricing: crate::cost::Pricing) -> Value {
 pub fn price_usage(
     workflow_type: WorkflowType,
     executions: f64,
-    usage: crate::cost::Usage,
-    pricing: crate::cost::Pricing,
+    usage: crate::aws::cost::Usage,
+    pricing: crate::aws::cost::Pricing,
 ) -> Value {
-    use crate::cost::{self, Breakdown};
+    use crate::aws::cost::{self, Breakdown};
     let b = match workflow_type {
         WorkflowType::Standard => Breakdown {
             transitions: usage.transitions,

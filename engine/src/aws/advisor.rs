@@ -5,9 +5,9 @@
 //! an activity or a Distributed Map inside the block (Express supports none of them), or a
 //! block that is not one piece with one way in and one way out.
 
-use crate::cost::{self, Breakdown, Pricing};
-use crate::exec::Execution;
+use crate::aws::cost::{self, Breakdown, Pricing};
 use crate::model::{Graph, Kind, MapMode, Pattern, Resource, State, Transition, WorkflowType};
+use crate::run::Execution;
 use std::collections::BTreeSet;
 use std::rc::Rc;
 

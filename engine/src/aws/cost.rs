@@ -236,7 +236,7 @@ pub fn map_children(
 }
 
 /// The bill of one finished execution, priced as `as_type` (its children by their own types).
-pub fn breakdown(ex: &crate::exec::Execution, as_type: crate::model::WorkflowType) -> Breakdown {
+pub fn breakdown(ex: &crate::run::Execution, as_type: crate::model::WorkflowType) -> Breakdown {
     use crate::model::WorkflowType;
     let mut b = match as_type {
         WorkflowType::Standard => Breakdown {
@@ -266,8 +266,8 @@ pub fn breakdown(ex: &crate::exec::Execution, as_type: crate::model::WorkflowTyp
 
 /// AWS's memory estimate for an execution: its definition, its input, and the number of Map
 /// iterations and Parallel branches it ran.
-pub fn execution_memory_mb(ex: &crate::exec::Execution) -> f64 {
-    use crate::history::EventKind;
+pub fn execution_memory_mb(ex: &crate::run::Execution) -> f64 {
+    use crate::run::history::EventKind;
     let steps: usize = ex
         .history()
         .iter()

@@ -5,8 +5,8 @@
 
 use super::export::{self, ProjectMachine, Target};
 use super::import;
-use crate::json::{self, Value};
 use crate::model::WorkflowType;
+use crate::syntax::json::{self, Value};
 use crate::syntax::{self, Format};
 
 /// One request: `{"op": "yaml", "text"}` (parse, for `syntax::yaml::host`),
@@ -114,8 +114,10 @@ fn answer(r: &Value) -> Value {
                 .and_then(Value::as_object)
                 .cloned()
                 .unwrap_or_default();
-            let answer =
-                crate::teststate::test_state_with(r.get("request").unwrap_or(&Value::Null), &given);
+            let answer = crate::aws::teststate::test_state_with(
+                r.get("request").unwrap_or(&Value::Null),
+                &given,
+            );
             // An API error is AWS's answer too: it goes back as the answer, not as a failure
             // of the module.
             crate::obj! { "answer" => answer }

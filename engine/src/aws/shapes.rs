@@ -3,7 +3,7 @@
 //! subset of the AWS API models (types, bounds, enums, required fields); a resource not
 //! listed here is not checked, as AWS does not check fields outside an API's output either.
 
-use crate::json::Value;
+use crate::syntax::json::Value;
 
 enum Shape {
     Str,

@@ -6,9 +6,9 @@
 //! code and message.
 
 use crate::api::{self, RunOptions};
-use crate::exec::{Status, TestOutcome, TestStateConfig, Visit};
-use crate::json::{self, Map, Value};
-use crate::mocks::Outcome;
+use crate::run::mocks::Outcome;
+use crate::run::{Status, TestOutcome, TestStateConfig, Visit, VisitError};
+use crate::syntax::json::{self, Map, Value};
 use std::rc::Rc;
 
 /// The name a lone state gets in the machine it is wrapped in.
@@ -228,7 +228,7 @@ pub fn test_state_with(request: &Value, given: &crate::syntax::Substitutions) ->
             .unwrap_or("STRICT");
         let resource = state.get("Resource").and_then(Value::as_str).unwrap_or("");
         if let (Some(action), true) = (integration(resource), mode != "NONE") {
-            if let Err(message) = crate::shapes::check_mock(&action, r, mode == "STRICT") {
+            if let Err(message) = crate::aws::shapes::check_mock(&action, r, mode == "STRICT") {
                 return validation(message);
             }
         }
@@ -306,7 +306,7 @@ pub fn test_state_with(request: &Value, given: &crate::syntax::Substitutions) ->
         Err(api::StartError::Invalid(d)) => {
             let text = d
                 .iter()
-                .find(|d| d.severity == crate::diagnostic::Severity::Error)
+                .find(|d| d.severity == crate::check::diagnostic::Severity::Error)
                 .map(|d| d.aws_text())
                 .unwrap_or_default();
             return api_error(
@@ -321,7 +321,7 @@ pub fn test_state_with(request: &Value, given: &crate::syntax::Substitutions) ->
 }
 
 fn respond(
-    ex: &crate::exec::Execution,
+    ex: &crate::run::Execution,
     level: &str,
     state: &Value,
     variables: Option<&Value>,
@@ -350,7 +350,7 @@ fn respond(
         }
         (Status::Succeeded { output }, Some(TestOutcome::Caught { catch_index, next })) => {
             put("status", Value::from("CAUGHT_ERROR"));
-            if let Some((e, c)) = visit.and_then(|v| v.error.clone()) {
+            if let Some(VisitError { error: e, cause: c }) = visit.and_then(|v| v.error.clone()) {
                 put("error", Value::String(e));
                 if let Some(c) = c {
                     put("cause", Value::String(c));

@@ -2,9 +2,9 @@
 //! Bad input gets one clear line on stderr and exit code 2; never a panic.
 
 use engine::api::{self, RunOptions};
-use engine::conformance;
-use engine::json::Value;
 use engine::model::WorkflowType;
+use engine::playground::conformance;
+use engine::syntax::json::Value;
 use std::process::ExitCode;
 
 const USAGE: &str = "usage:
@@ -153,7 +153,7 @@ fn cmd_run(raw: &[String]) -> Result<ExitCode, String> {
         None => Value::object(),
     };
     let start_time_ms = match args.get("start-time") {
-        Some(t) => Some(engine::time::parse_rfc3339(t).ok_or_else(|| format!("--start-time must be an RFC 3339 timestamp such as 2024-02-07T13:49:36Z, not '{t}'"))?),
+        Some(t) => Some(engine::syntax::time::parse_rfc3339(t).ok_or_else(|| format!("--start-time must be an RFC 3339 timestamp such as 2024-02-07T13:49:36Z, not '{t}'"))?),
         None => None,
     };
     let number = |name: &str| -> Result<Option<u64>, String> {
@@ -201,10 +201,10 @@ fn cmd_run(raw: &[String]) -> Result<ExitCode, String> {
             .map_err(|e| format!("cannot write {path}: {e}"))?;
     }
     let mut summary = api::summary(&ex);
-    if let engine::json::Value::Object(m) = &mut summary {
+    if let engine::syntax::json::Value::Object(m) = &mut summary {
         std::rc::Rc::make_mut(m).insert(
             std::rc::Rc::from("billing"),
-            api::billing(&ex, engine::cost::Pricing::default()),
+            api::billing(&ex, engine::aws::cost::Pricing::default()),
         );
         if !ex.duplicates().is_empty() {
             let list: Vec<Value> = ex
@@ -223,11 +223,13 @@ fn cmd_run(raw: &[String]) -> Result<ExitCode, String> {
         }
     }
     out(&summary.to_json_pretty());
-    Ok(if ex.status().name() == "SUCCEEDED" {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
-    })
+    Ok(
+        if matches!(ex.status(), engine::run::Status::Succeeded { .. }) {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(1)
+        },
+    )
 }
 
 fn cmd_cost(raw: &[String]) -> Result<ExitCode, String> {
@@ -263,10 +265,10 @@ fn cmd_cost(raw: &[String]) -> Result<ExitCode, String> {
             .ok_or_else(|| format!("--type takes STANDARD or EXPRESS, not '{t}'"))?,
     };
     let region = args.get("region").unwrap_or("us-east-1");
-    let transition_price = engine::cost::transition_price(region).ok_or_else(|| {
+    let transition_price = engine::aws::cost::transition_price(region).ok_or_else(|| {
         format!(
             "unknown region '{region}' (the pricing table has {})",
-            engine::cost::REGIONS
+            engine::aws::cost::REGIONS
                 .iter()
                 .map(|r| r.0)
                 .collect::<Vec<_>>()
@@ -274,16 +276,16 @@ fn cmd_cost(raw: &[String]) -> Result<ExitCode, String> {
         )
     })?;
     let basis = match args.get("basis") {
-        None | Some("gb-hour") => engine::cost::RateBasis::GbHour,
-        Some("gb-second") => engine::cost::RateBasis::GbSecond,
+        None | Some("gb-hour") => engine::aws::cost::RateBasis::GbHour,
+        Some("gb-second") => engine::aws::cost::RateBasis::GbSecond,
         Some(b) => return Err(format!("--basis takes gb-hour or gb-second, not '{b}'")),
     };
-    let usage = engine::cost::Usage {
+    let usage = engine::aws::cost::Usage {
         transitions: number("transitions-per-execution", 0.0)?,
         duration_ms: number("duration-ms", 0.0)?,
         memory_mb: number("memory-mb", 64.0)?,
     };
-    let pricing = engine::cost::Pricing {
+    let pricing = engine::aws::cost::Pricing {
         transition_price,
         free_tier: args.has("free-tier"),
         basis,
@@ -299,7 +301,7 @@ fn cmd_test_state(raw: &[String]) -> Result<ExitCode, String> {
         return Err("test-state takes one request file".into());
     };
     let request = read_json(file)?;
-    let answer = engine::teststate::test_state_with(&request, &substitutions(&args)?);
+    let answer = engine::aws::teststate::test_state_with(&request, &substitutions(&args)?);
     out(&answer.to_json_pretty());
     Ok(if answer.get("error_code").is_some() {
         ExitCode::from(1)

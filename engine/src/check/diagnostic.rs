@@ -1,7 +1,7 @@
 //! Diagnostics as data, shaped like AWS ValidateStateMachineDefinition's (`severity`, `code`,
 //! `message`, `location`) plus where they stand in the source text.
 
-use crate::json::{line_col, Span, SpanMap, Value};
+use crate::syntax::json::{line_col, Span, SpanMap, Value};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {

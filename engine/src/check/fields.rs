@@ -2,8 +2,8 @@
 //! are JSONPath or JSONata only, and which language applies to a state. Validation and the
 //! page's completion read the same tables and the same rule.
 
-use crate::json::Value;
 use crate::model::QueryLanguage;
+use crate::syntax::json::Value;
 
 /// Fields a retrier accepts.
 pub const RETRIER_FIELDS: &[&str] = &[

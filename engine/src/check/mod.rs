@@ -10,15 +10,15 @@ mod passes;
 pub use build::task::classify_resource;
 pub use fields::*;
 
-use crate::choice::{self, Condition, Operand};
-use crate::diagnostic::{codes, Diagnostic, Severity, Sink};
-use crate::env::errors;
-use crate::json::{self, line_col, Span, Value};
+use crate::check::diagnostic::{codes, Diagnostic, Severity, Sink};
 use crate::model::*;
-use crate::path::JsonPath;
+use crate::query::choice::{self, Condition, Operand};
+use crate::query::failure::errors;
+use crate::query::path::JsonPath;
+use crate::query::template;
+use crate::syntax::json::{self, line_col, Span, Value};
+use crate::syntax::time::parse_rfc3339;
 use crate::syntax::{self, Format, Origin, Substitutions, Use};
-use crate::template;
-use crate::time::parse_rfc3339;
 use rustc_hash::FxHashMap;
 use std::rc::Rc;
 

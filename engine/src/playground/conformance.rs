@@ -3,10 +3,10 @@
 //! `expected.loose` must exist but its value is not compared.
 
 use crate::api::{self, RunOptions};
-use crate::exec::Status;
-use crate::json::{self, Map, Value};
 use crate::model::WorkflowType;
-use crate::time::parse_rfc3339;
+use crate::run::Status;
+use crate::syntax::json::{self, Map, Value};
+use crate::syntax::time::parse_rfc3339;
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
@@ -69,7 +69,7 @@ fn compare_answer(got: &Value, want: &Value, loose: &[String]) -> Result<(), Str
 /// A TestState case: the request goes to `teststate::test_state` as AWS received it.
 fn run_teststate_case(case: &Value, result: impl Fn(bool, String) -> CaseResult) -> CaseResult {
     let request = case.get("request").cloned().unwrap_or_default();
-    let got = crate::teststate::test_state(&request);
+    let got = crate::aws::teststate::test_state(&request);
     let want = case.get("expected").cloned().unwrap_or_default();
     match compare_answer(&got, &want, &strings(case.get("loose"))) {
         Ok(()) => result(true, String::new()),
@@ -88,10 +88,10 @@ fn run_validation_case(case: &Value, result: impl Fn(bool, String) -> CaseResult
         .unwrap_or_default();
     let v = api::validate(text, ty);
     let want = case.get("expected").cloned().unwrap_or_default();
-    let errors: Vec<&crate::diagnostic::Diagnostic> = v
+    let errors: Vec<&crate::check::diagnostic::Diagnostic> = v
         .diagnostics
         .iter()
-        .filter(|d| d.severity == crate::diagnostic::Severity::Error)
+        .filter(|d| d.severity == crate::check::diagnostic::Severity::Error)
         .collect();
     if let Some(message) = want.get("message").and_then(Value::as_str) {
         let got = errors

@@ -23,9 +23,9 @@
 //! `{"failure": {"error", "cause"}}` or `"heartbeat"`).
 
 use crate::api::{self, RunOptions};
-use crate::exec::{Execution, Status};
-use crate::json::{self, Value};
 use crate::model::WorkflowType;
+use crate::run::{Execution, Status};
+use crate::syntax::json::{self, Value};
 
 /// What the user has: the open machine, its type, the input and mocks (text, as edited), and
 /// the workspace's other machines.
@@ -250,10 +250,10 @@ pub fn check(attempt: &Attempt, check: &Value) -> CheckResult {
                         .get("perMillionUnder")
                         .and_then(Value::as_number)
                         .map_or(0.0, |n| n.as_f64());
-                    let cost = crate::cost::charges(
-                        crate::cost::breakdown(&ex, as_type),
+                    let cost = crate::aws::cost::charges(
+                        crate::aws::cost::breakdown(&ex, as_type),
                         1_000_000.0,
-                        crate::cost::Pricing::default(),
+                        crate::aws::cost::Pricing::default(),
                     )
                     .total();
                     verdict(

@@ -1,10 +1,11 @@
 //! Choice rules: every comparison operator (and its `*Path` form), the `Is*` tests,
 //! `StringMatches`, and `And`/`Or`/`Not`.
 
-use crate::env::{Env, Failure};
-use crate::json::Value;
-use crate::path::JsonPath;
-use crate::time::parse_rfc3339;
+use crate::query::env::Env;
+use crate::query::failure::Failure;
+use crate::query::path::JsonPath;
+use crate::syntax::json::Value;
+use crate::syntax::time::parse_rfc3339;
 use std::cmp::Ordering;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -62,7 +63,7 @@ pub enum Condition {
     Not(Box<Condition>),
     /// A JSONata `Condition` expression (its own query language; evaluated by the JSONata
     /// layer).
-    Jsonata(std::rc::Rc<crate::jsonata::Expr>),
+    Jsonata(std::rc::Rc<crate::query::jsonata::Expr>),
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -228,7 +229,7 @@ impl Condition {
     pub fn eval(
         &self,
         env: &Env,
-        jsonata: &mut dyn FnMut(&crate::jsonata::Expr) -> Result<bool, Failure>,
+        jsonata: &mut dyn FnMut(&crate::query::jsonata::Expr) -> Result<bool, Failure>,
     ) -> Result<bool, Failure> {
         match self {
             Condition::And(cs) => {

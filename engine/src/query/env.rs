@@ -2,8 +2,8 @@
 //! document (`$`), the context object (`$$`), the workflow variables (`$name`), and the seeded
 //! random source. Also the errors an evaluation can raise, named as AWS names them.
 
-use crate::json::{Map, Value};
-use crate::path::{JsonPath, PathError, Root};
+use crate::query::path::{JsonPath, PathError, Root};
+use crate::syntax::json::{Map, Value};
 use std::cell::Cell;
 use std::rc::Rc;
 
@@ -108,86 +108,4 @@ impl Env<'_> {
             },
         }
     }
-}
-
-/// An error raised while running a state, before it becomes an ASL error name + cause.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Failure {
-    pub error: Rc<str>,
-    pub cause: Option<String>,
-    /// The field whose evaluation failed (`Output`, `Assign/total`), for AWS's
-    /// EvaluationFailed event.
-    pub location: Option<Rc<str>>,
-}
-
-impl Failure {
-    pub fn new(error: &str, cause: impl Into<String>) -> Failure {
-        Failure {
-            error: Rc::from(error),
-            cause: Some(cause.into()),
-            location: None,
-        }
-    }
-
-    /// An error with an optional cause (a service's, a Fail state's).
-    pub fn thrown(error: Rc<str>, cause: Option<String>) -> Failure {
-        Failure {
-            error,
-            cause,
-            location: None,
-        }
-    }
-
-    pub fn at(mut self, location: &str) -> Failure {
-        self.location = Some(Rc::from(location));
-        self
-    }
-    pub fn runtime(cause: impl Into<String>) -> Failure {
-        Failure::new(errors::RUNTIME, cause)
-    }
-}
-
-/// The predefined error names.
-pub mod errors {
-    pub const ALL: &str = "States.ALL";
-    pub const RUNTIME: &str = "States.Runtime";
-    pub const TIMEOUT: &str = "States.Timeout";
-    pub const HEARTBEAT_TIMEOUT: &str = "States.HeartbeatTimeout";
-    pub const TASK_FAILED: &str = "States.TaskFailed";
-    pub const DATA_LIMIT_EXCEEDED: &str = "States.DataLimitExceeded";
-    pub const RESULT_PATH_MATCH_FAILURE: &str = "States.ResultPathMatchFailure";
-    pub const PARAMETER_PATH_FAILURE: &str = "States.ParameterPathFailure";
-    pub const BRANCH_FAILED: &str = "States.BranchFailed";
-    pub const NO_CHOICE_MATCHED: &str = "States.NoChoiceMatched";
-    pub const INTRINSIC_FAILURE: &str = "States.IntrinsicFailure";
-    pub const QUERY_EVALUATION_ERROR: &str = "States.QueryEvaluationError";
-    pub const EXCEED_TOLERATED_FAILURE_THRESHOLD: &str = "States.ExceedToleratedFailureThreshold";
-    pub const ITEM_READER_FAILED: &str = "States.ItemReaderFailed";
-    pub const RESULT_WRITER_FAILED: &str = "States.ResultWriterFailed";
-    pub const PERMISSIONS: &str = "States.Permissions";
-    /// This project's: a Task invocation that no mock answers.
-    pub const NO_MOCK: &str = "Playground.NoMock";
-    /// This project's: the host's transition budget ran out (an endless loop, most likely).
-    pub const TRANSITION_BUDGET: &str = "Playground.TransitionBudgetExceeded";
-
-    /// Every name `States.` may start, for validation and completion.
-    pub const PREDEFINED: &[&str] = &[
-        ALL,
-        RUNTIME,
-        TIMEOUT,
-        HEARTBEAT_TIMEOUT,
-        TASK_FAILED,
-        DATA_LIMIT_EXCEEDED,
-        RESULT_PATH_MATCH_FAILURE,
-        PARAMETER_PATH_FAILURE,
-        BRANCH_FAILED,
-        NO_CHOICE_MATCHED,
-        INTRINSIC_FAILURE,
-        QUERY_EVALUATION_ERROR,
-        EXCEED_TOLERATED_FAILURE_THRESHOLD,
-        ITEM_READER_FAILED,
-        RESULT_WRITER_FAILED,
-        PERMISSIONS,
-        "States.Http.Socket",
-    ];
 }

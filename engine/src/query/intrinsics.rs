@@ -2,9 +2,10 @@
 //! once when the definition is loaded, evaluated per state visit. A failure raises
 //! `States.IntrinsicFailure`.
 
-use crate::env::{errors, Env, Failure};
-use crate::json::{self, Number, Value};
-use crate::path::JsonPath;
+use crate::query::env::Env;
+use crate::query::failure::{errors, Failure};
+use crate::query::path::JsonPath;
+use crate::syntax::json::{self, Number, Value};
 use base64::Engine as _;
 use std::rc::Rc;
 
@@ -532,7 +533,7 @@ pub fn eval(call: &Call, env: &Env) -> Result<Value, Failure> {
             let r = match args.get(2) {
                 Some(seed) => {
                     let seed = int_arg(call, seed, "the seed")?;
-                    crate::env::Rng::new(seed as u64).next_f64()
+                    crate::query::env::Rng::new(seed as u64).next_f64()
                 }
                 None => env.rng.next_f64(),
             };

@@ -6,10 +6,11 @@
 //! `$uuid`, `$parse`; `$eval` is unavailable; `$now` and `$millis` read the virtual clock and
 //! `$random` the seeded generator, so runs stay reproducible.
 
-use crate::env::{errors, Failure, Rng, VarScope};
+use crate::query::env::{Rng, VarScope};
+use crate::query::failure::{errors, Failure};
 #[cfg(feature = "jsonata")]
-use crate::json::Number;
-use crate::json::{Map, Value};
+use crate::syntax::json::Number;
+use crate::syntax::json::{Map, Value};
 #[cfg(feature = "jsonata")]
 use jsonata_core::evaluator::{Context, Evaluator, EvaluatorError};
 #[cfg(feature = "jsonata")]
@@ -67,7 +68,7 @@ pub fn parse(text: &str) -> Result<Expr, SyntaxError> {
                         offset: answer
                             .get("offset")
                             .and_then(Value::as_number)
-                            .and_then(crate::json::Number::as_i64)
+                            .and_then(crate::syntax::json::Number::as_i64)
                             .map_or(0, |o| usize::try_from(o).unwrap_or(0)),
                     });
                 }
@@ -255,7 +256,7 @@ fn register_aws_functions(ev: &mut Evaluator, now_ms: i64, seed: u64) {
             Some(JValue::String(s)) => s.to_string(),
             _ => "SHA-256".into(),
         };
-        crate::intrinsics::hash(data.as_bytes(), &alg)
+        crate::query::intrinsics::hash(data.as_bytes(), &alg)
             .map(JValue::string)
             .ok_or_else(|| {
                 eval_error(format!(
@@ -282,7 +283,9 @@ fn register_aws_functions(ev: &mut Evaluator, now_ms: i64, seed: u64) {
         Err(eval_error("$eval is not available in Step Functions"))
     });
     let _ = ev.register_fn_override("now", move |_: &[JValue]| {
-        Ok(JValue::string(crate::time::format_rfc3339_millis(now_ms)))
+        Ok(JValue::string(crate::syntax::time::format_rfc3339_millis(
+            now_ms,
+        )))
     });
     let _ = ev.register_fn_override("millis", move |_: &[JValue]| {
         Ok(JValue::Number(now_ms as f64))
@@ -392,7 +395,7 @@ fn evaluate_ast<'v>(
 /// `{"unsupported":true}` or `{"threw"}`.
 #[cfg(feature = "jsonata")]
 pub fn host_call(request: &str) -> String {
-    let Ok(req) = crate::json::parse(request) else {
+    let Ok(req) = crate::syntax::json::parse(request) else {
         return crate::obj! { "threw" => "the request is not JSON" }.to_json();
     };
     let text = req.get("text").and_then(Value::as_str).unwrap_or("");
@@ -407,7 +410,7 @@ pub fn host_call(request: &str) -> String {
             let now = req
                 .get("now")
                 .and_then(Value::as_number)
-                .and_then(crate::json::Number::as_i64)
+                .and_then(crate::syntax::json::Number::as_i64)
                 .unwrap_or(0);
             let seed = req
                 .get("seed")
@@ -459,7 +462,7 @@ fn library_eval(expr: &Expr, scope: &Scope, seed: u64) -> Outcome {
 /// The JSONata library a host gives to a build of the engine without it (see `host_call`).
 /// A build with the library ignores it (a workspace build may unify the feature on).
 pub mod host {
-    use crate::json::Value;
+    use crate::syntax::json::Value;
     use std::cell::RefCell;
     use std::rc::Rc;
 
@@ -481,7 +484,7 @@ pub mod host {
     #[cfg_attr(feature = "jsonata", allow(dead_code))]
     pub(super) fn call(request: &Value) -> Option<Value> {
         let library = LIBRARY.with(|l| l.borrow().clone())?;
-        crate::json::parse(&library(&request.to_json())).ok()
+        crate::syntax::json::parse(&library(&request.to_json())).ok()
     }
 }
 
@@ -603,14 +606,14 @@ mod tests {
         let e = parse(expr).map_err(|e| format!("{} @{}", e.message, e.offset))?;
         let rng = Rng::new(1);
         let scope = Scope {
-            states: crate::obj! { "input" => crate::json::parse(input).unwrap() },
+            states: crate::obj! { "input" => crate::syntax::json::parse(input).unwrap() },
             vars: None,
             now_ms: 0,
             rng: &rng,
         };
         eval(&e, &scope)
             .map(|v| v.to_json())
-            .map_err(|f| f.cause.unwrap_or_default())
+            .map_err(|f| f.cause.as_deref().unwrap_or_default().to_string())
     }
 
     #[test]
@@ -639,17 +642,17 @@ mod tests {
     /// answers must be the ones the engine gets in-process (same seed, same values).
     #[test]
     fn host_call_answers_as_the_in_process_library() {
-        let call = |req: Value| crate::json::parse(&host_call(&req.to_json())).unwrap();
+        let call = |req: Value| crate::syntax::json::parse(&host_call(&req.to_json())).unwrap();
         let ok = call(crate::obj! { "op" => "parse", "text" => "{% $states.input.a %}" });
         assert!(ok.get("message").is_none(), "{}", ok.to_json());
         let bad = call(crate::obj! { "op" => "parse", "text" => "{% $states.input.a +* 2 %}" });
         assert_eq!(
             bad.get("offset")
                 .and_then(Value::as_number)
-                .and_then(crate::json::Number::as_i64),
+                .and_then(crate::syntax::json::Number::as_i64),
             Some(" $states.input.a +* ".len() as i64)
         );
-        let states = crate::obj! { "input" => crate::json::parse(r#"{"a":2}"#).unwrap() };
+        let states = crate::obj! { "input" => crate::syntax::json::parse(r#"{"a":2}"#).unwrap() };
         let mut vars = Map::default();
         vars.insert(Rc::from("k"), Value::from(40));
         let eval = |text: &str, seed: u64| {

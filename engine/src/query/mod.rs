@@ -4,6 +4,7 @@
 
 pub mod choice;
 pub mod env;
+pub mod failure;
 pub mod intrinsics;
 pub mod jsonata;
 pub mod path;

@@ -2,7 +2,7 @@
 //! give one value, indefinite ones (wildcards, slices, unions, filters, deep scan) give an
 //! array of matches. Also reference paths (`ResultPath`), which write into a document.
 
-use crate::json::{Map, Number, Value};
+use crate::syntax::json::{Map, Number, Value};
 use std::fmt::Write as _;
 use std::rc::Rc;
 
@@ -904,7 +904,7 @@ fn set_in(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::json::parse;
+    use crate::syntax::json::parse;
 
     fn eval(path: &str, doc: &str) -> Result<String, String> {
         let p = JsonPath::parse(path).map_err(|e| e.message)?;

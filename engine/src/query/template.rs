@@ -1,10 +1,11 @@
 //! Payload templates (`Parameters`, `ResultSelector`, `ItemSelector`, JSONPath `Assign`):
 //! compiled once, so a visit only evaluates the `.$` fields and shares every constant subtree.
 
-use crate::env::{Env, Failure};
-use crate::intrinsics::{self, Call};
-use crate::json::{Map, Value};
-use crate::path::{JsonPath, PathError};
+use crate::query::env::Env;
+use crate::query::failure::Failure;
+use crate::query::intrinsics::{self, Call};
+use crate::query::path::{JsonPath, PathError};
+use crate::syntax::json::{Map, Value};
 use std::rc::Rc;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -143,7 +144,7 @@ fn path_failure(field: &str, path: &JsonPath, error: &PathError, env: &Env) -> F
         ));
     }
     let document = match path.root {
-        crate::path::Root::Context => env.context.get(),
+        crate::query::path::Root::Context => env.context.get(),
         _ => env.input,
     };
     Failure::runtime(format!(

@@ -10,7 +10,7 @@ unsafe extern "Rust" fn __getrandom_v03_custom(
     dest: *mut u8,
     len: usize,
 ) -> Result<(), getrandom::Error> {
-    let rng = crate::env::Rng::new(0x6A09_E667_F3BC_C908 ^ len as u64);
+    let rng = crate::query::env::Rng::new(0x6A09_E667_F3BC_C908 ^ len as u64);
     for i in 0..len {
         // SAFETY: getrandom passes a buffer valid for `len` bytes.
         unsafe { *dest.add(i) = rng.next_u64() as u8 };

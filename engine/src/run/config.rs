@@ -116,7 +116,14 @@ pub struct TestStateConfig {
 }
 
 /// Named state machines a workflow can start (`arn:...:stateMachine:NAME` or `NAME`).
-pub type Registry = FxHashMap<Rc<str>, (Rc<StateMachine>, WorkflowType)>;
+pub type Registry = FxHashMap<Rc<str>, RegisteredMachine>;
+
+/// A workspace machine a `states:startExecution` Task can start.
+#[derive(Debug, Clone)]
+pub struct RegisteredMachine {
+    pub machine: Rc<StateMachine>,
+    pub workflow_type: WorkflowType,
+}
 
 impl Default for RunConfig {
     fn default() -> Self {

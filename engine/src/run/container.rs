@@ -153,7 +153,7 @@ impl Execution {
                 );
                 Err(Failure {
                     error,
-                    cause: cause.map(|c| c.to_string()),
+                    cause,
                     location: None,
                 })
             }
@@ -176,7 +176,7 @@ impl Execution {
         let Some(src) = obj.get(&path_field).and_then(Value::as_str) else {
             return Ok(None);
         };
-        let path = crate::path::JsonPath::parse(src)
+        let path = crate::query::path::JsonPath::parse(src)
             .map_err(|_| Failure::runtime(format!("Invalid path '{src}' in {path_field}")))?;
         let v = self
             .eval_path_on(&path, input, frame)
@@ -245,12 +245,12 @@ impl Execution {
             frame.clock = t;
         }
         let Some(start_id) = child_graph.start else {
-            self.pending_child = Some((
+            self.pending_child = Some(ChildDone {
                 index,
-                Err(Failure::runtime("The branch has no start state")),
-                start,
-                last,
-            ));
+                result: Err(Failure::runtime("The branch has no start state")),
+                end: start,
+                last_event: last,
+            });
             return Ok(Step::Stay(Phase::Container(run)));
         };
         let vars = Rc::new(VarScope {

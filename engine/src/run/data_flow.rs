@@ -199,9 +199,9 @@ impl Execution {
                 match self.jsonata_eval(frame, t, self.states_value(frame, None, None), "Items") {
                     Ok(v @ Value::Array(_)) => v,
                     Ok(other) => {
-                        let q = t
-                            .single()
-                            .map_or(String::new(), |e| crate::jsonata::quoted(e).to_string());
+                        let q = t.single().map_or(String::new(), |e| {
+                            crate::query::jsonata::quoted(e).to_string()
+                        });
                         let f = Failure::new(errors::QUERY_EVALUATION_ERROR, format!("The JSONata expression '{q}' specified for the field 'Items' returned an unexpected result type. Expected 'array', but was '{}' for value: {}", other.type_name(), other.to_json())).at("Items");
                         return Err(f);
                     }
@@ -246,7 +246,10 @@ impl Execution {
         frame: &mut Frame,
         state: &State,
         effective: Value,
-        own: Option<(Option<&crate::jsonata::Template>, Option<&AssignSpec>)>,
+        own: Option<(
+            Option<&crate::query::jsonata::Template>,
+            Option<&AssignSpec>,
+        )>,
         next: Option<StateId>,
     ) -> Handled {
         let (output_t, assign) = own.unwrap_or((
@@ -338,7 +341,7 @@ impl Execution {
 
     pub(crate) fn eval_template(
         &self,
-        t: &crate::template::Template,
+        t: &crate::query::template::Template,
         input: &Value,
         frame: &Frame,
         token: Option<&Rc<str>>,
@@ -360,7 +363,7 @@ impl Execution {
         p: &JsonPath,
         input: &Value,
         frame: &Frame,
-    ) -> Result<Value, crate::path::PathError> {
+    ) -> Result<Value, crate::query::path::PathError> {
         let make = || self.context_value(frame, None, None);
         let ctx = Lazy::new(&make);
         let env = Env {
@@ -457,11 +460,11 @@ impl Execution {
     pub(crate) fn jsonata_eval(
         &self,
         frame: &Frame,
-        t: &crate::jsonata::Template,
+        t: &crate::query::jsonata::Template,
         states: Value,
         field: &str,
     ) -> Result<Value, Failure> {
-        let scope = crate::jsonata::Scope {
+        let scope = crate::query::jsonata::Scope {
             states,
             vars: Some(&frame.vars),
             now_ms: frame.clock,
@@ -477,11 +480,11 @@ impl Execution {
         text: &str,
         field: &str,
     ) -> Result<Value, Failure> {
-        let expr = crate::jsonata::parse(text)
+        let expr = crate::query::jsonata::parse(text)
             .map_err(|e| Failure::new(errors::QUERY_EVALUATION_ERROR, e.message))?;
         self.jsonata_eval(
             frame,
-            &crate::jsonata::Template::Expr(expr),
+            &crate::query::jsonata::Template::Expr(expr),
             self.states_value(frame, None, None),
             field,
         )
@@ -556,7 +559,7 @@ impl Execution {
         field: &str,
     ) -> Result<Value, Failure> {
         if state.query_language == QueryLanguage::Jsonata {
-            let t = crate::jsonata::compile(raw).map_err(|e| {
+            let t = crate::query::jsonata::compile(raw).map_err(|e| {
                 let message = e
                     .first()
                     .map(|(_, s)| s.message.clone())
@@ -565,7 +568,7 @@ impl Execution {
             })?;
             self.jsonata_eval(frame, &t, self.states_value(frame, None, None), field)
         } else {
-            let t = crate::template::compile(raw).map_err(|_| {
+            let t = crate::query::template::compile(raw).map_err(|_| {
                 Failure::runtime(format!(
                     "The field '{field}' holds an invalid payload template"
                 ))

@@ -10,17 +10,14 @@ impl Execution {
         if self.status != Status::Running {
             return;
         }
-        if let Some((index, result, end, last)) = self.pending_child.take() {
-            self.deliver_child(index, result, end, last);
+        if let Some(done) = self.pending_child.take() {
+            self.deliver_child(done);
             return;
         }
         let Some(mut frame) = self.frames.pop() else {
             return;
         };
-        if let (Some(limit), true) = (
-            self.history_limit,
-            self.events.len() >= self.history_limit.unwrap_or(usize::MAX),
-        ) {
+        if let Some(limit) = self.history_limit.filter(|l| self.events.len() >= *l) {
             // AWS's quota; the exact error AWS raises here is not recorded.
             let f = Failure::runtime(format!(
                 "The execution reached the maximum number of history events ({limit})."
@@ -212,13 +209,13 @@ impl Execution {
     }
 
     /// A child frame (branch or iteration) finished: record its result in the container.
-    pub(crate) fn deliver_child(
-        &mut self,
-        index: usize,
-        result: Result<Value, Failure>,
-        end: i64,
-        last: u64,
-    ) {
+    pub(crate) fn deliver_child(&mut self, done: ChildDone) {
+        let ChildDone {
+            index,
+            result,
+            end,
+            last_event: last,
+        } = done;
         let Some(mut frame) = self.frames.pop() else {
             return;
         };
@@ -263,7 +260,12 @@ impl Execution {
         match frame.origin {
             Origin::Root => self.finish(result, frame.clock, frame.last_event),
             Origin::Branch(i) | Origin::Iteration(i) => {
-                self.pending_child = Some((i, result, frame.clock, frame.last_event));
+                self.pending_child = Some(ChildDone {
+                    index: i,
+                    result,
+                    end: frame.clock,
+                    last_event: frame.last_event,
+                });
             }
         }
     }
@@ -282,7 +284,7 @@ impl Execution {
             }
             Err(f) => {
                 let error = Some(f.error.clone()).filter(|e| !e.is_empty());
-                let cause = f.cause.as_deref().map(Rc::from);
+                let cause = f.cause.clone();
                 self.push_event(
                     last,
                     t,
@@ -299,10 +301,10 @@ impl Execution {
     /// The state fails for good (no retrier or catcher applies).
     pub(crate) fn fail_state(&mut self, frame: Frame, failure: Failure) {
         if let Some(v) = self.visit_mut(&frame) {
-            v.error = Some((
-                failure.error.clone(),
-                failure.cause.as_deref().map(Rc::from),
-            ));
+            v.error = Some(VisitError {
+                error: failure.error.clone(),
+                cause: failure.cause.clone(),
+            });
         }
         self.frame_done(frame, Err(failure));
     }
@@ -318,12 +320,12 @@ impl Execution {
                 || &*failure.error == errors::QUERY_EVALUATION_ERROR)
         {
             // AWS-recorded: runtime errors name the state and its StateEntered event id.
-            let cause = failure.cause.take().unwrap_or_default();
+            let cause = failure.cause.take().unwrap_or_else(|| Rc::from(""));
             failure.cause = Some(
                 if cause.starts_with("An error occurred while executing the state") {
                     cause
                 } else {
-                    format!("An error occurred while executing the state '{}' (entered at the event id #{}). {cause}", state.name, frame.entered_event)
+                    Rc::from(format!("An error occurred while executing the state '{}' (entered at the event id #{}). {cause}", state.name, frame.entered_event))
                 },
             );
         }
@@ -333,7 +335,7 @@ impl Execution {
             // failed records MapStateFailed after it.
             let (error, cause) = (
                 failure.error.clone(),
-                Rc::from(failure.cause.clone().unwrap_or_default()),
+                failure.cause.clone().unwrap_or_else(|| Rc::from("")),
             );
             let location = Some(location).filter(|l| !l.is_empty());
             self.emit(
@@ -350,10 +352,10 @@ impl Execution {
             }
         }
         if let Some(v) = self.visit_mut(&frame) {
-            v.error = Some((
-                failure.error.clone(),
-                failure.cause.as_deref().map(Rc::from),
-            ));
+            v.error = Some(VisitError {
+                error: failure.error.clone(),
+                cause: failure.cause.clone(),
+            });
         }
         for (i, r) in state.retry.iter().enumerate() {
             if !error_matches(&r.error_equals, &failure.error) {

@@ -64,7 +64,7 @@ pub(crate) struct MapRun {
     /// Full per-child records, kept only when `ResultWriter` or `WriterConfig` needs them.
     pub(crate) keep_records: bool,
     pub(crate) outputs: Vec<Value>,
-    pub(crate) records: Vec<crate::distributed::ChildOutcome>,
+    pub(crate) records: Vec<crate::run::map_run::items::ChildOutcome>,
     pub(crate) summary_index: usize,
 }
 
@@ -92,4 +92,16 @@ pub(crate) struct Frame {
     /// Variables the current state assigns, applied when it exits (AWS: a state's Assign and
     /// Output see the values from before the state).
     pub(crate) pending_assign: Option<Rc<Map>>,
+}
+
+/// A branch or iteration that reached its end, waiting for the driver to hand it to its
+/// container (`Execution::deliver_child`).
+pub(crate) struct ChildDone {
+    /// The branch or iteration index.
+    pub(crate) index: usize,
+    pub(crate) result: Result<Value, Failure>,
+    /// Its clock when it ended.
+    pub(crate) end: i64,
+    /// Its last history event.
+    pub(crate) last_event: u64,
 }

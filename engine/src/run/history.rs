@@ -2,9 +2,9 @@
 //! copied) and turned into AWS's JSON shape only when asked, so a 10,000-iteration Map's
 //! 80,000 events cost little.
 
-use crate::json::{Map, Value};
 use crate::obj;
-use crate::time::format_rfc3339_millis;
+use crate::syntax::json::{Map, Value};
+use crate::syntax::time::format_rfc3339_millis;
 use std::rc::Rc;
 
 #[derive(Debug, Clone)]

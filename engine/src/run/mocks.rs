@@ -12,8 +12,8 @@
 //! This project's extension: a response may carry `"DurationMs"`, the simulated time the
 //! call takes (for `TimeoutSeconds`, `HeartbeatSeconds` and Express billing). Default 0.
 
-use crate::json::Value;
-use crate::path::JsonPath;
+use crate::query::path::JsonPath;
+use crate::syntax::json::Value;
 use rustc_hash::FxHashMap;
 use std::rc::Rc;
 
@@ -100,7 +100,7 @@ fn parse_range(key: &str) -> Option<(u64, u64)> {
     }
 }
 
-fn ranges(obj: &crate::json::Map, at: &str) -> Result<StateMocks, String> {
+fn ranges(obj: &crate::syntax::json::Map, at: &str) -> Result<StateMocks, String> {
     let mut out = Vec::new();
     for (k, v) in obj.iter() {
         let (lo, hi) = parse_range(k).ok_or_else(|| {
@@ -174,7 +174,7 @@ impl Mocks {
     }
 
     fn from_mock_config(
-        obj: &crate::json::Map,
+        obj: &crate::syntax::json::Map,
         machine: Option<&str>,
         test_case: Option<&str>,
     ) -> Result<Mocks, String> {

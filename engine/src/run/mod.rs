@@ -25,20 +25,22 @@ mod step;
 mod task;
 mod test_state;
 
-use crate::env::{errors, Env, Failure, Lazy, Rng, VarScope};
-use crate::history::{Event, EventKind, TaskFamily};
-use crate::json::{Map, Value};
-use crate::mocks::{MockCursor, Mocks, Outcome};
 use crate::model::*;
-use crate::path::{set_at, JsonPath};
-use crate::time::format_rfc3339_millis;
+use crate::query::env::{Env, Lazy, Rng, VarScope};
+use crate::query::failure::{errors, Failure};
+use crate::query::path::{set_at, JsonPath};
+use crate::run::history::{Event, EventKind, TaskFamily};
+use crate::run::mocks::{MockCursor, Mocks, Outcome};
+use crate::syntax::json::{Map, Value};
+use crate::syntax::time::format_rfc3339_millis;
 use rustc_hash::FxHashMap;
 use std::rc::Rc;
 
-pub use config::{ExecutionContext, Registry, RunConfig, TestStateConfig};
+pub use config::{ExecutionContext, RegisteredMachine, Registry, RunConfig, TestStateConfig};
 pub(crate) use frame::*;
 pub use report::{
-    ChildSample, Duplicate, MapRunSummary, MapVisit, NestedExecution, Status, TestOutcome, Visit,
+    ChildSample, Duplicate, MapRunStatus, MapRunSummary, MapVisit, NestedExecution, Status,
+    TestOutcome, Visit, VisitError,
 };
 pub use retry_catch::error_matches;
 pub(crate) use retry_catch::{error_output, io_failure};
@@ -73,11 +75,11 @@ pub struct Execution {
     end_time: i64,
     deadline: Option<i64>,
     history_limit: Option<usize>,
-    sizes: crate::json::SizeCache,
+    sizes: crate::syntax::json::SizeCache,
     /// `$$.Execution` and `$$.StateMachine`, the same for the whole run.
     context_fixed: std::cell::OnceCell<(Value, Value)>,
     /// Results of finished child frames, handed to their container.
-    pending_child: Option<(usize, Result<Value, Failure>, i64, u64)>,
+    pending_child: Option<ChildDone>,
     map_runs: Vec<MapRunSummary>,
     nested: Vec<NestedExecution>,
     duplicates: Vec<Duplicate>,

@@ -16,7 +16,7 @@ impl Execution {
         spec: &TaskSpec,
         params: &Value,
         token: Option<&Rc<str>>,
-    ) -> Option<crate::mocks::MockResponse> {
+    ) -> Option<crate::run::mocks::MockResponse> {
         let Resource::Service {
             service,
             action,
@@ -34,14 +34,18 @@ impl Execution {
             .unwrap_or("");
         let name = arn.rsplit(':').next().unwrap_or(arn);
         let (region, account, _) = self.arn_parts();
-        let throw = |error: &str, cause: String| crate::mocks::MockResponse {
+        let throw = |error: &str, cause: String| crate::run::mocks::MockResponse {
             outcome: Outcome::Throw {
                 error: Rc::from(error),
                 cause: Some(Rc::from(cause)),
             },
             duration_ms: 0,
         };
-        let Some((machine, workflow_type)) = self.cfg.machines.get(name).cloned() else {
+        let Some(RegisteredMachine {
+            machine,
+            workflow_type,
+        }) = self.cfg.machines.get(name).cloned()
+        else {
             // AWS's error for an unknown machine (recorded wording, request id ours).
             return Some(throw("StepFunctions.StateMachineDoesNotExistException", format!("State Machine Does Not Exist: '{arn}' (Service: AWSStepFunctions; Status Code: 400; Error Code: StateMachineDoesNotExist; Request ID: {}; Proxy: null)", self.rng.uuid())));
         };
@@ -61,7 +65,7 @@ impl Execution {
         };
         let input = match params.get("Input") {
             Some(Value::String(s)) => {
-                crate::json::parse(s).unwrap_or_else(|_| Value::String(s.clone()))
+                crate::syntax::json::parse(s).unwrap_or_else(|_| Value::String(s.clone()))
             }
             Some(v) => v.clone(),
             None => Value::object(),
@@ -86,8 +90,8 @@ impl Execution {
         if matches!(child.status, Status::WaitingForCallback { .. }) {
             child.abort();
         }
-        let start = crate::time::format_rfc3339_millis(frame.clock);
-        let stop = crate::time::format_rfc3339_millis(frame.clock + child.duration_ms());
+        let start = crate::syntax::time::format_rfc3339_millis(frame.clock);
+        let stop = crate::syntax::time::format_rfc3339_millis(frame.clock + child.duration_ms());
         let duration = child.duration_ms().max(0) as u64;
         let text = *pattern == Pattern::Sync;
         let as_field = |v: &Value| {
@@ -103,7 +107,7 @@ impl Execution {
         };
         let response = match (pattern, &child.status) {
             (Pattern::WaitForTaskToken, _) => None,
-            (Pattern::RequestResponse, _) => Some(crate::mocks::MockResponse {
+            (Pattern::RequestResponse, _) => Some(crate::run::mocks::MockResponse {
                 outcome: Outcome::Return(
                     crate::obj! { "ExecutionArn" => exec_arn.as_str(), "StartDate" => start.as_str() },
                 ),
@@ -130,18 +134,11 @@ impl Execution {
                 }
                 put("StartDate", Value::from(start.as_str()));
                 put("StateMachineArn", Value::from(machine_arn.as_str()));
-                put(
-                    "Status",
-                    Value::from(match status {
-                        Status::Succeeded { .. } => "SUCCEEDED",
-                        Status::TimedOut { .. } => "TIMED_OUT",
-                        Status::Aborted => "ABORTED",
-                        _ => "FAILED",
-                    }),
-                );
+                // The child ran to its end or was aborted waiting for a callback.
+                put("Status", Value::from(status.name()));
                 put("StopDate", Value::from(stop.as_str()));
                 let describe = Value::from(describe);
-                Some(crate::mocks::MockResponse {
+                Some(crate::run::mocks::MockResponse {
                     // AWS-recorded: a failed (or timed-out) child fails the Task with
                     // States.TaskFailed, its description as the cause.
                     outcome: if failed {

@@ -67,6 +67,7 @@ pub enum Status {
 }
 
 impl Status {
+    /// AWS's name for it (`DescribeExecution`): a run waiting for a callback is `RUNNING`.
     pub fn name(&self) -> &'static str {
         match self {
             Status::Running => "RUNNING",
@@ -80,6 +81,13 @@ impl Status {
     pub fn is_finished(&self) -> bool {
         !matches!(self, Status::Running | Status::WaitingForCallback { .. })
     }
+}
+
+/// The error a visit ended with (caught, retried or failing the run).
+#[derive(Debug, Clone, PartialEq)]
+pub struct VisitError {
+    pub error: Rc<str>,
+    pub cause: Option<Rc<str>>,
 }
 
 /// One visit of one state, with the data at each stage (the TestState API's
@@ -101,7 +109,7 @@ pub struct Visit {
     pub after_result_selector: Option<Value>,
     pub after_result_path: Option<Value>,
     pub output: Option<Value>,
-    pub error: Option<(Rc<str>, Option<Rc<str>>)>,
+    pub error: Option<VisitError>,
     pub retries: u64,
     /// A JSONata state: `after_parameters` holds its `Arguments`, `output` its `Output`.
     pub jsonata: bool,
@@ -139,6 +147,31 @@ impl std::fmt::Debug for ChildSample {
     }
 }
 
+/// Where a Map Run is (AWS's `DescribeMapRun` status).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MapRunStatus {
+    Running,
+    Succeeded,
+    Failed,
+}
+
+impl MapRunStatus {
+    /// AWS's name for it.
+    pub fn name(self) -> &'static str {
+        match self {
+            MapRunStatus::Running => "RUNNING",
+            MapRunStatus::Succeeded => "SUCCEEDED",
+            MapRunStatus::Failed => "FAILED",
+        }
+    }
+}
+
+impl std::fmt::Display for MapRunStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
 /// What a Distributed Map's run did: AWS's Map Run counters, the children's billing, a sample
 /// of children, and what `ResultWriter` wrote.
 #[derive(Debug, Clone)]
@@ -161,7 +194,7 @@ pub struct MapRunSummary {
     pub child_duration_ms: i64,
     /// Express children billed: each duration rounded up to 100 ms, summed.
     pub child_billed_ms: i64,
-    pub status: &'static str,
+    pub status: MapRunStatus,
     pub samples: Vec<ChildSample>,
     /// `ResultWriter`'s files: (key, content).
     pub written: Vec<(String, String)>,

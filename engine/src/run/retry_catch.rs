@@ -3,7 +3,7 @@
 
 use super::*;
 
-pub(crate) fn io_failure(path: &JsonPath, e: &crate::path::PathError) -> Failure {
+pub(crate) fn io_failure(path: &JsonPath, e: &crate::query::path::PathError) -> Failure {
     Failure::runtime(format!(
         "Invalid path '{}' : {}",
         path.source,
@@ -32,13 +32,13 @@ pub(crate) fn error_output(f: &Failure) -> Value {
         m.insert(Rc::from("Error"), Value::Null);
         m.insert(
             Rc::from("Cause"),
-            f.cause.as_deref().map_or(Value::Null, Value::from),
+            f.cause.clone().map_or(Value::Null, Value::String),
         );
         return Value::from(m);
     }
     m.insert(Rc::from("Error"), Value::String(f.error.clone()));
     if let Some(c) = &f.cause {
-        m.insert(Rc::from("Cause"), Value::from(c.as_str()));
+        m.insert(Rc::from("Cause"), Value::String(c.clone()));
     }
     Value::from(m)
 }

@@ -41,7 +41,7 @@ impl Execution {
                 },
                 Some(FailField::Dynamic(t)) => {
                     let v = match t {
-                        crate::template::Template::Path { path, .. } => self.eval_path_on(path, &frame.input, frame).map_err(|_| {
+                        crate::query::template::Template::Path { path, .. } => self.eval_path_on(path, &frame.input, frame).map_err(|_| {
                             Failure::runtime(format!(
                                 "The JSONPath '{}' specified for the field '{name}Path' could not be found in the input '{}'",
                                 path.source,
@@ -62,10 +62,7 @@ impl Execution {
         match (error, cause) {
             (Ok(error), Ok(cause)) => {
                 // A Fail state raises its error; it has no Retry or Catch.
-                let f = Failure::thrown(
-                    error.unwrap_or_else(|| Rc::from("")),
-                    cause.map(|c| c.to_string()),
-                );
+                let f = Failure::thrown(error.unwrap_or_else(|| Rc::from("")), cause);
                 Ok(Step::Fail(f))
             }
             (Err(f), _) | (_, Err(f)) => Err(f),
@@ -92,10 +89,10 @@ impl Execution {
             };
             // `$states` is built only if a JSONata condition asks for it.
             let states_now = std::cell::OnceCell::new();
-            let mut condition = |e: &crate::jsonata::Expr| -> Result<bool, Failure> {
+            let mut condition = |e: &crate::query::jsonata::Expr| -> Result<bool, Failure> {
                 match self.jsonata_eval(
                     frame,
-                    &crate::jsonata::Template::Expr(e.clone()),
+                    &crate::query::jsonata::Template::Expr(e.clone()),
                     states_now
                         .get_or_init(|| self.states_value(frame, None, None))
                         .clone(),
@@ -202,7 +199,7 @@ impl Execution {
                         p.source
                     ))
                 })?;
-                match v.as_str().and_then(crate::time::parse_rfc3339) {
+                match v.as_str().and_then(crate::syntax::time::parse_rfc3339) {
                     // AWS counts whole seconds and drops the milliseconds.
                     Some(t) => Ok(t.div_euclid(1000) * 1000),
                     None => Err(Failure::runtime(format!(
@@ -218,7 +215,7 @@ impl Execution {
             },
             WaitSpec::Timestamp(Dyn::Jsonata(text)) => {
                 let v = self.jsonata_text(frame, text, "Timestamp")?;
-                match v.as_str().and_then(crate::time::parse_rfc3339) {
+                match v.as_str().and_then(crate::syntax::time::parse_rfc3339) {
                     Some(t) => Ok(t.div_euclid(1000) * 1000),
                     None => Err(Failure::new(errors::QUERY_EVALUATION_ERROR, format!("The Timestamp field cannot be parsed as an ISO-8601 extended offset date-time format string: {}", v.as_str().map_or_else(|| v.to_json(), str::to_string))).at("Timestamp")),
                 }

@@ -194,7 +194,7 @@ impl Execution {
                     }
                 };
                 self.emit(frame, kind);
-                Err(Failure::thrown(error, cause.map(|c| c.to_string())))
+                Err(Failure::thrown(error, cause))
             }
             Outcome::Return(value) => {
                 if value.json_size_with(&mut self.sizes) > MAX_PAYLOAD_BYTES {
@@ -206,7 +206,7 @@ impl Execution {
                             resource_type: rt,
                             resource: res,
                             error: Some(f.error.clone()),
-                            cause: f.cause.as_deref().map(Rc::from),
+                            cause: f.cause.clone(),
                         },
                     );
                     return Err(f);

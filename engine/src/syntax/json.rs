@@ -1015,9 +1015,9 @@ pub fn floor_char_boundary(text: &str, mut i: usize) -> usize {
 #[macro_export]
 macro_rules! obj {
     ($($k:expr => $v:expr),* $(,)?) => {{
-        let mut m = $crate::json::Map::default();
-        $( m.insert(std::rc::Rc::from($k), $crate::json::Value::from($v)); )*
-        $crate::json::Value::Object(std::rc::Rc::new(m))
+        let mut m = $crate::syntax::json::Map::default();
+        $( m.insert(std::rc::Rc::from($k), $crate::syntax::json::Value::from($v)); )*
+        $crate::syntax::json::Value::Object(std::rc::Rc::new(m))
     }};
 }
 

@@ -80,7 +80,7 @@ fn decode_answer(answer: &Value) -> Result<(Value, SpanMap), ParseError> {
 
 /// The YAML parser a host gives to a build of the engine without it.
 pub mod host {
-    use crate::json::{self, Value};
+    use crate::syntax::json::{self, Value};
     use std::cell::RefCell;
 
     type Call = Box<dyn Fn(&str) -> String>;
@@ -195,7 +195,7 @@ pub fn plain_scalar(text: &str) -> Value {
 #[cfg(feature = "yaml")]
 mod reader {
     use super::*;
-    use crate::json::{Span, MAX_DEPTH};
+    use crate::syntax::json::{Span, MAX_DEPTH};
     use rustc_hash::FxHashMap;
     use saphyr_parser::{Event, Parser, ScalarStyle};
     use std::rc::Rc;

@@ -6,7 +6,7 @@
 
 mod markdown;
 
-use engine::json::Value;
+use engine::syntax::json::Value;
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen]
@@ -20,7 +20,7 @@ extern "C" {
 /// engine does (the page loads it as soon as a definition uses JSONata).
 #[wasm_bindgen(start)]
 fn start() {
-    engine::jsonata::host::set(|request| {
+    engine::query::jsonata::host::set(|request| {
         jsonata_call(request).unwrap_or_else(|_| {
             engine::obj! { "threw" => "the JSONata module is not loaded" }.to_json()
         })
@@ -30,7 +30,7 @@ fn start() {
 /// One request in, its answer out (both JSON text).
 #[wasm_bindgen]
 pub fn call(request: &str) -> String {
-    if let Ok(r) = engine::json::parse(request) {
+    if let Ok(r) = engine::syntax::json::parse(request) {
         if r.get("op").and_then(Value::as_str) == Some("markdown") {
             let trees: Vec<Value> = r
                 .get("texts")

@@ -4,7 +4,7 @@
 //! from a share link cannot inject markup or script. pulldown-cmark lives here, in the
 //! on-demand module, because only an open exercise needs it.
 
-use engine::json::{Map, Value};
+use engine::syntax::json::{Map, Value};
 use pulldown_cmark::{Event, Parser, Tag};
 use std::rc::Rc;
 

@@ -1,8 +1,8 @@
 //! Standard and Express side by side, for the current run and per month, showing what each is
 //! computed from. A run's Distributed Map children and nested child executions are billed by
-//! their own types in both meters (`engine::cost::breakdown`).
+//! their own types in both meters (`engine::aws::cost::breakdown`).
 
-use engine::cost::{self, Breakdown, Pricing};
+use engine::aws::cost::{self, Breakdown, Pricing};
 use yew::prelude::*;
 
 /// What the meters price: the finished run as Standard and as Express.

@@ -38,7 +38,7 @@ impl PartialEq for Props {
 
 /// UTF-16 offset (what the editor counts) of a byte offset.
 pub fn utf16_offset(text: &str, byte: usize) -> usize {
-    let b = engine::json::floor_char_boundary(text, byte);
+    let b = engine::syntax::json::floor_char_boundary(text, byte);
     text[..b].encode_utf16().count()
 }
 
@@ -131,7 +131,7 @@ pub fn editor(props: &Props) -> Html {
         use_effect_with(props.diagnostics.clone(), move |diags| {
             if let Some(id) = *id.borrow() {
                 let text = current.borrow();
-                let list: Vec<engine::json::Value> = diags
+                let list: Vec<engine::syntax::json::Value> = diags
                     .iter()
                     .map(|d| {
                         engine::obj! {
@@ -142,7 +142,10 @@ pub fn editor(props: &Props) -> Html {
                         }
                     })
                     .collect();
-                bindings::editor_set_diagnostics(id, &engine::json::Value::from(list).to_json());
+                bindings::editor_set_diagnostics(
+                    id,
+                    &engine::syntax::json::Value::from(list).to_json(),
+                );
             }
             || ()
         });

@@ -5,8 +5,8 @@
 
 use crate::services::storage;
 use crate::state::{RunHandle, Workspace};
-use engine::exercise::{run_checks, Attempt};
-use engine::json::Value;
+use engine::playground::exercise::{run_checks, Attempt};
+use engine::syntax::json::Value;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]

@@ -1,7 +1,7 @@
 //! The execution history as AWS's event types, filterable and downloadable as JSON.
 
 use crate::state::RunHandle;
-use engine::time::format_rfc3339_millis;
+use engine::syntax::time::format_rfc3339_millis;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]

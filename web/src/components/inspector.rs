@@ -3,7 +3,7 @@
 //! real run.
 
 use crate::state::RunHandle;
-use engine::json::Value;
+use engine::syntax::json::Value;
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -32,7 +32,7 @@ fn clip(s: String) -> String {
     if s.len() > MAX {
         format!(
             "{}\n… ({} more characters)",
-            &s[..engine::json::floor_char_boundary(&s, MAX)],
+            &s[..engine::syntax::json::floor_char_boundary(&s, MAX)],
             s.len() - MAX
         )
     } else {
@@ -44,7 +44,7 @@ fn clip(s: String) -> String {
 pub fn inspector(props: &Props) -> Html {
     let exec = props.run.exec.borrow();
     let revealed = exec.history().len() as u64;
-    let visits: Vec<(usize, &engine::exec::Visit)> = exec
+    let visits: Vec<(usize, &engine::run::Visit)> = exec
         .visits()
         .iter()
         .enumerate()
@@ -106,9 +106,9 @@ pub fn inspector(props: &Props) -> Html {
                 }
                 { stage("output", if v.jsonata { "Output → next state" } else { "OutputPath → next state" }, if exited { v.output.as_ref() } else { None }) }
                 if let Some(a) = v.assigned.as_ref().filter(|_| exited) {
-                    { stage("variables", "Assign → from the next state on", Some(&engine::json::Value::Object(a.clone()))) }
+                    { stage("variables", "Assign → from the next state on", Some(&engine::syntax::json::Value::Object(a.clone()))) }
                 }
-                if let Some((e, c)) = &v.error {
+                if let Some(engine::run::VisitError { error: e, cause: c }) = &v.error {
                     <div class="stage error"><h4>{ "error" }</h4><pre>{ format!("{e}\n{}", c.as_deref().unwrap_or("")) }</pre></div>
                 }
             </div>

@@ -4,7 +4,7 @@
 
 use crate::components::cost_meter::usd;
 use crate::state::RunHandle;
-use engine::cost::Pricing;
+use engine::aws::cost::Pricing;
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -30,7 +30,7 @@ pub fn move_advisor(p: &Props) -> Html {
         ..Pricing::default()
     };
     let advice = (!names.is_empty())
-        .then(|| engine::advisor::advise(&exec, &names, p.executions as f64, pricing));
+        .then(|| engine::aws::advisor::advise(&exec, &names, p.executions as f64, pricing));
     let boxes = p.states.iter().map(|name| {
         let checked = picked.contains(name);
         let toggle = {

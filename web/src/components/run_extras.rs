@@ -3,7 +3,7 @@
 //! asynchronous Express, the at-least-once report.
 
 use crate::state::{ChildRef, RunHandle};
-use engine::exec::Status;
+use engine::run::Status;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -107,7 +107,7 @@ fn clip(s: &str) -> String {
     if s.len() > MAX {
         format!(
             "{}… ({} bytes)",
-            &s[..engine::json::floor_char_boundary(s, MAX)],
+            &s[..engine::syntax::json::floor_char_boundary(s, MAX)],
             s.len()
         )
     } else {

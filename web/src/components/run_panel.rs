@@ -3,8 +3,8 @@
 
 use crate::components::json_input::JsonInput;
 use crate::state::{CallbackAnswer, RunHandle};
-use engine::exec::Status;
 use engine::model::WorkflowType;
+use engine::run::Status;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]

@@ -4,7 +4,7 @@
 //! clearing it gives the placeholder back a guessed value.
 
 use engine::api::{Format, Substitutions};
-use engine::json::Value;
+use engine::syntax::json::Value;
 use engine::syntax::{Origin, Use};
 use std::rc::Rc;
 use yew::prelude::*;

@@ -4,7 +4,7 @@
 //! status, the next state (also marked on the graph) and every inspection stage.
 
 use crate::components::json_input::JsonInput;
-use engine::json::Value;
+use engine::syntax::json::Value;
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -105,7 +105,7 @@ pub fn test_state_panel(p: &Props) -> Html {
         Callback::from(move |_: MouseEvent| {
             let (input, mock, mock_result, error, cause, validation, level) = &fields;
             let (retry_count, map_failures, caused_by, reader_data, variables, context) = &config;
-            let mut req = engine::json::Map::default();
+            let mut req = engine::syntax::json::Map::default();
             let mut put = |k: &str, v: Value| {
                 req.insert(Rc::from(k), v);
             };
@@ -128,7 +128,7 @@ pub fn test_state_panel(p: &Props) -> Html {
                 ),
                 _ => {}
             }
-            let mut cfg = engine::json::Map::default();
+            let mut cfg = engine::syntax::json::Map::default();
             let number = |s: &str| s.trim().parse::<i64>().ok();
             if let Some(n) = number(retry_count) {
                 cfg.insert(Rc::from("retrierRetryCount"), Value::from(n));

@@ -2,12 +2,12 @@
 //! Serverless Framework, the definitions as JSON or YAML, the mocks and the input) as one zip,
 //! made by the extras module; the definition, the mocks as `MockConfigFile.json` and the input
 //! as files; SAM and CloudFormation snippets and the AWS CLI commands to copy
-//! (`engine::aws_export`). The history downloads from the history panel.
+//! (`engine::aws::export`). The history downloads from the history panel.
 
 use crate::services::{self, extras, link};
 use crate::state::Workspace;
-use engine::aws_export;
-use engine::json::Value;
+use engine::aws::export;
+use engine::syntax::json::Value;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -116,7 +116,7 @@ fn project_export(p: &Props) -> Html {
                 preview.clone(),
                 format!(
                     "{}-{}.zip",
-                    aws_export::resource_name(&ws.name),
+                    export::resource_name(&ws.name),
                     target.as_str()
                 ),
             );
@@ -177,7 +177,7 @@ pub fn to_aws(p: &Props) -> Html {
         .ok()
         .map(|d| d.value);
     let mocks = engine::api::parse_json(&ws.mocks).unwrap_or_else(|_| Value::object());
-    let name = aws_export::resource_name(&ws.name);
+    let name = export::resource_name(&ws.name);
     let Some(def) = definition else {
         return html! { <details class="to-aws"><summary>{ "To AWS…" }</summary><ProjectExport ws={ws.clone()} /><p class="hint">{ "Fix the definition first: the snippets hold it inline." }</p></details> };
     };
@@ -196,7 +196,7 @@ pub fn to_aws(p: &Props) -> Html {
             .and_then(Value::as_array)
             .and_then(|l| l.iter().find_map(|r| r.get("Return").cloned()))
     });
-    let cli = aws_export::cli(
+    let cli = export::cli(
         &name,
         ws.workflow_type,
         first_task
@@ -213,12 +213,12 @@ pub fn to_aws(p: &Props) -> Html {
             <ProjectExport ws={ws.clone()} />
             <div class="buttons">
                 <button onclick={file("definition.asl.json", def.to_json_pretty())}>{ "definition.asl.json" }</button>
-                <button onclick={file("MockConfigFile.json", aws_export::mock_config(&mocks, &name).to_json_pretty())}>{ "MockConfigFile.json" }</button>
+                <button onclick={file("MockConfigFile.json", export::mock_config(&mocks, &name).to_json_pretty())}>{ "MockConfigFile.json" }</button>
                 <button onclick={file("input.json", ws.input.to_string())}>{ "input.json" }</button>
             </div>
             { snippet("AWS CLI", "aws-cli", cli) }
-            { snippet("AWS SAM", "aws-sam", aws_export::sam(&name, &def, ws.workflow_type)) }
-            { snippet("CloudFormation", "aws-cfn", aws_export::cloudformation(&name, &def, ws.workflow_type)) }
+            { snippet("AWS SAM", "aws-sam", export::sam(&name, &def, ws.workflow_type)) }
+            { snippet("CloudFormation", "aws-cfn", export::cloudformation(&name, &def, ws.workflow_type)) }
         </details>
     }
 }

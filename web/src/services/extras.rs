@@ -5,7 +5,7 @@
 use crate::bindings;
 use engine::api::Format;
 use engine::aws::import::Imported;
-use engine::json::Value;
+use engine::syntax::json::Value;
 
 /// Does this definition need the module (it is YAML)?
 pub fn needed_for(definition: &str) -> bool {
@@ -43,7 +43,7 @@ pub fn ask(request: Value, done: impl FnOnce(Result<Value, String>) + 'static) {
         Ok(()) => {
             let answer = bindings::module_call(&request.to_json())
                 .map_err(|e| bindings::describe(&e))
-                .and_then(|t| engine::json::parse(&t).map_err(|e| e.message));
+                .and_then(|t| engine::syntax::json::parse(&t).map_err(|e| e.message));
             done(match answer {
                 Ok(a) => match a.get("error").and_then(Value::as_str) {
                     Some(e) => Err(e.to_string()),
@@ -96,7 +96,7 @@ pub fn read_files(
             Ok(v) => v.as_string().unwrap_or_default(),
             Err(e) => return done(Err(bindings::describe(&e))),
         };
-        let files = engine::json::parse(&text)
+        let files = engine::syntax::json::parse(&text)
             .map(|v| {
                 v.as_array()
                     .into_iter()

@@ -14,7 +14,7 @@ pub fn load(done: super::Loaded) {
     super::load_module(
         bindings::jsonata_load(),
         || {
-            engine::jsonata::host::set(|request| {
+            engine::query::jsonata::host::set(|request| {
                 bindings::jsonata_call(request).unwrap_or_else(|e| {
                     engine::obj! { "threw" => format!("the JSONata module failed: {}", bindings::describe(&e)) }
                         .to_json()

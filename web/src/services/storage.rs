@@ -1,7 +1,7 @@
 //! The user's work in localStorage, so a reload restores it. A failing storage (private
 //! mode, quota) never loses what is on screen: saving just stops.
 
-use engine::json::{self, Value};
+use engine::syntax::json::{self, Value};
 
 const KEY: &str = "asl-playground.workspace.v1";
 /// The work that was open when a share link replaced it.

@@ -3,8 +3,8 @@
 //! the AWS CLI commands (`validate-state-machine-definition`, `create-state-machine`,
 //! `start-execution`, `test-state` with a mock). Pure text from the workspace's parts.
 
-use crate::json::{Map, Value};
 use crate::model::WorkflowType;
+use crate::syntax::json::{Map, Value};
 use std::rc::Rc;
 
 mod project;
@@ -121,7 +121,7 @@ mod tests {
 
     #[test]
     fn per_state_mocks_become_a_mock_config_file() {
-        let mocks = crate::json::parse(
+        let mocks = crate::syntax::json::parse(
             r#"{"Charge": [{"Throw": {"Error": "E", "Cause": "c"}}, {"Return": {"ok": 1}, "DurationMs": 5}]}"#,
         )
         .unwrap();
@@ -131,14 +131,15 @@ mod tests {
             r#"{"StateMachines":{"Orders":{"TestCases":{"PlaygroundRun":{"Charge":"ChargeResponses"}}}},"MockedResponses":{"ChargeResponses":{"0":{"Throw":{"Error":"E","Cause":"c"}},"1":{"Return":{"ok":1}}}}}"#
         );
         // The result reads back as the same mocks.
-        let m = crate::mocks::Mocks::from_value(&cfg, Some("Orders"), Some("PlaygroundRun"));
+        let m = crate::run::mocks::Mocks::from_value(&cfg, Some("Orders"), Some("PlaygroundRun"));
         assert!(m.is_ok());
     }
 
     #[test]
     fn snippets_name_the_machine_and_hold_the_definition() {
         let def =
-            crate::json::parse(r#"{"StartAt":"A","States":{"A":{"Type":"Succeed"}}}"#).unwrap();
+            crate::syntax::json::parse(r#"{"StartAt":"A","States":{"A":{"Type":"Succeed"}}}"#)
+                .unwrap();
         let s = sam("My flow!", &def, WorkflowType::Express);
         assert!(
             s.contains("Name: My-flow-")

@@ -7,8 +7,8 @@
 //! of these back into the same machines (tested in `import`'s tests).
 
 use super::{mock_config, resource_name};
-use crate::json::{self, Value};
 use crate::model::WorkflowType;
+use crate::syntax::json::{self, Value};
 use crate::syntax::{self, Format, Origin, Substitutions};
 
 /// Where the project is going.

@@ -4,8 +4,8 @@
 //! `resources`).
 
 use super::{beside, machine_name, placeholder_names, yaml_block, Files, Machine};
-use crate::json::{self, Map, Value};
 use crate::model::WorkflowType;
+use crate::syntax::json::{self, Map, Value};
 use crate::syntax::substitute::{base_name, expand, known, ACCOUNT, REGION};
 use crate::syntax::{self, Format, Substitutions};
 

@@ -15,12 +15,12 @@ mod serverless;
 #[cfg(feature = "import")]
 mod terraform;
 
-#[cfg(feature = "import")]
-use crate::json;
-use crate::json::Value;
 use crate::model::WorkflowType;
 #[cfg(feature = "import")]
 use crate::syntax;
+#[cfg(feature = "import")]
+use crate::syntax::json;
+use crate::syntax::json::Value;
 use crate::syntax::{Format, Substitutions};
 use std::rc::Rc;
 

@@ -5,8 +5,8 @@
 
 use super::cloudformation::Template;
 use super::{beside, machine_name, placeholder_names, yaml_block, Files, Machine};
-use crate::json::{self, Value};
 use crate::model::WorkflowType;
+use crate::syntax::json::{self, Value};
 use crate::syntax::substitute::expand;
 use crate::syntax::{self, Format, Substitutions};
 

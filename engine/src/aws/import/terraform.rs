@@ -4,8 +4,8 @@
 //! `var.x`, `local.x`) resolve through the file's own blocks to plausible values.
 
 use super::{beside, machine_name, placeholder_names, Files, Machine};
-use crate::json::{self, Map, Value};
 use crate::model::WorkflowType;
+use crate::syntax::json::{self, Map, Value};
 use crate::syntax::substitute::{base_name, expand, known, ACCOUNT, REGION};
 use crate::syntax::{self, Substitutions};
 use hcl::expr::{Expression, ObjectKey, TemplateExpr};

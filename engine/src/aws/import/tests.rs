@@ -290,7 +290,7 @@ fn an_export_brings_its_mocks_and_input_back() {
         definition: ASL.into(),
         substitutions: Substitutions::default(),
     };
-    let mocks = crate::json::parse(r#"{"Call": [{"Return": {"ok": 1}}]}"#).unwrap();
+    let mocks = crate::syntax::json::parse(r#"{"Call": [{"Return": {"ok": 1}}]}"#).unwrap();
     let p = project(
         &[m],
         Target::Sam,
@@ -304,8 +304,8 @@ fn an_export_brings_its_mocks_and_input_back() {
         (found.machine.as_str(), found.test_case.as_str()),
         ("Orders", "PlaygroundRun")
     );
-    let back = crate::mocks::Mocks::from_value(
-        &crate::json::parse(&found.text).unwrap(),
+    let back = crate::run::mocks::Mocks::from_value(
+        &crate::syntax::json::parse(&found.text).unwrap(),
         Some("Orders"),
         Some("PlaygroundRun"),
     );
@@ -316,5 +316,5 @@ fn an_export_brings_its_mocks_and_input_back() {
 }
 
 fn got_value(i: &Imported) -> Value {
-    crate::json::parse(&i.to_value().to_json()).unwrap()
+    crate::syntax::json::parse(&i.to_value().to_json()).unwrap()
 }

@@ -71,13 +71,15 @@ impl Builder<'_> {
         }
         if language == QueryLanguage::Jsonata {
             return match o.get("Condition") {
-                Some(Value::String(s)) if is_jsonata_expr(s) => match crate::jsonata::parse(s) {
-                    Ok(e) => Some(Condition::Jsonata(Rc::new(e))),
-                    Err(e) => {
-                        self.jsonata_error(&format!("{pointer}/Condition"), &e);
-                        None
+                Some(Value::String(s)) if is_jsonata_expr(s) => {
+                    match crate::query::jsonata::parse(s) {
+                        Ok(e) => Some(Condition::Jsonata(Rc::new(e))),
+                        Err(e) => {
+                            self.jsonata_error(&format!("{pointer}/Condition"), &e);
+                            None
+                        }
                     }
-                },
+                }
                 Some(Value::Bool(b)) => Some(if *b {
                     Condition::And(Vec::new())
                 } else {

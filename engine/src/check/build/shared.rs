@@ -39,9 +39,9 @@ impl Builder<'_> {
         &mut self,
         v: Option<&Value>,
         pointer: &str,
-    ) -> Option<crate::jsonata::Template> {
+    ) -> Option<crate::query::jsonata::Template> {
         let v = v?;
-        match crate::jsonata::compile(v) {
+        match crate::query::jsonata::compile(v) {
             Ok(t) => Some(t),
             Err(errs) => {
                 for (rel, e) in errs {
@@ -52,7 +52,7 @@ impl Builder<'_> {
         }
     }
 
-    pub(crate) fn jsonata_error(&mut self, pointer: &str, e: &crate::jsonata::SyntaxError) {
+    pub(crate) fn jsonata_error(&mut self, pointer: &str, e: &crate::query::jsonata::SyntaxError) {
         // The expression starts after `{%`.
         self.at_string_offset(
             Severity::Error,
@@ -248,7 +248,7 @@ impl Builder<'_> {
             Some(Value::Null) => ResultPath::Discard,
             Some(v) => match v.as_str().map(JsonPath::parse) {
                 Some(Ok(p)) if p.is_identity() => ResultPath::Replace,
-                Some(Ok(p)) if p.is_reference() && p.root == crate::path::Root::Input => {
+                Some(Ok(p)) if p.is_reference() && p.root == crate::query::path::Root::Input => {
                     ResultPath::Path(p)
                 }
                 _ => {

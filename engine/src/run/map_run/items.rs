@@ -3,14 +3,14 @@
 //! `ResultWriter`'s transformations and result files. The interpreter (`exec`) runs the child
 //! executions; this module only shapes data.
 
-use crate::env::{errors, Failure};
-use crate::json::{Map, Value};
+use crate::query::failure::{errors, Failure};
+use crate::syntax::json::{Map, Value};
 use std::rc::Rc;
 
 /// The mocked S3 store: `{"bucket": {"key": "object text", ...}, ...}`.
 pub type Buckets = Value;
 
-fn reader_failed(cause: impl Into<String>) -> Failure {
+fn reader_failed(cause: impl Into<Rc<str>>) -> Failure {
     Failure::new(errors::ITEM_READER_FAILED, cause)
 }
 
@@ -81,7 +81,7 @@ pub fn read_items(buckets: &Buckets, req: &ReadRequest) -> Result<Vec<Value>, Fa
             .and_then(Value::as_str)
             .unwrap_or("JSON");
         match input_type {
-            "JSON" => match crate::json::parse(text) {
+            "JSON" => match crate::syntax::json::parse(text) {
                 Ok(Value::Array(a)) => a.as_ref().clone(),
                 Ok(_) => {
                     return Err(reader_failed(format!(
@@ -101,7 +101,7 @@ pub fn read_items(buckets: &Buckets, req: &ReadRequest) -> Result<Vec<Value>, Fa
                     if line.trim().is_empty() {
                         continue;
                     }
-                    out.push(crate::json::parse(line).map_err(|e| {
+                    out.push(crate::syntax::json::parse(line).map_err(|e| {
                         reader_failed(format!(
                             "ItemReader: line {} of '{key}' is not valid JSON: {}",
                             i + 1,
@@ -280,10 +280,10 @@ impl ChildOutcome {
             "Input" => self.input.to_json(),
             "InputDetails" => crate::obj! { "Included" => true },
             "Name" => self.name.clone(),
-            "StartDate" => crate::time::format_rfc3339_millis(self.start_ms),
+            "StartDate" => crate::syntax::time::format_rfc3339_millis(self.start_ms),
             "StateMachineArn" => state_machine_arn,
             "Status" => if self.result.is_ok() { "SUCCEEDED" } else { "FAILED" },
-            "StopDate" => crate::time::format_rfc3339_millis(self.stop_ms),
+            "StopDate" => crate::syntax::time::format_rfc3339_millis(self.stop_ms),
         };
         if let Value::Object(o) = &mut m {
             let o = Rc::make_mut(o);
@@ -345,7 +345,7 @@ mod tests {
     use super::*;
 
     fn buckets() -> Value {
-        crate::json::parse(
+        crate::syntax::json::parse(
             r#"{"data": {
                 "orders.csv": "id,sku,qty\n1,a,2\n2,\"b,c\",1\n",
                 "pipes.csv": "1|x\n2|y",
@@ -363,8 +363,8 @@ mod tests {
         config: &str,
         max: Option<usize>,
     ) -> Result<String, String> {
-        let p = crate::json::parse(params).unwrap();
-        let c = crate::json::parse(config).ok();
+        let p = crate::syntax::json::parse(params).unwrap();
+        let c = crate::syntax::json::parse(config).ok();
         read_items(
             &buckets(),
             &ReadRequest {

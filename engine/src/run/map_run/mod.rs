@@ -20,9 +20,9 @@ impl Execution {
         };
         let config = reader.get("ReaderConfig");
         let max_items = self.count_field(frame, config, "MaxItems", effective)?;
-        crate::distributed::read_items(
+        crate::run::map_run::items::read_items(
             &self.cfg.s3,
-            &crate::distributed::ReadRequest {
+            &crate::run::map_run::items::ReadRequest {
                 resource,
                 parameters: &parameters,
                 config,
@@ -151,7 +151,7 @@ impl Execution {
                 };
                 match (sizes, batch_input) {
                     (Ok((n, bytes)), Ok(bi)) => {
-                        crate::distributed::batches(inputs, n, bytes, bi.as_ref())
+                        crate::run::map_run::items::batches(inputs, n, bytes, bi.as_ref())
                     }
                     (Err(f), _) | (_, Err(f)) => return Err(f),
                 }
@@ -183,7 +183,7 @@ impl Execution {
             child_transitions: 0,
             child_duration_ms: 0,
             child_billed_ms: 0,
-            status: "RUNNING",
+            status: MapRunStatus::Running,
             samples: Vec::new(),
             written: Vec::new(),
         });
@@ -313,7 +313,7 @@ impl Execution {
             });
         }
         if run.keep_records {
-            run.records.push(crate::distributed::ChildOutcome {
+            run.records.push(crate::run::map_run::items::ChildOutcome {
                 execution_arn,
                 name: Rc::from(name.as_str()),
                 input,
@@ -346,7 +346,7 @@ impl Execution {
         let summary_index = run.summary_index;
         if exceeded {
             let cause = "The specified tolerated failure threshold was exceeded";
-            self.map_runs[summary_index].status = "FAILED";
+            self.map_runs[summary_index].status = MapRunStatus::Failed;
             self.emit(
                 frame,
                 EventKind::MapRunFailed {
@@ -360,7 +360,7 @@ impl Execution {
                 cause,
             ));
         }
-        self.map_runs[summary_index].status = "SUCCEEDED";
+        self.map_runs[summary_index].status = MapRunStatus::Succeeded;
         self.emit(frame, EventKind::MapRunSucceeded);
         let result = match &spec.result_writer {
             None => Ok(Value::from(run.outputs)),
@@ -407,7 +407,7 @@ impl Execution {
         let machine_arn =
             format!("arn:aws:states:{region}:{account}:stateMachine:{machine}/{label}");
         if !has_resource {
-            return Ok(crate::distributed::transform(
+            return Ok(crate::run::map_run::items::transform(
                 &run.records,
                 transformation,
                 &machine_arn,
@@ -436,8 +436,8 @@ impl Execution {
         } else {
             format!("{}/{run_id}", prefix.trim_end_matches('/'))
         };
-        let render = |records: Vec<&crate::distributed::ChildOutcome>| -> String {
-            let values = crate::distributed::transform(
+        let render = |records: Vec<&crate::run::map_run::items::ChildOutcome>| -> String {
+            let values = crate::run::map_run::items::transform(
                 &records.into_iter().cloned().collect::<Vec<_>>(),
                 transformation,
                 &machine_arn,
@@ -453,7 +453,7 @@ impl Execution {
         let mut written = Vec::new();
         let mut files = Map::default();
         for (status, ok) in [("SUCCEEDED", true), ("FAILED", false)] {
-            let records: Vec<&crate::distributed::ChildOutcome> = run
+            let records: Vec<&crate::run::map_run::items::ChildOutcome> = run
                 .records
                 .iter()
                 .filter(|r| r.result.is_ok() == ok)
