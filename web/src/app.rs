@@ -439,20 +439,22 @@ pub fn app() -> Html {
     // A "Test this state" answer: the tested state in its outcome's colour, the next state
     // marked, the edge between them taken.
     let (node_status, taken) = match (&state.test, &state.test_answer) {
-        (Some(name), Some(answer)) => {
+        (Some(name), Some(reply)) => {
             use crate::components::graph::NodeStatus;
+            use engine::aws::teststate::TestStatus;
             let mut st = HashMap::new();
-            let status = match answer.get("status").and_then(Value::as_str) {
-                Some("SUCCEEDED") => NodeStatus::Succeeded,
-                Some("CAUGHT_ERROR") => NodeStatus::CaughtError,
-                Some("RETRIABLE") => NodeStatus::InProgress,
-                _ => NodeStatus::Failed,
+            let answer = match &**reply {
+                crate::services::extras::TestReply::Answered(a) => Some(a),
+                _ => None,
+            };
+            let status = match answer.map(|a| a.status) {
+                Some(TestStatus::Succeeded) => NodeStatus::Succeeded,
+                Some(TestStatus::CaughtError) => NodeStatus::CaughtError,
+                Some(TestStatus::Retriable) => NodeStatus::InProgress,
+                Some(TestStatus::Failed) | None => NodeStatus::Failed,
             };
             st.insert(name.clone(), status);
-            let next: Option<Rc<str>> = answer
-                .get("nextState")
-                .and_then(Value::as_str)
-                .map(Rc::from);
+            let next = answer.and_then(|a| a.next_state.clone());
             let mut edges = Vec::new();
             if let Some(n) = next {
                 st.insert(n.clone(), NodeStatus::NextState);

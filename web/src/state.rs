@@ -402,7 +402,7 @@ pub struct AppState {
     pub link_notice: Option<LinkNotice>,
     /// "Test this state" is open for this state, with the last answer.
     pub test: Option<Rc<str>>,
-    pub test_answer: Option<Rc<Value>>,
+    pub test_answer: Option<Rc<crate::services::extras::TestReply>>,
 }
 
 impl AppState {
@@ -463,7 +463,7 @@ pub enum Action {
     DismissLinkNotice,
     /// Open (or close) "Test this state" for a state.
     OpenTest(Option<Rc<str>>),
-    TestAnswer(Option<Rc<Value>>),
+    TestAnswer(Option<Rc<crate::services::extras::TestReply>>),
     SetDefinition(String),
     SetInput(String),
     SetMocks(String),

@@ -95,7 +95,9 @@ fn context_from(v: Option<&Value>, machine_name: Option<&str>) -> ExecutionConte
     if let Some(name) = machine_name {
         c.state_machine_name = Value::from(name);
         c.state_machine_id = Value::from(format!(
-            "arn:aws:states:us-east-1:123456789012:stateMachine:{name}"
+            "arn:aws:states:{}:{}:stateMachine:{name}",
+            crate::syntax::substitute::REGION,
+            crate::syntax::substitute::ACCOUNT
         ));
     }
     let Some(v) = v else { return c };

@@ -114,7 +114,7 @@ fn answer(r: &Value) -> Value {
                 .and_then(Value::as_object)
                 .cloned()
                 .unwrap_or_default();
-            let answer = crate::aws::teststate::test_state_with(
+            let answer = crate::aws::teststate::answer_json(
                 r.get("request").unwrap_or(&Value::Null),
                 &given,
             );

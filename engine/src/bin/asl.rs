@@ -301,7 +301,7 @@ fn cmd_test_state(raw: &[String]) -> Result<ExitCode, String> {
         return Err("test-state takes one request file".into());
     };
     let request = read_json(file)?;
-    let answer = engine::aws::teststate::test_state_with(&request, &substitutions(&args)?);
+    let answer = engine::aws::teststate::answer_json(&request, &substitutions(&args)?);
     out(&answer.to_json_pretty());
     Ok(if answer.get("error_code").is_some() {
         ExitCode::from(1)

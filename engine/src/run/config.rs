@@ -13,17 +13,23 @@ pub struct ExecutionContext {
     pub state_machine_name: Value,
 }
 
+impl ExecutionContext {
+    /// The role a run assumes unless told (`$$.Execution.RoleArn`).
+    pub const DEFAULT_ROLE_ARN: &'static str = "arn:aws:iam::123456789012:role/playground";
+}
+
 impl Default for ExecutionContext {
     fn default() -> Self {
+        use crate::syntax::substitute::{ACCOUNT, REGION};
         ExecutionContext {
-            execution_id: Value::from(
-                "arn:aws:states:us-east-1:123456789012:execution:playground:run-1",
-            ),
+            execution_id: Value::from(format!(
+                "arn:aws:states:{REGION}:{ACCOUNT}:execution:playground:run-1"
+            )),
             execution_name: Value::from("run-1"),
-            role_arn: Value::from("arn:aws:iam::123456789012:role/playground"),
-            state_machine_id: Value::from(
-                "arn:aws:states:us-east-1:123456789012:stateMachine:playground",
-            ),
+            role_arn: Value::from(ExecutionContext::DEFAULT_ROLE_ARN),
+            state_machine_id: Value::from(format!(
+                "arn:aws:states:{REGION}:{ACCOUNT}:stateMachine:playground"
+            )),
             state_machine_name: Value::from("playground"),
         }
     }

@@ -289,7 +289,11 @@ impl Event {
                 TaskFamily::Service => {
                     set(&mut d, "resourceType", Value::String(resource_type.clone()));
                     set(&mut d, "resource", Value::String(resource.clone()));
-                    set(&mut d, "region", Value::from("us-east-1"));
+                    set(
+                        &mut d,
+                        "region",
+                        Value::from(crate::syntax::substitute::REGION),
+                    );
                     set(&mut d, "parameters", text(parameters));
                     if let Some(t) = timeout {
                         set(&mut d, "timeoutInSeconds", Value::from(*t as i64));

@@ -117,6 +117,20 @@ impl Mocks {
         Mocks::default()
     }
 
+    /// One answer for the first call of `state` (TestState's mock).
+    pub fn one(state: &str, outcome: Outcome) -> Mocks {
+        let response = MockResponse {
+            outcome,
+            duration_ms: 0,
+        };
+        let mut states = FxHashMap::default();
+        states.insert(Rc::from(state), StateMocks::Ranges(vec![(0, 0, response)]));
+        Mocks {
+            states,
+            test_case: None,
+        }
+    }
+
     /// Reads any of the three shapes. `machine` and `test_case` choose inside a
     /// MockConfigFile; when the file has only one of either, it is taken.
     pub fn from_value(

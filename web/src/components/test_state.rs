@@ -1,10 +1,15 @@
-//! "Test this state": AWS's TestState API in the page. The form builds AWS's request (the
-//! whole machine plus `stateName`, input, mock result or error, inspection level, state
-//! configuration, variables, context); the engine answers as AWS does; the answer shows the
-//! status, the next state (also marked on the graph) and every inspection stage.
+//! "Test this state": AWS's TestState API in the page. The form is a typed
+//! `TestStateRequest` (the whole machine plus `stateName`, input, mock result or error,
+//! inspection level, state configuration, variables, context); the extras module answers as
+//! AWS does; the answer shows the status, the next state (also marked on the graph) and every
+//! inspection stage.
 
 use crate::components::json_input::JsonInput;
-use engine::syntax::json::Value;
+use crate::services::extras::TestReply;
+use engine::aws::teststate::{
+    FieldValidationMode, InspectionLevel, MockedError, StateConfiguration, TestMock,
+    TestStateRequest,
+};
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -17,66 +22,159 @@ pub struct Props {
     pub substitutions: Rc<engine::api::Substitutions>,
     /// The input that state saw in the last run, or the execution input.
     pub input: AttrValue,
-    pub answer: Option<Rc<Value>>,
-    pub on_answer: Callback<Option<Rc<Value>>>,
+    pub answer: Option<Rc<TestReply>>,
+    pub on_answer: Callback<Option<Rc<TestReply>>>,
     pub on_close: Callback<()>,
 }
 
-fn select(
+/// The form as typed (text boxes hold text; the selects are AWS's enums).
+#[derive(Clone, PartialEq)]
+struct Form {
+    input: String,
+    /// "none", "result" or "error".
+    mock: &'static str,
+    mock_result: String,
+    error: String,
+    cause: String,
+    validation: FieldValidationMode,
+    level: InspectionLevel,
+    retry_count: String,
+    map_failures: String,
+    caused_by: String,
+    reader_data: String,
+    variables: String,
+    context: String,
+}
+
+impl Form {
+    fn new(input: &str) -> Form {
+        Form {
+            input: input.to_string(),
+            mock: "error",
+            mock_result: "{}".into(),
+            error: "States.TaskFailed".into(),
+            cause: "Mocked failure".into(),
+            validation: FieldValidationMode::Strict,
+            level: InspectionLevel::Debug,
+            retry_count: String::new(),
+            map_failures: String::new(),
+            caused_by: String::new(),
+            reader_data: String::new(),
+            variables: String::new(),
+            context: String::new(),
+        }
+    }
+
+    /// AWS's request for `state` inside `definition`; empty boxes are left out.
+    fn request(&self, definition: &str, state: &str) -> TestStateRequest {
+        let given = |s: &str| Some(s.trim()).filter(|t| !t.is_empty()).map(str::to_string);
+        let number = |s: &str| s.trim().parse::<i64>().ok();
+        TestStateRequest {
+            definition: definition.to_string(),
+            state_name: Some(state.to_string()),
+            input: Some(self.input.clone()),
+            inspection_level: self.level,
+            role_arn: Some(engine::run::ExecutionContext::DEFAULT_ROLE_ARN.to_string()),
+            reveal_secrets: false,
+            mock: match self.mock {
+                "result" => Some(TestMock {
+                    result: Some(self.mock_result.clone()),
+                    error_output: None,
+                    field_validation_mode: self.validation,
+                }),
+                "error" => Some(TestMock {
+                    result: None,
+                    error_output: Some(MockedError {
+                        error: self.error.clone(),
+                        cause: Some(self.cause.clone()),
+                    }),
+                    field_validation_mode: self.validation,
+                }),
+                _ => None,
+            },
+            state_configuration: StateConfiguration {
+                retrier_retry_count: number(&self.retry_count),
+                map_iteration_failure_count: number(&self.map_failures),
+                error_caused_by_state: given(&self.caused_by),
+                map_item_reader_data: given(&self.reader_data).map(|_| self.reader_data.clone()),
+            },
+            variables: given(&self.variables).map(|_| self.variables.clone()),
+            context: given(&self.context).map(|_| self.context.clone()),
+        }
+    }
+}
+
+/// A select over `options` (label, value); `pick` writes the chosen one into the form.
+fn select<T: Copy + PartialEq + 'static>(
     label: &'static str,
     testid: &'static str,
-    options: &'static [&'static str],
-    value: &UseStateHandle<String>,
+    options: &'static [(&'static str, T)],
+    current: T,
+    form: &UseStateHandle<Form>,
+    pick: fn(&mut Form, T),
 ) -> Html {
     let onchange = {
-        let value = value.clone();
+        let form = form.clone();
         Callback::from(move |e: Event| {
-            if let Some(s) = e.target_dyn_into::<web_sys::HtmlSelectElement>() {
-                value.set(s.value());
+            let Some(s) = e.target_dyn_into::<web_sys::HtmlSelectElement>() else {
+                return;
+            };
+            if let Some((_, v)) = options.iter().find(|(name, _)| *name == s.value()) {
+                let mut f = (*form).clone();
+                pick(&mut f, *v);
+                form.set(f);
             }
         })
     };
     html! {
         <label>{ label }
             <select data-testid={testid} {onchange}>
-                { for options.iter().map(|o| html! { <option value={*o} selected={**value == *o}>{ *o }</option> }) }
+                { for options.iter().map(|(name, v)| html! { <option value={*name} selected={*v == current}>{ *name }</option> }) }
             </select>
         </label>
     }
 }
 
-fn text(label: &'static str, testid: &'static str, value: &UseStateHandle<String>) -> Html {
-    let oninput = {
-        let value = value.clone();
-        Callback::from(move |e: InputEvent| {
-            if let Some(i) = e.target_dyn_into::<web_sys::HtmlInputElement>() {
-                value.set(i.value());
-            }
-        })
-    };
-    html! { <label>{ label }<input data-testid={testid} value={(**value).clone()} {oninput} /></label> }
+/// A callback that writes a box's text into the form.
+fn setter(form: &UseStateHandle<Form>, field: fn(&mut Form) -> &mut String) -> Callback<String> {
+    let form = form.clone();
+    Callback::from(move |t: String| {
+        let mut f = (*form).clone();
+        *field(&mut f) = t;
+        form.set(f);
+    })
 }
+
+fn text(label: &'static str, testid: &'static str, value: &str, set: Callback<String>) -> Html {
+    let value = value.to_string();
+    let oninput = Callback::from(move |e: InputEvent| {
+        if let Some(i) = e.target_dyn_into::<web_sys::HtmlInputElement>() {
+            set.emit(i.value());
+        }
+    });
+    html! { <label>{ label }<input data-testid={testid} {value} {oninput} /></label> }
+}
+
+const MOCKS: &[(&str, &str)] = &[("none", "none"), ("result", "result"), ("error", "error")];
+const MODES: &[(&str, FieldValidationMode)] = &[
+    ("STRICT", FieldValidationMode::Strict),
+    ("PRESENT", FieldValidationMode::Present),
+    ("NONE", FieldValidationMode::None),
+];
+const LEVELS: &[(&str, InspectionLevel)] = &[
+    ("INFO", InspectionLevel::Info),
+    ("DEBUG", InspectionLevel::Debug),
+    ("TRACE", InspectionLevel::Trace),
+];
 
 #[function_component(TestStatePanel)]
 pub fn test_state_panel(p: &Props) -> Html {
-    let input = use_state(|| p.input.to_string());
-    let mock = use_state(|| "error".to_string());
-    let mock_result = use_state(|| "{}".to_string());
-    let error = use_state(|| "States.TaskFailed".to_string());
-    let cause = use_state(|| "Mocked failure".to_string());
-    let validation = use_state(|| "STRICT".to_string());
-    let level = use_state(|| "DEBUG".to_string());
-    let retry_count = use_state(String::new);
-    let map_failures = use_state(String::new);
-    let caused_by = use_state(String::new);
-    let reader_data = use_state(String::new);
-    let variables = use_state(String::new);
-    let context = use_state(String::new);
+    let form = use_state(|| Form::new(&p.input));
     {
         // A new state (or a new last-run input) starts a fresh form.
-        let (input, on_answer) = (input.clone(), p.on_answer.clone());
+        let (form, on_answer) = (form.clone(), p.on_answer.clone());
         use_effect_with((p.state.clone(), p.input.clone()), move |(_, i)| {
-            input.set(i.to_string());
+            form.set(Form::new(i));
             on_answer.emit(None);
             || ()
         });
@@ -84,91 +182,12 @@ pub fn test_state_panel(p: &Props) -> Html {
     let run = {
         let (state, definition, on_answer) =
             (p.state.clone(), p.definition.clone(), p.on_answer.clone());
-        let substitutions = p.substitutions.clone();
-        let fields = (
-            input.clone(),
-            mock.clone(),
-            mock_result.clone(),
-            error.clone(),
-            cause.clone(),
-            validation.clone(),
-            level.clone(),
-        );
-        let config = (
-            retry_count.clone(),
-            map_failures.clone(),
-            caused_by.clone(),
-            reader_data.clone(),
-            variables.clone(),
-            context.clone(),
-        );
+        let (substitutions, form) = (p.substitutions.clone(), form.clone());
         Callback::from(move |_: MouseEvent| {
-            let (input, mock, mock_result, error, cause, validation, level) = &fields;
-            let (retry_count, map_failures, caused_by, reader_data, variables, context) = &config;
-            let mut req = engine::syntax::json::Map::default();
-            let mut put = |k: &str, v: Value| {
-                req.insert(Rc::from(k), v);
-            };
-            put("definition", Value::from(&*definition));
-            put("stateName", Value::from(&*state));
-            put("input", Value::from(input.as_str()));
-            put("inspectionLevel", Value::from(level.as_str()));
-            put(
-                "roleArn",
-                Value::from("arn:aws:iam::123456789012:role/playground"),
-            );
-            match mock.as_str() {
-                "result" => put(
-                    "mock",
-                    engine::obj! { "result" => mock_result.as_str(), "fieldValidationMode" => validation.as_str() },
-                ),
-                "error" => put(
-                    "mock",
-                    engine::obj! { "errorOutput" => engine::obj! { "error" => error.as_str(), "cause" => cause.as_str() } },
-                ),
-                _ => {}
-            }
-            let mut cfg = engine::syntax::json::Map::default();
-            let number = |s: &str| s.trim().parse::<i64>().ok();
-            if let Some(n) = number(retry_count) {
-                cfg.insert(Rc::from("retrierRetryCount"), Value::from(n));
-            }
-            if let Some(n) = number(map_failures) {
-                cfg.insert(Rc::from("mapIterationFailureCount"), Value::from(n));
-            }
-            if !caused_by.trim().is_empty() {
-                cfg.insert(
-                    Rc::from("errorCausedByState"),
-                    Value::from(caused_by.trim()),
-                );
-            }
-            if !reader_data.trim().is_empty() {
-                cfg.insert(
-                    Rc::from("mapItemReaderData"),
-                    Value::from(reader_data.as_str()),
-                );
-            }
-            if !cfg.is_empty() {
-                put("stateConfiguration", Value::from(cfg));
-            }
-            if !variables.trim().is_empty() {
-                put("variables", Value::from(variables.as_str()));
-            }
-            if !context.trim().is_empty() {
-                put("context", Value::from(context.as_str()));
-            }
-            // TestState runs in the extras module (the first load leaves it out).
+            let request = form.request(&definition, &state);
             let on_answer = on_answer.clone();
-            let request = engine::obj! {
-                "op" => "teststate",
-                "request" => Value::from(req),
-                "substitutions" => Value::from(substitutions.as_ref().clone()),
-            };
-            crate::services::extras::ask(request, move |r| {
-                on_answer.emit(Some(Rc::new(match r {
-                    Ok(v) => v.get("answer").cloned().unwrap_or(Value::Null),
-                    Err(e) => engine::obj! { "error_code" => "PlaygroundError", "message" => e },
-                })))
+            crate::services::extras::test_state(&request, &substitutions, move |reply| {
+                on_answer.emit(Some(Rc::new(reply)))
             });
         })
     };
@@ -176,39 +195,38 @@ pub fn test_state_panel(p: &Props) -> Html {
         let cb = p.on_close.clone();
         Callback::from(move |_: MouseEvent| cb.emit(()))
     };
-    let set = |h: &UseStateHandle<String>| {
-        let h = h.clone();
-        Callback::from(move |t: String| h.set(t))
-    };
-    let answer = p.answer.as_ref().map(|a| {
-        if let Some(code) = a.get("error_code").and_then(Value::as_str) {
-            return html! {
-                <div class="answer" data-testid="test-answer">
-                    <p class="error" data-testid="test-status">{ code }</p>
-                    <p>{ a.get("message").and_then(Value::as_str).unwrap_or("") }</p>
-                </div>
-            };
-        }
-        let s = |k: &str| a.get(k).and_then(Value::as_str).map(str::to_string);
-        let stages: Vec<(String, Value)> = a
-            .get("inspectionData")
-            .and_then(Value::as_object)
-            .map(|m| m.iter().map(|(k, v)| (k.to_string(), v.clone())).collect())
-            .unwrap_or_default();
-        html! {
+    let answer = p.answer.as_deref().map(|reply| match reply {
+        TestReply::Refused(e) => html! {
             <div class="answer" data-testid="test-answer">
-                <p>
-                    <span class="status" data-testid="test-status">{ s("status").unwrap_or_default() }</span>
-                    if let Some(n) = s("nextState") { { " → next state " }<strong data-testid="test-next">{ n }</strong> }
-                </p>
-                if let Some(e) = s("error") { <p class="error">{ format!("{e}: {}", s("cause").unwrap_or_default()) }</p> }
-                if let Some(o) = a.get("output") { <div class="stage"><h4>{ "output" }</h4><pre>{ o.to_json_pretty() }</pre></div> }
-                <div class="stages">
-                    { for stages.iter().map(|(k, v)| html! { <div class="stage" data-testid="test-stage" data-stage={k.clone()}><h4>{ k.clone() }</h4><pre>{ v.to_json_pretty() }</pre></div> }) }
-                </div>
+                <p class="error" data-testid="test-status">{ e.code.name() }</p>
+                <p>{ e.message.clone() }</p>
             </div>
+        },
+        TestReply::Unavailable(why) => html! {
+            <div class="answer" data-testid="test-answer">
+                <p class="error" data-testid="test-status">{ "Not answered" }</p>
+                <p>{ why.clone() }</p>
+            </div>
+        },
+        TestReply::Answered(a) => {
+            let stages = a.inspection_data.as_ref().and_then(|d| d.as_object());
+            html! {
+                <div class="answer" data-testid="test-answer">
+                    <p>
+                        <span class="status" data-testid="test-status">{ a.status.name() }</span>
+                        if let Some(n) = &a.next_state { { " → next state " }<strong data-testid="test-next">{ n.to_string() }</strong> }
+                    </p>
+                    if let Some(e) = &a.error { <p class="error">{ format!("{e}: {}", a.cause.as_deref().unwrap_or_default()) }</p> }
+                    if let Some(o) = &a.output { <div class="stage"><h4>{ "output" }</h4><pre>{ o.to_json_pretty() }</pre></div> }
+                    <div class="stages">
+                        { for stages.into_iter().flat_map(|m| m.iter()).map(|(k, v)| html! { <div class="stage" data-testid="test-stage" data-stage={k.to_string()}><h4>{ k.to_string() }</h4><pre>{ v.to_json_pretty() }</pre></div> }) }
+                    </div>
+                </div>
+            }
         }
     });
+    let f = &*form;
+    let set = |field: fn(&mut Form) -> &mut String| setter(&form, field);
     html! {
         <section class="test-state" data-testid="test-state">
             <header>
@@ -218,25 +236,25 @@ pub fn test_state_panel(p: &Props) -> Html {
             </header>
             { answer.unwrap_or_default() }
             <div class="form">
-                <JsonInput label="Input (the one this state saw in the last run)" value={AttrValue::from((*input).clone())} on_change={set(&input)} testid="test-input" rows={4} />
+                <JsonInput label="Input (the one this state saw in the last run)" value={AttrValue::from(f.input.clone())} on_change={set(|f| &mut f.input)} testid="test-input" rows={4} />
                 <div>
-                    { select("Mock", "test-mock", &["none", "result", "error"], &mock) }
-                    if *mock == "result" {
-                        <JsonInput label="Mocked result (JSON)" value={AttrValue::from((*mock_result).clone())} on_change={set(&mock_result)} testid="test-mock-result" rows={3} />
-                        { select("Field validation", "test-validation", &["STRICT", "PRESENT", "NONE"], &validation) }
+                    { select("Mock", "test-mock", MOCKS, f.mock, &form, |f, v| f.mock = v) }
+                    if f.mock == "result" {
+                        <JsonInput label="Mocked result (JSON)" value={AttrValue::from(f.mock_result.clone())} on_change={set(|f| &mut f.mock_result)} testid="test-mock-result" rows={3} />
+                        { select("Field validation", "test-validation", MODES, f.validation, &form, |f, v| f.validation = v) }
                     }
-                    if *mock == "error" {
-                        { text("Error", "test-error", &error) }
-                        { text("Cause", "test-cause", &cause) }
+                    if f.mock == "error" {
+                        { text("Error", "test-error", &f.error, set(|f| &mut f.error)) }
+                        { text("Cause", "test-cause", &f.cause, set(|f| &mut f.cause)) }
                     }
                 </div>
-                { select("Inspection level", "test-level", &["INFO", "DEBUG", "TRACE"], &level) }
-                { text("Retrier retry count", "test-retry-count", &retry_count) }
-                { text("Map iteration failure count", "test-map-failures", &map_failures) }
-                { text("Error caused by state", "test-caused-by", &caused_by) }
-                <JsonInput label="Map ItemReader data (JSON)" value={AttrValue::from((*reader_data).clone())} on_change={set(&reader_data)} rows={2} />
-                <JsonInput label="Variables (JSON object)" value={AttrValue::from((*variables).clone())} on_change={set(&variables)} rows={2} />
-                <JsonInput label="Context object (JSON; replaces the generated one)" value={AttrValue::from((*context).clone())} on_change={set(&context)} rows={2} />
+                { select("Inspection level", "test-level", LEVELS, f.level, &form, |f, v| f.level = v) }
+                { text("Retrier retry count", "test-retry-count", &f.retry_count, set(|f| &mut f.retry_count)) }
+                { text("Map iteration failure count", "test-map-failures", &f.map_failures, set(|f| &mut f.map_failures)) }
+                { text("Error caused by state", "test-caused-by", &f.caused_by, set(|f| &mut f.caused_by)) }
+                <JsonInput label="Map ItemReader data (JSON)" value={AttrValue::from(f.reader_data.clone())} on_change={set(|f| &mut f.reader_data)} rows={2} />
+                <JsonInput label="Variables (JSON object)" value={AttrValue::from(f.variables.clone())} on_change={set(|f| &mut f.variables)} rows={2} />
+                <JsonInput label="Context object (JSON; replaces the generated one)" value={AttrValue::from(f.context.clone())} on_change={set(|f| &mut f.context)} rows={2} />
             </div>
         </section>
     }

@@ -3,8 +3,9 @@
 //! Once loaded, the engine reads YAML through it (`engine::syntax::yaml::host`).
 
 use crate::bindings;
-use engine::api::Format;
+use engine::api::{Format, Substitutions};
 use engine::aws::import::Imported;
+use engine::aws::teststate::{TestStateAnswer, TestStateError, TestStateRequest};
 use engine::syntax::json::Value;
 
 /// Does this definition need the module (it is YAML)?
@@ -53,6 +54,45 @@ pub fn ask(request: Value, done: impl FnOnce(Result<Value, String>) + 'static) {
             })
         }
     }));
+}
+
+/// What "Test this state" gets back.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TestReply {
+    Answered(TestStateAnswer),
+    /// AWS would refuse the request (its error code and message).
+    Refused(TestStateError),
+    /// The module could not answer (not loaded, or a broken reply).
+    Unavailable(String),
+}
+
+/// Runs one TestState request in the module.
+pub fn test_state(
+    request: &TestStateRequest,
+    substitutions: &Substitutions,
+    done: impl FnOnce(TestReply) + 'static,
+) {
+    let request = engine::obj! {
+        "op" => "teststate",
+        "request" => request.to_json(),
+        "substitutions" => Value::from(substitutions.clone()),
+    };
+    ask(request, move |r| {
+        let answer = r.map(|v| v.get("answer").cloned().unwrap_or(Value::Null));
+        done(match answer {
+            Err(e) => TestReply::Unavailable(e),
+            Ok(a) => match (
+                TestStateAnswer::from_json(&a),
+                TestStateError::from_json(&a),
+            ) {
+                (Some(answer), _) => TestReply::Answered(answer),
+                (None, Some(e)) => TestReply::Refused(e),
+                (None, None) => {
+                    TestReply::Unavailable(format!("an unexpected answer: {}", a.to_json()))
+                }
+            },
+        })
+    });
 }
 
 /// A project's files → its machines.

@@ -106,8 +106,8 @@ impl Execution {
         let parts: Vec<&str> = arn.splitn(7, ':').collect();
         let get = |i: usize, d: &str| parts.get(i).copied().unwrap_or(d).to_string();
         (
-            get(3, "us-east-1"),
-            get(4, "123456789012"),
+            get(3, crate::syntax::substitute::REGION),
+            get(4, crate::syntax::substitute::ACCOUNT),
             get(6, "playground"),
         )
     }
