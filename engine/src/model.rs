@@ -1,5 +1,5 @@
 //! The typed ASL tree: what a definition means once parsed and checked. Built by
-//! `validate::build`, which also reports every problem it finds; a tree is built even from a
+//! `check::validate`, which also reports every problem it finds; a tree is built even from a
 //! definition with errors (the graph still draws), but only an error-free one runs.
 
 use crate::query::choice::Condition;
@@ -55,6 +55,61 @@ pub struct Graph {
 impl Graph {
     pub fn id(&self, name: &str) -> Option<StateId> {
         self.by_name.get(name).copied()
+    }
+
+    /// Every state of this graph and of the graphs nested in it, in definition order, each
+    /// state before the graphs inside it, with where it sits. The one walk over nested graphs
+    /// for the model (each state carries its resolved `query_language`).
+    pub fn walk(&self) -> Walk<'_> {
+        Walk {
+            stack: vec![(
+                self.states.iter(),
+                Scope {
+                    depth: 0,
+                    in_child_execution: false,
+                },
+            )],
+        }
+    }
+}
+
+/// Where `Graph::walk` found a state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Scope {
+    /// 0 for the walked graph's own states, 1 inside one of its branches or processors...
+    pub depth: usize,
+    /// Inside a Distributed Map's processor: each iteration is a child execution, which sees
+    /// none of the outer variables.
+    pub in_child_execution: bool,
+}
+
+/// The iterator of `Graph::walk`.
+pub struct Walk<'a> {
+    stack: Vec<(std::slice::Iter<'a, State>, Scope)>,
+}
+
+impl<'a> Iterator for Walk<'a> {
+    type Item = (&'a State, Scope);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            let (states, scope) = self.stack.last_mut()?;
+            let scope = *scope;
+            let Some(state) = states.next() else {
+                self.stack.pop();
+                continue;
+            };
+            let inner = Scope {
+                depth: scope.depth + 1,
+                in_child_execution: scope.in_child_execution
+                    || matches!(&state.kind, Kind::Map(m) if m.mode == MapMode::Distributed),
+            };
+            // Reversed, so the first branch is walked first.
+            for g in state.sub_graphs().iter().rev() {
+                self.stack.push((g.states.iter(), inner));
+            }
+            return Some((state, scope));
+        }
     }
 }
 
@@ -319,6 +374,15 @@ pub enum AssignSpec {
 }
 
 impl State {
+    /// The graphs inside this state: a Parallel's branches, a Map's item processor.
+    pub fn sub_graphs(&self) -> &[Rc<Graph>] {
+        match &self.kind {
+            Kind::Parallel { branches } => branches,
+            Kind::Map(m) => std::slice::from_ref(&m.processor),
+            _ => &[],
+        }
+    }
+
     /// Every state this one may go to, with a label for the graph (`Next`, a Choice rule,
     /// `Default`, or a Catch's error names).
     pub fn successors(&self) -> Vec<(Rc<str>, EdgeKind)> {
@@ -347,4 +411,39 @@ pub enum EdgeKind {
     Rule(usize),
     Default,
     Catch(usize),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn walk_visits_nested_states_in_definition_order_with_their_scope() {
+        let text = r#"{"StartAt":"P","States":{
+            "P":{"Type":"Parallel","Next":"D","Branches":[
+                {"StartAt":"A","States":{"A":{"Type":"Pass","End":true}}},
+                {"StartAt":"M","States":{"M":{"Type":"Map","End":true,
+                    "ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"STANDARD"},
+                        "StartAt":"I","States":{"I":{"Type":"Pass","End":true}}}}}}]},
+            "D":{"Type":"Succeed"}}}"#;
+        let v = crate::check::validate(text, WorkflowType::Standard);
+        let machine = v.machine.expect("a model");
+        let seen: Vec<(String, usize, bool)> = machine
+            .graph
+            .walk()
+            .map(|(s, at)| (s.name.to_string(), at.depth, at.in_child_execution))
+            .collect();
+        let expected = [
+            ("P", 0, false),
+            ("A", 1, false),
+            ("M", 1, false),
+            ("I", 2, true),
+            ("D", 0, false),
+        ];
+        let expected: Vec<(String, usize, bool)> = expected
+            .iter()
+            .map(|(n, d, c)| (n.to_string(), *d, *c))
+            .collect();
+        assert_eq!(seen, expected);
+    }
 }

@@ -46,20 +46,7 @@ impl<T> PartialEq for ByPtr<T> {
 const DEBOUNCE_MS: u32 = 150;
 
 fn find_state<'a>(g: &'a AslGraph, name: &str) -> Option<&'a engine::model::State> {
-    for s in &g.states {
-        if &*s.name == name {
-            return Some(s);
-        }
-        let inner: Vec<&Rc<AslGraph>> = match &s.kind {
-            Kind::Parallel { branches } => branches.iter().collect(),
-            Kind::Map(m) => vec![&m.processor],
-            _ => Vec::new(),
-        };
-        if let Some(f) = inner.into_iter().find_map(|g| find_state(g, name)) {
-            return Some(f);
-        }
-    }
-    None
+    g.walk().map(|(s, _)| s).find(|s| &*s.name == name)
 }
 
 /// The innermost state whose definition's lines contain a byte offset (anywhere on the line
@@ -75,24 +62,18 @@ fn state_at(g: &AslGraph, text: &str, offset: usize) -> Option<Rc<str>> {
             .find('\n')
             .map_or(text.len(), |p| i + p)
     };
-    for s in &g.states {
-        let (from, to) = (
-            line_start(s.span.start),
-            line_end(s.body.end.max(s.span.end)),
-        );
-        if from <= offset && offset <= to {
-            let inner: Vec<&Rc<AslGraph>> = match &s.kind {
-                Kind::Parallel { branches } => branches.iter().collect(),
-                Kind::Map(m) => vec![&m.processor],
-                _ => Vec::new(),
-            };
-            return inner
-                .into_iter()
-                .find_map(|g| state_at(g, text, offset))
-                .or_else(|| Some(s.name.clone()));
-        }
+    let holds = |s: &engine::model::State| {
+        line_start(s.span.start) <= offset && offset <= line_end(s.body.end.max(s.span.end))
+    };
+    // The first state that holds it, then the first inside that one, and so on.
+    fn innermost(g: &AslGraph, holds: &dyn Fn(&engine::model::State) -> bool) -> Option<Rc<str>> {
+        let s = g.states.iter().find(|s| holds(s))?;
+        s.sub_graphs()
+            .iter()
+            .find_map(|g| innermost(g, holds))
+            .or_else(|| Some(s.name.clone()))
     }
-    None
+    innermost(g, &holds)
 }
 
 /// The statuses of a Map's inner states in one iteration, laid over the run's statuses.
@@ -104,18 +85,7 @@ fn iteration_statuses(
 ) -> HashMap<Rc<str>, crate::components::graph::NodeStatus> {
     use crate::components::graph::NodeStatus;
     let mut out = all.clone();
-    let mut inner = Vec::new();
-    fn names(g: &AslGraph, out: &mut Vec<Rc<str>>) {
-        for s in &g.states {
-            out.push(s.name.clone());
-            match &s.kind {
-                Kind::Parallel { branches } => branches.iter().for_each(|b| names(b, out)),
-                Kind::Map(m) => names(&m.processor, out),
-                _ => {}
-            }
-        }
-    }
-    names(processor, &mut inner);
+    let inner: Vec<Rc<str>> = processor.walk().map(|(s, _)| s.name.clone()).collect();
     for n in &inner {
         out.remove(n);
     }

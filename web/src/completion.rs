@@ -1,6 +1,7 @@
 //! ASL-aware completion for the editor: given where the cursor is (the JSON path to it and
 //! whether a key is expected), what may go there. Pure; the editor bridge calls it.
 
+use engine::model::QueryLanguage;
 use engine::query::failure::errors::PREDEFINED;
 use engine::query::intrinsics::FUNCTION_NAMES;
 use engine::syntax::json::{self, Value};
@@ -51,25 +52,15 @@ fn fields_for(type_name: &str, jsonata: bool) -> Vec<&'static str> {
         .collect()
 }
 
+/// Every state name in the definition, nested graphs included (the one raw walk).
 fn state_names(doc: &Value, out: &mut Vec<String>) {
-    if let Some(states) = doc.get("States").and_then(Value::as_object) {
-        for (name, s) in states.iter() {
-            out.push(name.to_string());
-            for b in s
-                .get("Branches")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-            {
-                state_names(b, out);
-            }
-            for key in ["ItemProcessor", "Iterator"] {
-                if let Some(p) = s.get(key) {
-                    state_names(p, out);
-                }
-            }
+    struct Names<'o>(&'o mut Vec<String>);
+    impl<'a> engine::check::DefinitionVisitor<'a> for Names<'_> {
+        fn state(&mut self, name: &'a str, _: &'a Value, _: &str, _: QueryLanguage) {
+            self.0.push(name.to_string());
         }
     }
+    engine::check::walk_definition(doc, &mut Names(out));
 }
 
 /// Follows a path of keys (strings) and indices (numbers) from the document root.
@@ -323,7 +314,8 @@ pub fn jsonata_suggestions(doc: &Value, path: &[Value], token: &str) -> Vec<Item
 
 pub fn suggestions(doc: &Value, path: &[Value], in_key: bool) -> Vec<Item> {
     let key = |i: usize| path.get(path.len().wrapping_sub(i)).and_then(Value::as_str);
-    let jsonata = doc.get("QueryLanguage").and_then(Value::as_str) == Some("JSONata");
+    // The one language rule (a state's own field, else its graph's, else the top level's).
+    let jsonata = engine::check::language_at(doc, path) == QueryLanguage::Jsonata;
     let names = || {
         let mut n = Vec::new();
         state_names(doc, &mut n);
@@ -485,6 +477,19 @@ mod tests {
         assert!(labels(doc, r#"["States","A","Parameters","x.$"]"#, false)
             .contains(&"States.Format()".to_string()));
         assert!(labels(doc, r#"[]"#, true).contains(&"StartAt".to_string()));
+    }
+
+    #[test]
+    fn fields_follow_the_state_s_query_language() {
+        // A JSONPath machine: a JSONata state gets JSONata's fields; a state inside its
+        // processor takes the top level's language, not the Map's.
+        let doc = r#"{"StartAt":"M","States":{"M":{"Type":"Map","QueryLanguage":"JSONata","ItemProcessor":{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}},"End":true}}}"#;
+        let map = labels(doc, r#"["States","M"]"#, true);
+        assert!(map.contains(&"Arguments".to_string()) || map.contains(&"Output".to_string()));
+        assert!(!map.contains(&"InputPath".to_string()));
+        let inner = labels(doc, r#"["States","M","ItemProcessor","States","P"]"#, true);
+        assert!(inner.contains(&"InputPath".to_string()));
+        assert!(!inner.contains(&"Output".to_string()));
     }
 
     fn jsonata_labels(doc: &str, path: &str, token: &str) -> Vec<String> {

@@ -33,7 +33,7 @@ pub struct Advice {
     pub child_duration_ms: f64,
 }
 
-/// Why Express cannot run this state (or something inside it), if it cannot.
+/// Why Express cannot run this state itself, if it cannot.
 fn express_blocker(state: &State) -> Option<String> {
     let name = &state.name;
     match &state.kind {
@@ -43,18 +43,17 @@ fn express_blocker(state: &State) -> Option<String> {
             Resource::Service { pattern: Pattern::Sync | Pattern::Sync2, .. } => Some(format!("'{name}' runs a job to completion (.sync), which Express workflows do not support")),
             _ => None,
         },
-        Kind::Parallel { branches } => branches.iter().find_map(|b| graph_blocker(b)),
         Kind::Map(m) if m.mode == MapMode::Distributed => Some(format!(
             "'{name}' is a Distributed Map, which Express workflows do not support"
         )),
-        Kind::Map(m) => graph_blocker(&m.processor),
         _ => None,
     }
 }
 
-/// Why Express cannot run this graph, if it cannot (the first state that stops it).
+/// Why Express cannot run this graph, if it cannot (the first state that stops it, nested
+/// states included; a Distributed Map stops it before its children are looked at).
 pub fn graph_blocker(g: &Graph) -> Option<String> {
-    g.states.iter().find_map(express_blocker)
+    g.walk().find_map(|(s, _)| express_blocker(s))
 }
 
 /// Where a state can go next: `Next`, Choice rules and default, Catch targets (`None`: the
@@ -160,7 +159,9 @@ pub fn advise(ex: &Execution, moved: &[&str], executions: f64, pricing: Pricing)
         match graph.by_name.get(name) {
             None => return refuse(advice, format!("'{name}' is not a state of the top level")),
             Some(&id) => {
-                if let Some(why) = express_blocker(&graph.states[id]) {
+                let state = &graph.states[id];
+                let inside = || state.sub_graphs().iter().find_map(|g| graph_blocker(g));
+                if let Some(why) = express_blocker(state).or_else(inside) {
                     return refuse(advice, why);
                 }
             }

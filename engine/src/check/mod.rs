@@ -154,6 +154,7 @@ pub fn validate_with(text: &str, workflow_type: WorkflowType, given: &Substituti
         top_language: QueryLanguage::JsonPath,
     };
     let machine = b.machine(&value, text.len());
+    passes::run(&mut b, &value);
     let mut diagnostics = b.sink.items;
     // In reading order, as an editor lists them.
     diagnostics.sort_by_key(|d| (d.span.start, d.span.end));

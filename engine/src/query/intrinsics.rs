@@ -411,32 +411,7 @@ pub fn eval(call: &Call, env: &Env) -> Result<Value, Failure> {
             let a = array_arg(call, arg(0), "the first argument")?;
             Ok(Value::Bool(a.contains(arg(1))))
         }
-        ArrayRange => {
-            let start = int_arg(call, arg(0), "the start")?;
-            let end = int_arg(call, arg(1), "the end")?;
-            let step = int_arg(call, arg(2), "the step")?;
-            if step == 0 {
-                return Err(fail(call, "the step must not be 0"));
-            }
-            // i128: user-given bounds may be anywhere in i64.
-            let (start, end, step) = (i128::from(start), i128::from(end), i128::from(step));
-            let count = if (end - start).signum() * step.signum() < 0 {
-                0
-            } else {
-                (end - start) / step + 1
-            };
-            if count > i128::from(MAX_RANGE_ITEMS) {
-                return Err(fail(
-                    call,
-                    format!("the range has more than {MAX_RANGE_ITEMS} items"),
-                ));
-            }
-            Ok(Value::from(
-                (0..count.max(0))
-                    .map(|i| Value::from((start + i * step) as i64))
-                    .collect::<Vec<_>>(),
-            ))
-        }
+        ArrayRange => array_range(call, &args),
         ArrayGetItem => {
             let a = array_arg(call, arg(0), "the first argument")?;
             let i = int_arg(call, arg(1), "the index")?;
@@ -476,73 +451,10 @@ pub fn eval(call: &Call, env: &Env) -> Result<Value, Failure> {
                 base64::engine::general_purpose::STANDARD.encode(s),
             ))
         }
-        Base64Decode => {
-            let s = str_arg(call, arg(0), "the argument")?;
-            if s.len() > MAX_STRING_ARG {
-                return Err(fail(
-                    call,
-                    format!("the input is longer than {MAX_STRING_ARG} characters"),
-                ));
-            }
-            let bytes = base64::engine::general_purpose::STANDARD
-                .decode(s)
-                .map_err(|e| fail(call, format!("the input is not valid base64: {e}")))?;
-            String::from_utf8(bytes)
-                .map(Value::from)
-                .map_err(|_| fail(call, "the decoded bytes are not UTF-8"))
-        }
-        Hash => {
-            let data = match arg(0) {
-                Value::String(s) => s.to_string(),
-                Value::Null => return Err(fail(call, "the data must not be null")),
-                other => other.to_json(),
-            };
-            if data.len() > MAX_STRING_ARG {
-                return Err(fail(
-                    call,
-                    format!("the input is longer than {MAX_STRING_ARG} characters"),
-                ));
-            }
-            let algorithm = str_arg(call, arg(1), "the algorithm")?;
-            hash(data.as_bytes(), algorithm).map(Value::from).ok_or_else(|| {
-                fail(call, format!("unsupported algorithm '{algorithm}' (use MD5, SHA-1, SHA-256, SHA-384 or SHA-512)"))
-            })
-        }
-        JsonMerge => {
-            let (Value::Object(a), Value::Object(b)) = (arg(0), arg(1)) else {
-                return Err(fail(call, "both values to merge must be objects"));
-            };
-            if arg(2) != &Value::Bool(false) {
-                return Err(fail(
-                    call,
-                    "only a shallow merge is supported: the third argument must be false",
-                ));
-            }
-            let mut merged = (**a).clone();
-            for (k, v) in b.iter() {
-                merged.insert(k.clone(), v.clone());
-            }
-            Ok(Value::from(merged))
-        }
-        MathRandom => {
-            let start = rounded_int_arg(call, arg(0), "the start")?;
-            let end = rounded_int_arg(call, arg(1), "the end")?;
-            if end <= start {
-                return Err(fail(call, "the end must be greater than the start"));
-            }
-            let r = match args.get(2) {
-                Some(seed) => {
-                    let seed = int_arg(call, seed, "the seed")?;
-                    crate::query::env::Rng::new(seed as u64).next_f64()
-                }
-                None => env.rng.next_f64(),
-            };
-            let span = (i128::from(end) - i128::from(start)) as f64;
-            let pick = i128::from(start) + (span * r) as i128;
-            Ok(Value::from(
-                pick.clamp(i128::from(start), i128::from(end) - 1) as i64,
-            ))
-        }
+        Base64Decode => base64_decode(call, &args),
+        Hash => hash_of(call, &args),
+        JsonMerge => json_merge(call, &args),
+        MathRandom => math_random(call, &args, env),
         MathAdd => {
             let a = rounded_int_arg(call, arg(0), "the first number")?;
             let b = rounded_int_arg(call, arg(1), "the second number")?;
@@ -564,6 +476,109 @@ pub fn eval(call: &Call, env: &Env) -> Result<Value, Failure> {
         }
         Uuid => Ok(Value::from(env.rng.uuid())),
     }
+}
+
+fn array_range(call: &Call, args: &[Value]) -> Result<Value, Failure> {
+    let arg = |i: usize| args.get(i).unwrap_or(&Value::Null);
+    let start = int_arg(call, arg(0), "the start")?;
+    let end = int_arg(call, arg(1), "the end")?;
+    let step = int_arg(call, arg(2), "the step")?;
+    if step == 0 {
+        return Err(fail(call, "the step must not be 0"));
+    }
+    // i128: user-given bounds may be anywhere in i64.
+    let (start, end, step) = (i128::from(start), i128::from(end), i128::from(step));
+    let count = if (end - start).signum() * step.signum() < 0 {
+        0
+    } else {
+        (end - start) / step + 1
+    };
+    if count > i128::from(MAX_RANGE_ITEMS) {
+        return Err(fail(
+            call,
+            format!("the range has more than {MAX_RANGE_ITEMS} items"),
+        ));
+    }
+    Ok(Value::from(
+        (0..count.max(0))
+            .map(|i| Value::from((start + i * step) as i64))
+            .collect::<Vec<_>>(),
+    ))
+}
+
+fn base64_decode(call: &Call, args: &[Value]) -> Result<Value, Failure> {
+    let arg = |i: usize| args.get(i).unwrap_or(&Value::Null);
+    let s = str_arg(call, arg(0), "the argument")?;
+    if s.len() > MAX_STRING_ARG {
+        return Err(fail(
+            call,
+            format!("the input is longer than {MAX_STRING_ARG} characters"),
+        ));
+    }
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(s)
+        .map_err(|e| fail(call, format!("the input is not valid base64: {e}")))?;
+    String::from_utf8(bytes)
+        .map(Value::from)
+        .map_err(|_| fail(call, "the decoded bytes are not UTF-8"))
+}
+
+fn hash_of(call: &Call, args: &[Value]) -> Result<Value, Failure> {
+    let arg = |i: usize| args.get(i).unwrap_or(&Value::Null);
+    let data = match arg(0) {
+        Value::String(s) => s.to_string(),
+        Value::Null => return Err(fail(call, "the data must not be null")),
+        other => other.to_json(),
+    };
+    if data.len() > MAX_STRING_ARG {
+        return Err(fail(
+            call,
+            format!("the input is longer than {MAX_STRING_ARG} characters"),
+        ));
+    }
+    let algorithm = str_arg(call, arg(1), "the algorithm")?;
+    hash(data.as_bytes(), algorithm).map(Value::from).ok_or_else(|| {
+        fail(call, format!("unsupported algorithm '{algorithm}' (use MD5, SHA-1, SHA-256, SHA-384 or SHA-512)"))
+    })
+}
+
+fn json_merge(call: &Call, args: &[Value]) -> Result<Value, Failure> {
+    let arg = |i: usize| args.get(i).unwrap_or(&Value::Null);
+    let (Value::Object(a), Value::Object(b)) = (arg(0), arg(1)) else {
+        return Err(fail(call, "both values to merge must be objects"));
+    };
+    if arg(2) != &Value::Bool(false) {
+        return Err(fail(
+            call,
+            "only a shallow merge is supported: the third argument must be false",
+        ));
+    }
+    let mut merged = (**a).clone();
+    for (k, v) in b.iter() {
+        merged.insert(k.clone(), v.clone());
+    }
+    Ok(Value::from(merged))
+}
+
+fn math_random(call: &Call, args: &[Value], env: &Env) -> Result<Value, Failure> {
+    let arg = |i: usize| args.get(i).unwrap_or(&Value::Null);
+    let start = rounded_int_arg(call, arg(0), "the start")?;
+    let end = rounded_int_arg(call, arg(1), "the end")?;
+    if end <= start {
+        return Err(fail(call, "the end must be greater than the start"));
+    }
+    let r = match args.get(2) {
+        Some(seed) => {
+            let seed = int_arg(call, seed, "the seed")?;
+            crate::query::env::Rng::new(seed as u64).next_f64()
+        }
+        None => env.rng.next_f64(),
+    };
+    let span = (i128::from(end) - i128::from(start)) as f64;
+    let pick = i128::from(start) + (span * r) as i128;
+    Ok(Value::from(
+        pick.clamp(i128::from(start), i128::from(end) - 1) as i64,
+    ))
 }
 
 fn format(call: &Call, template: &str, args: &[Value]) -> Result<Value, Failure> {

@@ -278,121 +278,12 @@ impl Event {
                 }
                 Some("stateExitedEventDetails".into())
             }
-            TaskScheduled {
-                family,
-                resource_type,
-                resource,
-                parameters,
-                timeout,
-                heartbeat,
-            } => match family {
-                TaskFamily::Service => {
-                    set(&mut d, "resourceType", Value::String(resource_type.clone()));
-                    set(&mut d, "resource", Value::String(resource.clone()));
-                    set(
-                        &mut d,
-                        "region",
-                        Value::from(crate::syntax::substitute::REGION),
-                    );
-                    set(&mut d, "parameters", text(parameters));
-                    if let Some(t) = timeout {
-                        set(&mut d, "timeoutInSeconds", Value::from(*t as i64));
-                    }
-                    if let Some(h) = heartbeat {
-                        set(&mut d, "heartbeatInSeconds", Value::from(*h as i64));
-                    }
-                    Some("taskScheduledEventDetails".into())
-                }
-                TaskFamily::Lambda | TaskFamily::Activity => {
-                    set(&mut d, "resource", Value::String(resource.clone()));
-                    set(&mut d, "input", text(parameters));
-                    set(&mut d, "inputDetails", truncated());
-                    if let Some(t) = timeout {
-                        set(&mut d, "timeoutInSeconds", Value::from(*t as i64));
-                    }
-                    if let (TaskFamily::Activity, Some(h)) = (family, heartbeat) {
-                        set(&mut d, "heartbeatInSeconds", Value::from(*h as i64));
-                    }
-                    Some(
-                        if *family == TaskFamily::Lambda {
-                            "lambdaFunctionScheduledEventDetails"
-                        } else {
-                            "activityScheduledEventDetails"
-                        }
-                        .into(),
-                    )
-                }
-            },
-            TaskStarted {
-                family,
-                resource_type,
-                resource,
-            } => match family {
-                TaskFamily::Service => {
-                    set(&mut d, "resourceType", Value::String(resource_type.clone()));
-                    set(&mut d, "resource", Value::String(resource.clone()));
-                    Some("taskStartedEventDetails".into())
-                }
-                TaskFamily::Activity => {
-                    set(&mut d, "workerName", Value::from("playground-worker"));
-                    Some("activityStartedEventDetails".into())
-                }
-                TaskFamily::Lambda => None,
-            },
-            TaskSubmitted {
-                resource_type,
-                resource,
-                output,
-            } => {
-                set(&mut d, "resourceType", Value::String(resource_type.clone()));
-                set(&mut d, "resource", Value::String(resource.clone()));
-                set(&mut d, "output", text(output));
-                set(&mut d, "outputDetails", truncated());
-                Some("taskSubmittedEventDetails".into())
-            }
-            TaskSucceeded {
-                family,
-                resource_type,
-                resource,
-                output,
-            } => {
-                if *family == TaskFamily::Service {
-                    set(&mut d, "resourceType", Value::String(resource_type.clone()));
-                    set(&mut d, "resource", Value::String(resource.clone()));
-                }
-                set(&mut d, "output", text(output));
-                set(&mut d, "outputDetails", truncated());
-                Some(family_key(*family, "Succeeded"))
-            }
-            TaskFailed {
-                family,
-                resource_type,
-                resource,
-                error,
-                cause,
-            }
-            | TaskTimedOut {
-                family,
-                resource_type,
-                resource,
-                error,
-                cause,
-            } => {
-                if *family == TaskFamily::Service {
-                    set(&mut d, "resourceType", Value::String(resource_type.clone()));
-                    set(&mut d, "resource", Value::String(resource.clone()));
-                }
-                opt_str(&mut d, "error", error);
-                opt_str(&mut d, "cause", cause);
-                Some(family_key(
-                    *family,
-                    if matches!(self.kind, TaskFailed { .. }) {
-                        "Failed"
-                    } else {
-                        "TimedOut"
-                    },
-                ))
-            }
+            TaskScheduled { .. }
+            | TaskStarted { .. }
+            | TaskSubmitted { .. }
+            | TaskSucceeded { .. }
+            | TaskFailed { .. }
+            | TaskTimedOut { .. } => task_details(&self.kind, &mut d),
             MapStateStarted { length } => {
                 set(&mut d, "length", Value::from(*length as i64));
                 Some("mapStateStartedEventDetails".into())
@@ -440,6 +331,128 @@ impl Event {
             m.insert(Rc::from(k), Value::from(d));
         }
         Value::from(m)
+    }
+}
+
+/// The details of a Task event (their keys and fields depend on the Task's family) and
+/// their key.
+fn task_details(kind: &EventKind, d: &mut Map) -> Option<String> {
+    use EventKind::*;
+    let text = |v: &Value| Value::from(v.to_json());
+    let d = &mut *d;
+    match kind {
+        TaskScheduled {
+            family,
+            resource_type,
+            resource,
+            parameters,
+            timeout,
+            heartbeat,
+        } => match family {
+            TaskFamily::Service => {
+                set(d, "resourceType", Value::String(resource_type.clone()));
+                set(d, "resource", Value::String(resource.clone()));
+                set(d, "region", Value::from(crate::syntax::substitute::REGION));
+                set(d, "parameters", text(parameters));
+                if let Some(t) = timeout {
+                    set(d, "timeoutInSeconds", Value::from(*t as i64));
+                }
+                if let Some(h) = heartbeat {
+                    set(d, "heartbeatInSeconds", Value::from(*h as i64));
+                }
+                Some("taskScheduledEventDetails".into())
+            }
+            TaskFamily::Lambda | TaskFamily::Activity => {
+                set(d, "resource", Value::String(resource.clone()));
+                set(d, "input", text(parameters));
+                set(d, "inputDetails", truncated());
+                if let Some(t) = timeout {
+                    set(d, "timeoutInSeconds", Value::from(*t as i64));
+                }
+                if let (TaskFamily::Activity, Some(h)) = (family, heartbeat) {
+                    set(d, "heartbeatInSeconds", Value::from(*h as i64));
+                }
+                Some(
+                    if *family == TaskFamily::Lambda {
+                        "lambdaFunctionScheduledEventDetails"
+                    } else {
+                        "activityScheduledEventDetails"
+                    }
+                    .into(),
+                )
+            }
+        },
+        TaskStarted {
+            family,
+            resource_type,
+            resource,
+        } => match family {
+            TaskFamily::Service => {
+                set(d, "resourceType", Value::String(resource_type.clone()));
+                set(d, "resource", Value::String(resource.clone()));
+                Some("taskStartedEventDetails".into())
+            }
+            TaskFamily::Activity => {
+                set(d, "workerName", Value::from("playground-worker"));
+                Some("activityStartedEventDetails".into())
+            }
+            TaskFamily::Lambda => None,
+        },
+        TaskSubmitted {
+            resource_type,
+            resource,
+            output,
+        } => {
+            set(d, "resourceType", Value::String(resource_type.clone()));
+            set(d, "resource", Value::String(resource.clone()));
+            set(d, "output", text(output));
+            set(d, "outputDetails", truncated());
+            Some("taskSubmittedEventDetails".into())
+        }
+        TaskSucceeded {
+            family,
+            resource_type,
+            resource,
+            output,
+        } => {
+            if *family == TaskFamily::Service {
+                set(d, "resourceType", Value::String(resource_type.clone()));
+                set(d, "resource", Value::String(resource.clone()));
+            }
+            set(d, "output", text(output));
+            set(d, "outputDetails", truncated());
+            Some(family_key(*family, "Succeeded"))
+        }
+        TaskFailed {
+            family,
+            resource_type,
+            resource,
+            error,
+            cause,
+        }
+        | TaskTimedOut {
+            family,
+            resource_type,
+            resource,
+            error,
+            cause,
+        } => {
+            if *family == TaskFamily::Service {
+                set(d, "resourceType", Value::String(resource_type.clone()));
+                set(d, "resource", Value::String(resource.clone()));
+            }
+            opt_str(d, "error", error);
+            opt_str(d, "cause", cause);
+            Some(family_key(
+                *family,
+                if matches!(kind, TaskFailed { .. }) {
+                    "Failed"
+                } else {
+                    "TimedOut"
+                },
+            ))
+        }
+        _ => None,
     }
 }
 

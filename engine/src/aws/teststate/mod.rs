@@ -115,17 +115,9 @@ fn graph_holding<'a>(graph: &'a Value, name: &str) -> Option<&'a Value> {
         return Some(graph);
     }
     states.values().find_map(|s| {
-        let branches = s
-            .get("Branches")
-            .and_then(Value::as_array)
+        crate::check::fields::sub_graphs(s, "")
             .into_iter()
-            .flatten();
-        let processors = ["ItemProcessor", "Iterator"]
-            .into_iter()
-            .filter_map(|k| s.get(k));
-        branches
-            .chain(processors)
-            .find_map(|g| graph_holding(g, name))
+            .find_map(|(g, _)| graph_holding(g, name))
     })
 }
 

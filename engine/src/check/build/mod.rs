@@ -44,9 +44,6 @@ impl Builder<'_> {
             .and_then(|v| v.as_str())
             .map(str::to_string);
         let graph = self.graph(&obj, "", query_language);
-        let mut scopes = Vec::new();
-        self.jsonata_and_variable_checks(root, "", query_language, &mut scopes);
-        self.aws_warnings(root, "", query_language);
         StateMachine {
             graph: Rc::new(graph),
             comment,

@@ -2,12 +2,14 @@
 
 use super::*;
 
-impl Builder<'_> {
-    /// AWS's three warnings, for JSONPath states: NO_DOLLAR (a payload field holds a path or an
-    /// intrinsic call but its name lacks `.$`, so it stays a literal string), NO_PATH (a field
-    /// that has a `...Path` twin holds a path), PASS_RESULT_IS_STATIC (a Pass state's `Result`
-    /// holds a path, which Pass never evaluates).
-    pub(crate) fn aws_warnings(&mut self, graph: &Value, base: &str, inherited: QueryLanguage) {
+/// AWS's three warnings, for JSONPath states: NO_DOLLAR (a payload field holds a path or an
+/// intrinsic call but its name lacks `.$`, so it stays a literal string), NO_PATH (a field
+/// that has a `...Path` twin holds a path), PASS_RESULT_IS_STATIC (a Pass state's `Result`
+/// holds a path, which Pass never evaluates).
+pub(crate) struct AwsWarnings<'b, 's>(pub(crate) &'b mut Builder<'s>);
+
+impl<'a> DefinitionVisitor<'a> for AwsWarnings<'_, '_> {
+    fn state(&mut self, _name: &'a str, s: &'a Value, sp: &str, language: QueryLanguage) {
         fn looks_like_path(s: &str) -> bool {
             s == "$" || s.starts_with("$.") || s.starts_with("$[") || s.starts_with("$$")
         }
@@ -43,52 +45,23 @@ impl Builder<'_> {
                 _ => false,
             }
         }
-        let Some(states) = graph.get("States").and_then(Value::as_object) else {
-            return;
-        };
-        for (name, s) in states.iter() {
-            let sp = format!("{base}/States/{}", esc(name));
-            let language = state_language(s, inherited);
-            if language == QueryLanguage::JsonPath {
-                for field in ["Parameters", "ResultSelector", "ItemSelector"] {
-                    if let Some(v) = s.get(field) {
-                        no_dollar(self, v, &format!("{sp}/{field}"));
-                    }
-                }
-                for field in ["Timestamp", "Error", "Cause"] {
-                    if let Some(Value::String(v)) = s.get(field) {
-                        if looks_like_path(v) {
-                            self.sink.push(Severity::Warning, codes::NO_PATH, format!("The value of '{field}' looks like a path, but '{field}' takes a constant: use '{field}Path' to read it from the input"), &format!("{sp}/{field}"));
-                        }
-                    }
-                }
-                if s.get("Type").and_then(Value::as_str) == Some("Pass")
-                    && s.get("Result").is_some_and(static_result)
-                {
-                    self.sink.push(Severity::Warning, codes::PASS_RESULT_IS_STATIC, "A Pass state's Result is static: the paths in it are not evaluated (use Parameters to read the input)", &format!("{sp}/Result"));
+        if language == QueryLanguage::JsonPath {
+            for field in ["Parameters", "ResultSelector", "ItemSelector"] {
+                if let Some(v) = s.get(field) {
+                    no_dollar(self.0, v, &format!("{sp}/{field}"));
                 }
             }
-            for (i, b) in s
-                .get("Branches")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .enumerate()
+            for field in ["Timestamp", "Error", "Cause"] {
+                if let Some(Value::String(v)) = s.get(field) {
+                    if looks_like_path(v) {
+                        self.0.sink.push(Severity::Warning, codes::NO_PATH, format!("The value of '{field}' looks like a path, but '{field}' takes a constant: use '{field}Path' to read it from the input"), &format!("{sp}/{field}"));
+                    }
+                }
+            }
+            if s.get("Type").and_then(Value::as_str) == Some("Pass")
+                && s.get("Result").is_some_and(static_result)
             {
-                self.aws_warnings(
-                    b,
-                    &format!("{sp}/Branches/{i}"),
-                    graph_language(b, self.top_language),
-                );
-            }
-            for k in ["ItemProcessor", "Iterator"] {
-                if let Some(p) = s.get(k) {
-                    self.aws_warnings(
-                        p,
-                        &format!("{sp}/{k}"),
-                        graph_language(p, self.top_language),
-                    );
-                }
+                self.0.sink.push(Severity::Warning, codes::PASS_RESULT_IS_STATIC, "A Pass state's Result is static: the paths in it are not evaluated (use Parameters to read the input)", &format!("{sp}/Result"));
             }
         }
     }

@@ -4,20 +4,34 @@
 
 use super::*;
 
-impl Builder<'_> {
-    /// Checks AWS's JSONata rules (where `$states.result` and `$states.errorOutput` may be
-    /// used, no intrinsic functions inside `{% %}`) and variable references (warnings for a
-    /// variable no state assigns, or assigns only in a nested scope), graph by graph.
-    pub(crate) fn jsonata_and_variable_checks(
-        &mut self,
-        graph: &Value,
-        base: &str,
-        inherited: QueryLanguage,
-        scopes: &mut Vec<Vec<String>>,
-    ) {
-        let Some(states) = graph.get("States").and_then(Value::as_object) else {
-            return;
-        };
+/// AWS's JSONata rules (where `$states.result` and `$states.errorOutput` may be used, no
+/// intrinsic functions inside `{% %}`) and variable references (warnings for a variable no
+/// state assigns, or assigns only in a nested scope), graph by graph.
+pub(crate) struct JsonataAndVariables<'b, 's> {
+    pub(crate) b: &'b mut Builder<'s>,
+    /// Per enclosing graph: the variables its states assign.
+    scopes: Vec<Vec<String>>,
+    /// Per enclosing graph: the variables assigned inside its states' nested graphs.
+    nested: Vec<Vec<String>>,
+}
+
+impl<'b, 's> JsonataAndVariables<'b, 's> {
+    pub(crate) fn new(b: &'b mut Builder<'s>) -> Self {
+        JsonataAndVariables {
+            b,
+            scopes: Vec::new(),
+            nested: Vec::new(),
+        }
+    }
+}
+
+impl<'a> DefinitionVisitor<'a> for JsonataAndVariables<'_, '_> {
+    fn enter_graph(&mut self, graph: &'a Value, _pointer: &str) {
+        let none = json::Map::default();
+        let states = graph
+            .get("States")
+            .and_then(Value::as_object)
+            .unwrap_or(&none);
         // Names assigned in this graph (Assign of states, choice rules, catchers).
         let mut assigned = Vec::new();
         let mut collect = |v: Option<&Value>| {
@@ -36,7 +50,7 @@ impl Builder<'_> {
                 }
             }
         }
-        scopes.push(assigned);
+        self.scopes.push(assigned);
         let nested_assigned = |s: &Value| -> Vec<String> {
             fn all(v: &Value, out: &mut Vec<String>) {
                 match v {
@@ -65,133 +79,127 @@ impl Builder<'_> {
             }
             out
         };
-        let mut everything_nested = Vec::new();
+        let mut nested = Vec::new();
         for s in states.values() {
-            everything_nested.extend(nested_assigned(s));
+            nested.extend(nested_assigned(s));
         }
-        for (name, s) in states.iter() {
-            let sp = format!("{base}/States/{}", esc(name));
-            let language = state_language(s, inherited);
-            let type_name = s.get("Type").and_then(Value::as_str).unwrap_or("");
-            for (field, must) in [("Type", "Type"), ("Resource", "Resource")] {
-                if s.get(field)
-                    .and_then(Value::as_str)
-                    .is_some_and(is_jsonata_expr)
-                {
-                    self.sink.schema(format!("The field '{must}' must be a constant; it cannot be a JSONata expression"), &format!("{sp}/{field}"));
-                }
-            }
-            let has_result = matches!(type_name, "Task" | "Map" | "Parallel");
-            // Every string in the state, with the field it belongs to and whether it sits in a catcher.
-            let mut strings: Vec<(String, String, bool)> = Vec::new();
-            fn walk(
-                v: &Value,
-                ptr: &str,
-                field: &str,
-                in_catch: bool,
-                out: &mut Vec<(String, String, bool)>,
-            ) {
-                match v {
-                    Value::String(_) => out.push((ptr.to_string(), field.to_string(), in_catch)),
-                    Value::Array(a) => a
-                        .iter()
-                        .enumerate()
-                        .for_each(|(i, x)| walk(x, &format!("{ptr}/{i}"), field, in_catch, out)),
-                    Value::Object(m) => {
-                        for (k, x) in m.iter() {
-                            walk(x, &format!("{ptr}/{}", esc(k)), field, in_catch, out);
-                        }
-                    }
-                    _ => {}
-                }
-            }
-            if let Some(m) = s.as_object() {
-                for (k, v) in m.iter() {
-                    if matches!(
-                        &**k,
-                        "Branches" | "ItemProcessor" | "Iterator" | "Comment" | "Type"
-                    ) {
-                        continue;
-                    }
-                    if &**k == "Catch" {
-                        for (i, c) in v.as_array().into_iter().flatten().enumerate() {
-                            for (ck, cv) in c.as_object().into_iter().flat_map(|o| o.iter()) {
-                                walk(
-                                    cv,
-                                    &format!("{sp}/Catch/{i}/{}", esc(ck)),
-                                    ck,
-                                    true,
-                                    &mut strings,
-                                );
-                            }
-                        }
-                        continue;
-                    }
-                    walk(v, &format!("{sp}/{}", esc(k)), k, false, &mut strings);
-                }
-            }
-            let visible: Vec<String> = scopes.iter().flatten().cloned().collect();
-            for (ptr, field, in_catch) in strings {
-                let Some(text) = self.sink_value_str(s, &ptr, &sp) else {
-                    continue;
-                };
-                // `{% %}` is an expression only in a JSONata state.
-                let is_expr = is_jsonata_expr(&text) && language == QueryLanguage::Jsonata;
-                if is_expr {
-                    let top = field.as_str();
-                    for (needle, allowed, rule) in [
-                        ("$states.result", has_result && !in_catch && matches!(top, "Output" | "Assign"), "$states.result is available only in the Output and Assign fields of Task, Map and Parallel states"),
-                        ("$states.errorOutput", in_catch && matches!(top, "Output" | "Assign"), "$states.errorOutput is available only in the Output and Assign fields of a Catch"),
-                    ] {
-                        if let Some(i) = text.find(needle) {
-                            if !allowed {
-                                self.at_string_offset(Severity::Error, rule.to_string(), &ptr, i, needle.len());
-                            }
-                        }
-                    }
-                    if let Some(i) = find_intrinsic(&text) {
-                        self.at_string_offset(Severity::Error, "Intrinsic functions (States.*) are not available in JSONata; use JSONata functions such as $string, $merge or $uuid".into(), &ptr, i, "States.".len());
-                    }
-                }
-                // Variable references.
-                let refs: Vec<(usize, String)> = if is_expr {
-                    jsonata_variable_refs(&text)
-                } else if ptr.ends_with(".$") || field.ends_with("Path") || field == "Variable" {
-                    jsonpath_variable_ref(&text).into_iter().collect()
-                } else {
-                    Vec::new()
-                };
-                for (i, name) in refs {
-                    if visible.contains(&name) {
-                        continue;
-                    }
-                    let message = if everything_nested.contains(&name) {
-                        format!("The variable '${name}' is assigned only inside a Parallel branch or Map iteration, whose variables are not visible here")
-                    } else {
-                        format!("No state assigns the variable '${name}' before it is read")
-                    };
-                    self.at_string_offset(Severity::Warning, message, &ptr, i, name.len() + 1);
-                }
-            }
-            // Nested graphs: their states inherit the top level's language, not this state's.
-            for (i, b) in s
-                .get("Branches")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .enumerate()
+        self.nested.push(nested);
+    }
+
+    fn leave_graph(&mut self) {
+        self.scopes.pop();
+        self.nested.pop();
+    }
+
+    fn state(&mut self, _name: &'a str, s: &'a Value, sp: &str, language: QueryLanguage) {
+        let sp = sp.to_string();
+        let type_name = s.get("Type").and_then(Value::as_str).unwrap_or("");
+        for (field, must) in [("Type", "Type"), ("Resource", "Resource")] {
+            if s.get(field)
+                .and_then(Value::as_str)
+                .is_some_and(is_jsonata_expr)
             {
-                let inner = graph_language(b, self.top_language);
-                self.jsonata_and_variable_checks(b, &format!("{sp}/Branches/{i}"), inner, scopes);
-            }
-            for k in ["ItemProcessor", "Iterator"] {
-                if let Some(p) = s.get(k) {
-                    let inner = graph_language(p, self.top_language);
-                    self.jsonata_and_variable_checks(p, &format!("{sp}/{k}"), inner, scopes);
-                }
+                self.b.sink.schema(
+                    format!(
+                        "The field '{must}' must be a constant; it cannot be a JSONata expression"
+                    ),
+                    &format!("{sp}/{field}"),
+                );
             }
         }
-        scopes.pop();
+        let has_result = matches!(type_name, "Task" | "Map" | "Parallel");
+        // Every string in the state, with the field it belongs to and whether it sits in a catcher.
+        let mut strings: Vec<(String, String, bool)> = Vec::new();
+        fn walk(
+            v: &Value,
+            ptr: &str,
+            field: &str,
+            in_catch: bool,
+            out: &mut Vec<(String, String, bool)>,
+        ) {
+            match v {
+                Value::String(_) => out.push((ptr.to_string(), field.to_string(), in_catch)),
+                Value::Array(a) => a
+                    .iter()
+                    .enumerate()
+                    .for_each(|(i, x)| walk(x, &format!("{ptr}/{i}"), field, in_catch, out)),
+                Value::Object(m) => {
+                    for (k, x) in m.iter() {
+                        walk(x, &format!("{ptr}/{}", esc(k)), field, in_catch, out);
+                    }
+                }
+                _ => {}
+            }
+        }
+        if let Some(m) = s.as_object() {
+            for (k, v) in m.iter() {
+                if matches!(
+                    &**k,
+                    "Branches" | "ItemProcessor" | "Iterator" | "Comment" | "Type"
+                ) {
+                    continue;
+                }
+                if &**k == "Catch" {
+                    for (i, c) in v.as_array().into_iter().flatten().enumerate() {
+                        for (ck, cv) in c.as_object().into_iter().flat_map(|o| o.iter()) {
+                            walk(
+                                cv,
+                                &format!("{sp}/Catch/{i}/{}", esc(ck)),
+                                ck,
+                                true,
+                                &mut strings,
+                            );
+                        }
+                    }
+                    continue;
+                }
+                walk(v, &format!("{sp}/{}", esc(k)), k, false, &mut strings);
+            }
+        }
+        let visible: Vec<String> = self.scopes.iter().flatten().cloned().collect();
+        for (ptr, field, in_catch) in strings {
+            let Some(text) = self.b.sink_value_str(s, &ptr, &sp) else {
+                continue;
+            };
+            // `{% %}` is an expression only in a JSONata state.
+            let is_expr = is_jsonata_expr(&text) && language == QueryLanguage::Jsonata;
+            if is_expr {
+                let top = field.as_str();
+                for (needle, allowed, rule) in [
+                    ("$states.result", has_result && !in_catch && matches!(top, "Output" | "Assign"), "$states.result is available only in the Output and Assign fields of Task, Map and Parallel states"),
+                    ("$states.errorOutput", in_catch && matches!(top, "Output" | "Assign"), "$states.errorOutput is available only in the Output and Assign fields of a Catch"),
+                ] {
+                    if let Some(i) = text.find(needle) {
+                        if !allowed {
+                            self.b.at_string_offset(Severity::Error, rule.to_string(), &ptr, i, needle.len());
+                        }
+                    }
+                }
+                if let Some(i) = find_intrinsic(&text) {
+                    self.b.at_string_offset(Severity::Error, "Intrinsic functions (States.*) are not available in JSONata; use JSONata functions such as $string, $merge or $uuid".into(), &ptr, i, "States.".len());
+                }
+            }
+            // Variable references.
+            let refs: Vec<(usize, String)> = if is_expr {
+                jsonata_variable_refs(&text)
+            } else if ptr.ends_with(".$") || field.ends_with("Path") || field == "Variable" {
+                jsonpath_variable_ref(&text).into_iter().collect()
+            } else {
+                Vec::new()
+            };
+            for (i, name) in refs {
+                if visible.contains(&name) {
+                    continue;
+                }
+                let message = if self.nested.last().is_some_and(|n| n.contains(&name)) {
+                    format!("The variable '${name}' is assigned only inside a Parallel branch or Map iteration, whose variables are not visible here")
+                } else {
+                    format!("No state assigns the variable '${name}' before it is read")
+                };
+                self.b
+                    .at_string_offset(Severity::Warning, message, &ptr, i, name.len() + 1);
+            }
+        }
     }
 }
 
