@@ -15,7 +15,6 @@ impl Execution {
         state: &State,
         spec: &TaskSpec,
         params: &Value,
-        token: Option<&Rc<str>>,
     ) -> Option<crate::run::mocks::MockResponse> {
         let Resource::Service {
             service,
@@ -90,75 +89,89 @@ impl Execution {
         if matches!(child.status, Status::WaitingForCallback { .. }) {
             child.abort();
         }
-        let start = crate::syntax::time::format_rfc3339_millis(frame.clock);
-        let stop = crate::syntax::time::format_rfc3339_millis(frame.clock + child.duration_ms());
-        let duration = child.duration_ms().max(0) as u64;
-        let text = *pattern == Pattern::Sync;
-        let as_field = |v: &Value| {
-            if text {
-                Value::from(v.to_json())
-            } else {
-                v.clone()
-            }
-        };
-        let mut describe = Map::default();
-        let mut put = |k: &str, v: Value| {
-            describe.insert(Rc::from(k), v);
-        };
-        let response = match (pattern, &child.status) {
-            (Pattern::WaitForTaskToken, _) => None,
-            (Pattern::RequestResponse, _) => Some(crate::run::mocks::MockResponse {
-                outcome: Outcome::Return(
-                    crate::obj! { "ExecutionArn" => exec_arn.as_str(), "StartDate" => start.as_str() },
-                ),
+        let response = match pattern {
+            Pattern::WaitForTaskToken => None,
+            Pattern::RequestResponse => Some(crate::run::mocks::MockResponse {
+                outcome: Outcome::Return(crate::obj! {
+                    "ExecutionArn" => exec_arn.as_str(),
+                    "StartDate" => crate::syntax::time::format_rfc3339_millis(frame.clock),
+                }),
                 duration_ms: 0,
             }),
-            (_, status) => {
-                let failed = !matches!(status, Status::Succeeded { .. });
-                if let Status::Failed { error, cause } | Status::TimedOut { error, cause } = status
-                {
-                    if let Some(c) = cause {
-                        put("Cause", Value::String(c.clone()));
-                    }
-                    if let Some(e) = error {
-                        put("Error", Value::String(e.clone()));
-                    }
-                }
-                put("ExecutionArn", Value::from(exec_arn.as_str()));
-                put("Input", as_field(&input));
-                put("InputDetails", crate::obj! { "Included" => true });
-                put("Name", Value::from(exec_name.as_str()));
-                if let Status::Succeeded { output } = status {
-                    put("Output", as_field(output));
-                    put("OutputDetails", crate::obj! { "Included" => true });
-                }
-                put("StartDate", Value::from(start.as_str()));
-                put("StateMachineArn", Value::from(machine_arn.as_str()));
-                // The child ran to its end or was aborted waiting for a callback.
-                put("Status", Value::from(status.name()));
-                put("StopDate", Value::from(stop.as_str()));
-                let describe = Value::from(describe);
-                Some(crate::run::mocks::MockResponse {
-                    // AWS-recorded: a failed (or timed-out) child fails the Task with
-                    // States.TaskFailed, its description as the cause.
-                    outcome: if failed {
-                        Outcome::Throw {
-                            error: Rc::from(errors::TASK_FAILED),
-                            cause: Some(Rc::from(describe.to_json())),
-                        }
-                    } else {
-                        Outcome::Return(describe)
-                    },
-                    duration_ms: duration,
-                })
+            Pattern::Sync | Pattern::Sync2 => {
+                let ids = [exec_arn.as_str(), exec_name.as_str(), machine_arn.as_str()];
+                Some(describe_execution(
+                    &child,
+                    frame.clock,
+                    &input,
+                    ids,
+                    *pattern,
+                ))
             }
         };
-        let _ = token;
         self.nested.push(NestedExecution {
             state: state.name.clone(),
             machine: Rc::from(name),
             execution: Rc::new(std::cell::RefCell::new(child)),
         });
         response
+    }
+}
+
+/// AWS's answer for a `.sync` (`Input` and `Output` as JSON text) or `.sync:2` child that
+/// ran to its end (or was aborted waiting for a callback): its DescribeExecution, or, for a
+/// failed or timed-out child, `States.TaskFailed` with that description as the cause
+/// (AWS-recorded).
+fn describe_execution(
+    child: &Execution,
+    started: i64,
+    input: &Value,
+    [exec_arn, exec_name, machine_arn]: [&str; 3],
+    pattern: Pattern,
+) -> crate::run::mocks::MockResponse {
+    let as_field = |v: &Value| {
+        if pattern == Pattern::Sync {
+            Value::from(v.to_json())
+        } else {
+            v.clone()
+        }
+    };
+    let status = &child.status;
+    let mut describe = Map::default();
+    let mut put = |k: &str, v: Value| {
+        describe.insert(Rc::from(k), v);
+    };
+    if let Status::Failed { error, cause } | Status::TimedOut { error, cause } = status {
+        if let Some(c) = cause {
+            put("Cause", Value::String(c.clone()));
+        }
+        if let Some(e) = error {
+            put("Error", Value::String(e.clone()));
+        }
+    }
+    put("ExecutionArn", Value::from(exec_arn));
+    put("Input", as_field(input));
+    put("InputDetails", crate::obj! { "Included" => true });
+    put("Name", Value::from(exec_name));
+    if let Status::Succeeded { output } = status {
+        put("Output", as_field(output));
+        put("OutputDetails", crate::obj! { "Included" => true });
+    }
+    let time = crate::syntax::time::format_rfc3339_millis;
+    put("StartDate", Value::from(time(started)));
+    put("StateMachineArn", Value::from(machine_arn));
+    put("Status", Value::from(status.name()));
+    put("StopDate", Value::from(time(started + child.duration_ms())));
+    let describe = Value::from(describe);
+    crate::run::mocks::MockResponse {
+        outcome: if matches!(status, Status::Succeeded { .. }) {
+            Outcome::Return(describe)
+        } else {
+            Outcome::Throw {
+                error: Rc::from(errors::TASK_FAILED),
+                cause: Some(Rc::from(describe.to_json())),
+            }
+        },
+        duration_ms: child.duration_ms().max(0) as u64,
     }
 }

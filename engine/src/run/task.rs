@@ -77,8 +77,7 @@ impl Execution {
             self.mock_cursor
                 .borrow_mut()
                 .next(&self.cfg.mocks, &state.name, &params);
-        let response =
-            mocked.or_else(|| self.start_nested(frame, state, spec, &params, token.as_ref()));
+        let response = mocked.or_else(|| self.start_nested(frame, state, spec, &params));
         let response = if self.cfg.at_least_once
             && self.cfg.workflow_type == WorkflowType::Express
             && !self.cfg.synchronous

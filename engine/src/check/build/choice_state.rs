@@ -70,34 +70,7 @@ impl Builder<'_> {
             );
         }
         if language == QueryLanguage::Jsonata {
-            return match o.get("Condition") {
-                Some(Value::String(s)) if is_jsonata_expr(s) => {
-                    match crate::query::jsonata::parse(s) {
-                        Ok(e) => Some(Condition::Jsonata(Rc::new(e))),
-                        Err(e) => {
-                            self.jsonata_error(&format!("{pointer}/Condition"), &e);
-                            None
-                        }
-                    }
-                }
-                Some(Value::Bool(b)) => Some(if *b {
-                    Condition::And(Vec::new())
-                } else {
-                    Condition::Or(Vec::new())
-                }),
-                Some(_) => {
-                    self.sink.schema(
-                        "The value for the field 'Condition' must be a JSONata expression",
-                        &format!("{pointer}/Condition"),
-                    );
-                    None
-                }
-                None => {
-                    self.sink
-                        .schema("These fields are required: [Condition]", pointer);
-                    None
-                }
-            };
+            return self.jsonata_condition(o, pointer);
         }
         let ops: Vec<String> = choice::operator_names()
             .filter(|n| o.contains_key(n.as_str()))
@@ -125,49 +98,93 @@ impl Builder<'_> {
             return None;
         }
         if let Some(c) = combinators.first() {
-            let cp = format!("{pointer}/{c}");
-            return match (*c, o.get(*c)) {
-                ("Not", Some(Value::Object(inner))) => self
-                    .condition(inner, &cp, language, false)
-                    .map(|c| Condition::Not(Box::new(c))),
-                ("And" | "Or", Some(Value::Array(items))) if !items.is_empty() => {
-                    let mut subs = Vec::new();
-                    for (i, item) in items.iter().enumerate() {
-                        match item.as_object() {
-                            Some(io) => subs.extend(self.condition(
-                                io,
-                                &format!("{cp}/{i}"),
-                                language,
-                                false,
-                            )),
-                            None => self
-                                .sink
-                                .schema("A choice rule must be an object", &format!("{cp}/{i}")),
-                        }
-                    }
-                    Some(if *c == "And" {
-                        Condition::And(subs)
-                    } else {
-                        Condition::Or(subs)
-                    })
-                }
-                _ => {
-                    self.sink.schema(
-                        format!(
-                            "The value for the field '{c}' must be {}",
-                            if *c == "Not" {
-                                "a choice rule"
-                            } else {
-                                "a non-empty array of choice rules"
-                            }
-                        ),
-                        &cp,
-                    );
+            return self.combinator(c, o, pointer, language);
+        }
+        self.comparison(&ops[0], o, pointer)
+    }
+
+    /// A JSONata rule: its `Condition`, an expression or a constant.
+    fn jsonata_condition(&mut self, o: &json::Map, pointer: &str) -> Option<Condition> {
+        match o.get("Condition") {
+            Some(Value::String(s)) if is_jsonata_expr(s) => match crate::query::jsonata::parse(s) {
+                Ok(e) => Some(Condition::Jsonata(Rc::new(e))),
+                Err(e) => {
+                    self.jsonata_error(&format!("{pointer}/Condition"), &e);
                     None
                 }
-            };
+            },
+            Some(Value::Bool(b)) => Some(if *b {
+                Condition::And(Vec::new())
+            } else {
+                Condition::Or(Vec::new())
+            }),
+            Some(_) => {
+                self.sink.schema(
+                    "The value for the field 'Condition' must be a JSONata expression",
+                    &format!("{pointer}/Condition"),
+                );
+                None
+            }
+            None => {
+                self.sink
+                    .schema("These fields are required: [Condition]", pointer);
+                None
+            }
         }
-        let op = ops[0].clone();
+    }
+
+    /// `And`, `Or` (non-empty arrays of rules) or `Not` (one rule).
+    fn combinator(
+        &mut self,
+        c: &str,
+        o: &json::Map,
+        pointer: &str,
+        language: QueryLanguage,
+    ) -> Option<Condition> {
+        let cp = format!("{pointer}/{c}");
+        match (c, o.get(c)) {
+            ("Not", Some(Value::Object(inner))) => self
+                .condition(inner, &cp, language, false)
+                .map(|c| Condition::Not(Box::new(c))),
+            ("And" | "Or", Some(Value::Array(items))) if !items.is_empty() => {
+                let mut subs = Vec::new();
+                for (i, item) in items.iter().enumerate() {
+                    match item.as_object() {
+                        Some(io) => {
+                            subs.extend(self.condition(io, &format!("{cp}/{i}"), language, false))
+                        }
+                        None => self
+                            .sink
+                            .schema("A choice rule must be an object", &format!("{cp}/{i}")),
+                    }
+                }
+                Some(if c == "And" {
+                    Condition::And(subs)
+                } else {
+                    Condition::Or(subs)
+                })
+            }
+            _ => {
+                self.sink.schema(
+                    format!(
+                        "The value for the field '{c}' must be {}",
+                        if c == "Not" {
+                            "a choice rule"
+                        } else {
+                            "a non-empty array of choice rules"
+                        }
+                    ),
+                    &cp,
+                );
+                None
+            }
+        }
+    }
+
+    /// A comparison (`Variable` and one operator, its operand a literal or a `...Path`) or a
+    /// type test.
+    fn comparison(&mut self, op: &str, o: &json::Map, pointer: &str) -> Option<Condition> {
+        let op = op.to_string();
         let variable = match o.get("Variable") {
             None => {
                 self.sink
