@@ -1,0 +1,298 @@
+//! JSON values shared by reference, a strict parser that can record source spans, and a
+//! serializer.
+//!
+//! Why not `serde_json::Value`: an execution moves the same documents through many states and
+//! records them in history events. With `Rc`-shared arrays, objects and strings, handing a
+//! value on is a reference-count bump, and a state only copies what it changes
+//! (`Rc::make_mut`). The parser is ours because definitions need byte spans for diagnostics.
+
+mod parse;
+mod spans;
+mod write;
+
+pub use parse::{parse, parse_with_spans, ParseError, MAX_DEPTH};
+pub use spans::{escape_pointer, floor_char_boundary, line_col, Span, SpanMap};
+use write::{escaped_len, number_len, write_value};
+pub use write::{write_number, write_string};
+
+use indexmap::IndexMap;
+use rustc_hash::{FxBuildHasher, FxHashMap};
+use std::fmt::Write as _;
+use std::rc::Rc;
+
+/// An object: insertion-ordered, as AWS (Jackson) keeps keys.
+pub type Map = IndexMap<Rc<str>, Value, FxBuildHasher>;
+
+#[derive(Clone, Debug, Default)]
+pub enum Value {
+    #[default]
+    Null,
+    Bool(bool),
+    Number(Number),
+    String(Rc<str>),
+    Array(Rc<Vec<Value>>),
+    Object(Rc<Map>),
+}
+
+/// Integers stay integers (AWS distinguishes `1` from `1.0` in output).
+#[derive(Clone, Copy, Debug)]
+pub enum Number {
+    Int(i64),
+    Float(f64),
+}
+
+impl Number {
+    pub fn as_f64(self) -> f64 {
+        match self {
+            Number::Int(i) => i as f64,
+            Number::Float(f) => f,
+        }
+    }
+    /// The integer value if the number is integral (`2.0` counts).
+    pub fn as_i64(self) -> Option<i64> {
+        match self {
+            Number::Int(i) => Some(i),
+            Number::Float(f) if f.fract() == 0.0 && f.abs() < 9.2e18 => Some(f as i64),
+            Number::Float(_) => None,
+        }
+    }
+    pub fn is_int(self) -> bool {
+        matches!(self, Number::Int(_))
+    }
+}
+
+impl PartialEq for Number {
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (Number::Int(a), Number::Int(b)) => a == b,
+            _ => self.as_f64() == other.as_f64(),
+        }
+    }
+}
+
+impl PartialEq for Value {
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (Value::Null, Value::Null) => true,
+            (Value::Bool(a), Value::Bool(b)) => a == b,
+            (Value::Number(a), Value::Number(b)) => a == b,
+            (Value::String(a), Value::String(b)) => a == b,
+            (Value::Array(a), Value::Array(b)) => Rc::ptr_eq(a, b) || a == b,
+            (Value::Object(a), Value::Object(b)) => {
+                Rc::ptr_eq(a, b)
+                    || (a.len() == b.len() && a.iter().all(|(k, v)| b.get(k) == Some(v)))
+            }
+            _ => false,
+        }
+    }
+}
+
+impl From<&str> for Value {
+    fn from(s: &str) -> Self {
+        Value::String(Rc::from(s))
+    }
+}
+impl From<String> for Value {
+    fn from(s: String) -> Self {
+        Value::String(Rc::from(s))
+    }
+}
+impl From<Rc<str>> for Value {
+    fn from(s: Rc<str>) -> Self {
+        Value::String(s)
+    }
+}
+impl From<i64> for Value {
+    fn from(i: i64) -> Self {
+        Value::Number(Number::Int(i))
+    }
+}
+impl From<f64> for Value {
+    fn from(f: f64) -> Self {
+        Value::Number(Number::Float(f))
+    }
+}
+impl From<bool> for Value {
+    fn from(b: bool) -> Self {
+        Value::Bool(b)
+    }
+}
+impl From<Vec<Value>> for Value {
+    fn from(v: Vec<Value>) -> Self {
+        Value::Array(Rc::new(v))
+    }
+}
+impl From<Map> for Value {
+    fn from(m: Map) -> Self {
+        Value::Object(Rc::new(m))
+    }
+}
+
+impl Value {
+    pub fn object() -> Value {
+        Value::Object(Rc::new(Map::default()))
+    }
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Value::String(s) => Some(s),
+            _ => None,
+        }
+    }
+    pub fn as_object(&self) -> Option<&Map> {
+        match self {
+            Value::Object(m) => Some(m),
+            _ => None,
+        }
+    }
+    pub fn as_array(&self) -> Option<&Vec<Value>> {
+        match self {
+            Value::Array(a) => Some(a),
+            _ => None,
+        }
+    }
+    pub fn as_number(&self) -> Option<Number> {
+        match self {
+            Value::Number(n) => Some(*n),
+            _ => None,
+        }
+    }
+    pub fn as_bool(&self) -> Option<bool> {
+        match self {
+            Value::Bool(b) => Some(*b),
+            _ => None,
+        }
+    }
+    pub fn is_null(&self) -> bool {
+        matches!(self, Value::Null)
+    }
+    pub fn get(&self, key: &str) -> Option<&Value> {
+        self.as_object().and_then(|m| m.get(key))
+    }
+    /// The JSON type name, as AWS words it in messages.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Value::Null => "null",
+            Value::Bool(_) => "boolean",
+            Value::Number(_) => "number",
+            Value::String(_) => "string",
+            Value::Array(_) => "array",
+            Value::Object(_) => "object",
+        }
+    }
+    /// Follows an RFC 6901 JSON pointer.
+    pub fn pointer(&self, pointer: &str) -> Option<&Value> {
+        if pointer.is_empty() {
+            return Some(self);
+        }
+        let mut current = self;
+        for raw in pointer.strip_prefix('/')?.split('/') {
+            let token = raw.replace("~1", "/").replace("~0", "~");
+            current = match current {
+                Value::Object(m) => m.get(token.as_str())?,
+                Value::Array(a) => a.get(token.parse::<usize>().ok()?)?,
+                _ => return None,
+            };
+        }
+        Some(current)
+    }
+    /// Compact JSON text.
+    pub fn to_json(&self) -> String {
+        let mut out = String::new();
+        write_value(&mut out, self, None, 0);
+        out
+    }
+    /// Indented JSON text (two spaces), for people.
+    pub fn to_json_pretty(&self) -> String {
+        let mut out = String::new();
+        write_value(&mut out, self, Some(2), 0);
+        out
+    }
+    /// Size in bytes of the compact JSON text (AWS measures payload quotas in UTF-8 bytes).
+    pub fn json_size(&self) -> usize {
+        self.json_size_with(&mut SizeCache::default())
+    }
+
+    /// `json_size`, reusing sizes of large shared arrays and objects already measured (an
+    /// execution hands the same documents from state to state).
+    pub fn json_size_with(&self, cache: &mut SizeCache) -> usize {
+        match self {
+            Value::Null | Value::Bool(true) => 4,
+            Value::Bool(false) => 5,
+            Value::Number(n) => number_len(*n),
+            Value::String(s) => escaped_len(s),
+            Value::Array(a) => {
+                let key = Rc::as_ptr(a) as usize;
+                if let Some((_, n)) = cache.0.get(&key) {
+                    return *n;
+                }
+                let n = 2
+                    + a.iter().map(|v| v.json_size_with(cache)).sum::<usize>()
+                    + a.len().saturating_sub(1);
+                if a.len() >= SizeCache::MIN_LEN {
+                    cache.0.insert(key, (self.clone(), n));
+                }
+                n
+            }
+            Value::Object(m) => {
+                let key = Rc::as_ptr(m) as usize;
+                if let Some((_, n)) = cache.0.get(&key) {
+                    return *n;
+                }
+                let n = 2
+                    + m.iter()
+                        .map(|(k, v)| escaped_len(k) + 1 + v.json_size_with(cache))
+                        .sum::<usize>()
+                    + m.len().saturating_sub(1);
+                if m.len() >= SizeCache::MIN_LEN {
+                    cache.0.insert(key, (self.clone(), n));
+                }
+                n
+            }
+        }
+    }
+}
+
+/// Sizes of measured containers by identity. Each entry holds its value, so the address it
+/// is keyed by cannot be freed and reused while the cache lives.
+#[derive(Default, Debug)]
+pub struct SizeCache(FxHashMap<usize, (Value, usize)>);
+
+impl SizeCache {
+    /// Smaller containers are cheaper to measure again than to remember.
+    const MIN_LEN: usize = 16;
+}
+
+/// Builds an object value from pairs; later keys win.
+#[macro_export]
+macro_rules! obj {
+    ($($k:expr => $v:expr),* $(,)?) => {{
+        let mut m = $crate::syntax::json::Map::default();
+        $( m.insert(std::rc::Rc::from($k), $crate::syntax::json::Value::from($v)); )*
+        $crate::syntax::json::Value::Object(std::rc::Rc::new(m))
+    }};
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trips_and_positions() {
+        let v = parse(r#"{"a":[1,2.5,-3e2,"x\n\u00e9\ud83d\ude00"],"b":null}"#).unwrap();
+        assert_eq!(v.to_json(), r#"{"a":[1,2.5,-300.0,"x\né😀"],"b":null}"#);
+        assert_eq!(v.json_size(), v.to_json().len());
+        let err = parse("{\n  \"a\": tru\n}").unwrap_err();
+        assert_eq!(line_col("{\n  \"a\": tru\n}", err.offset), (2, 8));
+        assert!(parse("[1,]").is_err());
+        assert!(parse(&"[".repeat(10_000)).is_err());
+    }
+
+    #[test]
+    fn records_spans_and_duplicates() {
+        let text = r#"{"States": {"A": {"Next": "B"}, "A": 1}}"#;
+        let (_, spans) = parse_with_spans(text).unwrap();
+        let s = spans.values["/States/A/Next"];
+        assert_eq!(&text[s.start..s.end], "\"B\"");
+        assert_eq!(spans.duplicate_keys.len(), 1);
+    }
+}
