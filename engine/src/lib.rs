@@ -12,6 +12,7 @@
 //! conformance replay).
 
 #![deny(unsafe_code)]
+#![warn(unreachable_pub)]
 
 pub mod api;
 pub mod aws;

@@ -9,7 +9,7 @@ use crate::syntax::json::{Span, Value};
 use rustc_hash::FxHashMap;
 use std::rc::Rc;
 
-pub type StateId = usize;
+pub(crate) type StateId = usize;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum QueryLanguage {
@@ -204,7 +204,7 @@ pub enum Resource {
 
 impl Resource {
     /// `resourceType` and `resource` as AWS history events give them (`lambda`, `invoke`).
-    pub fn event_names(&self) -> (String, String) {
+    pub(crate) fn event_names(&self) -> (String, String) {
         match self {
             Resource::Service {
                 service,

@@ -33,8 +33,8 @@ pub const REGIONS: &[(&str, f64)] = &[
     ("ap-south-1", 0.0000285),
 ];
 
-pub const FREE_TRANSITIONS_PER_MONTH: f64 = 4000.0;
-pub const EXPRESS_PRICE_PER_REQUEST: f64 = 0.000_001;
+pub(crate) const FREE_TRANSITIONS_PER_MONTH: f64 = 4000.0;
+pub(crate) const EXPRESS_PRICE_PER_REQUEST: f64 = 0.000_001;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum RateBasis {
@@ -71,7 +71,7 @@ pub fn billed_memory_mb(memory_mb: f64) -> f64 {
 
 /// AWS's estimate of an Express workflow's memory: 50 MB + the definition + the payload × the
 /// number of Map or Parallel steps (the page's example counts 1 KB as 1/1000 MB).
-pub fn estimate_memory_mb(
+pub(crate) fn estimate_memory_mb(
     definition_bytes: usize,
     payload_bytes: usize,
     map_or_parallel_steps: usize,
@@ -81,12 +81,12 @@ pub fn estimate_memory_mb(
 }
 
 /// GB-seconds of one execution.
-pub fn gb_seconds(duration_ms: f64, memory_mb: f64) -> f64 {
+pub(crate) fn gb_seconds(duration_ms: f64, memory_mb: f64) -> f64 {
     billed_duration_ms(duration_ms) / 1000.0 * billed_memory_mb(memory_mb) / 1024.0
 }
 
 /// Duration charge for a month's GB-seconds, tier by tier.
-pub fn express_duration_cost(total_gb_seconds: f64, basis: RateBasis) -> f64 {
+pub(crate) fn express_duration_cost(total_gb_seconds: f64, basis: RateBasis) -> f64 {
     let rates = tier_rates(basis);
     let first = total_gb_seconds.min(TIER_LIMITS_GB_S[0]);
     let second = (total_gb_seconds - TIER_LIMITS_GB_S[0]).clamp(0.0, TIER_LIMITS_GB_S[1]);

@@ -7,7 +7,7 @@ pub mod advisor;
 pub mod cost;
 pub mod export;
 pub mod import;
-pub mod shapes;
+pub(crate) mod shapes;
 pub mod teststate;
 
 #[cfg(feature = "import")]

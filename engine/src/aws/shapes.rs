@@ -168,7 +168,7 @@ fn output_shape(action: &str) -> Option<&'static Shape> {
 /// Checks a mocked result against the integration's output shape. `strict`: required fields
 /// must be there too (AWS's STRICT; PRESENT checks only the fields given). The error is
 /// AWS's ValidationException message.
-pub fn check_mock(action: &str, result: &Value, strict: bool) -> Result<(), String> {
+pub(crate) fn check_mock(action: &str, result: &Value, strict: bool) -> Result<(), String> {
     match output_shape(action) {
         Some(shape) => check(shape, "", result, strict),
         None => Ok(()),

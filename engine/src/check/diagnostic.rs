@@ -68,14 +68,14 @@ impl Diagnostic {
 }
 
 /// Collects diagnostics for one source text, locating each pointer through the span map.
-pub struct Sink<'a> {
+pub(crate) struct Sink<'a> {
     pub text: &'a str,
     pub spans: &'a SpanMap,
     pub items: Vec<Diagnostic>,
 }
 
 impl<'a> Sink<'a> {
-    pub fn new(text: &'a str, spans: &'a SpanMap) -> Self {
+    pub(crate) fn new(text: &'a str, spans: &'a SpanMap) -> Self {
         Sink {
             text,
             spans,
@@ -85,7 +85,7 @@ impl<'a> Sink<'a> {
 
     /// The span to underline for a pointer: a scalar's own text, or the key naming an object
     /// or array (underlining a whole state would be noise).
-    pub fn span_of(&self, pointer: &str) -> Span {
+    pub(crate) fn span_of(&self, pointer: &str) -> Span {
         let value = self.spans.values.get(pointer).copied();
         let key = self.spans.keys.get(pointer).copied();
         let is_container = value.is_some() && self.spans.is_container(self.text, pointer);
@@ -117,7 +117,7 @@ impl<'a> Sink<'a> {
         }
     }
 
-    pub fn push(
+    pub(crate) fn push(
         &mut self,
         severity: Severity,
         code: &'static str,
@@ -128,7 +128,7 @@ impl<'a> Sink<'a> {
         self.push_at(severity, code, message, pointer, span);
     }
 
-    pub fn push_at(
+    pub(crate) fn push_at(
         &mut self,
         severity: Severity,
         code: &'static str,
@@ -152,11 +152,11 @@ impl<'a> Sink<'a> {
         });
     }
 
-    pub fn error(&mut self, code: &'static str, message: impl Into<String>, pointer: &str) {
+    pub(crate) fn error(&mut self, code: &'static str, message: impl Into<String>, pointer: &str) {
         self.push(Severity::Error, code, message, pointer);
     }
 
-    pub fn schema(&mut self, message: impl Into<String>, pointer: &str) {
+    pub(crate) fn schema(&mut self, message: impl Into<String>, pointer: &str) {
         self.push(
             Severity::Error,
             codes::SCHEMA_VALIDATION_FAILED,
@@ -167,22 +167,19 @@ impl<'a> Sink<'a> {
 }
 
 pub mod codes {
-    pub const SCHEMA_VALIDATION_FAILED: &str = "SCHEMA_VALIDATION_FAILED";
-    pub const INVALID_JSON_DESCRIPTION: &str = "INVALID_JSON_DESCRIPTION";
+    pub(crate) const SCHEMA_VALIDATION_FAILED: &str = "SCHEMA_VALIDATION_FAILED";
+    pub(crate) const INVALID_JSON_DESCRIPTION: &str = "INVALID_JSON_DESCRIPTION";
     pub const MISSING_TRANSITION_TARGET: &str = "MISSING_TRANSITION_TARGET";
-    pub const MISSING_END_STATE: &str = "MISSING_END_STATE";
-    pub const DUPLICATE_STATE_NAME: &str = "DUPLICATE_STATE_NAME";
-    pub const INVALID_STATE_NAME: &str = "INVALID_STATE_NAME";
-    pub const INVALID_RESOURCE: &str = "INVALID_RESOURCE";
-    pub const TOO_DEEPLY_NESTED: &str = "TOO_DEEPLY_NESTED";
-    pub const DUPLICATE_LABEL_NAME: &str = "DUPLICATE_LABEL_NAME";
-    pub const INVALID_LABEL_NAME: &str = "INVALID_LABEL_NAME";
-    pub const NO_DOLLAR: &str = "NO_DOLLAR";
-    pub const NO_PATH: &str = "NO_PATH";
-    pub const PASS_RESULT_IS_STATIC: &str = "PASS_RESULT_IS_STATIC";
+    pub(crate) const MISSING_END_STATE: &str = "MISSING_END_STATE";
+    pub(crate) const DUPLICATE_STATE_NAME: &str = "DUPLICATE_STATE_NAME";
+    pub(crate) const INVALID_STATE_NAME: &str = "INVALID_STATE_NAME";
+    pub(crate) const INVALID_LABEL_NAME: &str = "INVALID_LABEL_NAME";
+    pub(crate) const NO_DOLLAR: &str = "NO_DOLLAR";
+    pub(crate) const NO_PATH: &str = "NO_PATH";
+    pub(crate) const PASS_RESULT_IS_STATIC: &str = "PASS_RESULT_IS_STATIC";
     // The playground's own (AWS reads JSON after substitution and has no such codes).
     /// The YAML text could not be read.
-    pub const INVALID_YAML: &str = "INVALID_YAML";
+    pub(crate) const INVALID_YAML: &str = "INVALID_YAML";
     /// The page's YAML module is not loaded yet.
     pub const YAML_UNAVAILABLE: &str = "YAML_UNAVAILABLE";
     /// A placeholder nobody gave a value: a plausible one is used.

@@ -178,12 +178,12 @@ pub const JSONPATH_ONLY: &[&str] = &[
 ];
 pub const JSONATA_ONLY: &[&str] = &["Arguments", "Output", "Items"];
 
-pub fn is_jsonata_expr(s: &str) -> bool {
+pub(crate) fn is_jsonata_expr(s: &str) -> bool {
     s.starts_with("{%") && s.ends_with("%}") && s.len() >= 4
 }
 
 /// `"JSONata"` or `"JSONPath"` as a language (anything else: none).
-pub fn parse_query_language(v: Option<&Value>) -> Option<QueryLanguage> {
+pub(crate) fn parse_query_language(v: Option<&Value>) -> Option<QueryLanguage> {
     match v?.as_str()? {
         "JSONata" => Some(QueryLanguage::Jsonata),
         "JSONPath" => Some(QueryLanguage::JsonPath),
@@ -197,13 +197,13 @@ pub fn parse_query_language(v: Option<&Value>) -> Option<QueryLanguage> {
 /// processor does not take the language of the Parallel or Map around it. A state's own field
 /// decides; else its graph's (`graph`: the branch's or processor's own field, else the top
 /// level's).
-pub fn state_language(state: &Value, graph: QueryLanguage) -> QueryLanguage {
+pub(crate) fn state_language(state: &Value, graph: QueryLanguage) -> QueryLanguage {
     parse_query_language(state.get("QueryLanguage")).unwrap_or(graph)
 }
 
 /// The language a nested graph's states inherit: its own `QueryLanguage` (if it has one),
 /// else the state machine's top level (never the enclosing state's).
-pub fn graph_language(graph: &Value, top: QueryLanguage) -> QueryLanguage {
+pub(crate) fn graph_language(graph: &Value, top: QueryLanguage) -> QueryLanguage {
     parse_query_language(graph.get("QueryLanguage")).unwrap_or(top)
 }
 

@@ -22,7 +22,7 @@ use crate::syntax::{self, Format, Origin, Substitutions, Use};
 use rustc_hash::FxHashMap;
 use std::rc::Rc;
 
-pub const MAX_STATE_NAME: usize = 80;
+pub(crate) const MAX_STATE_NAME: usize = 80;
 const MAX_SECONDS: i64 = 99_999_999;
 
 /// The outcome of checking a definition: the model (when the text was a JSON object) and every

@@ -141,7 +141,7 @@ fn run_validation_case(case: &Value, result: impl Fn(bool, String) -> CaseResult
 
 /// Runs one case given as a JSON object: an execution, a TestState call (`request`), or a
 /// validation (`definition` as text).
-pub fn run_case(case: &Value) -> CaseResult {
+pub(crate) fn run_case(case: &Value) -> CaseResult {
     let id = case
         .get("id")
         .and_then(Value::as_str)

@@ -73,7 +73,7 @@ pub enum PatternPart {
 }
 
 /// All comparison operator names with what they compare and how.
-pub const COMPARISONS: &[(&str, Kind, Cmp)] = &[
+pub(crate) const COMPARISONS: &[(&str, Kind, Cmp)] = &[
     ("StringEquals", Kind::String, Cmp::Equals),
     ("StringLessThan", Kind::String, Cmp::LessThan),
     ("StringGreaterThan", Kind::String, Cmp::GreaterThan),
@@ -108,7 +108,7 @@ pub const COMPARISONS: &[(&str, Kind, Cmp)] = &[
     ),
 ];
 
-pub const TYPE_TESTS: &[(&str, TypeTest)] = &[
+pub(crate) const TYPE_TESTS: &[(&str, TypeTest)] = &[
     ("IsNull", TypeTest::IsNull),
     ("IsPresent", TypeTest::IsPresent),
     ("IsNumeric", TypeTest::IsNumeric),
@@ -127,7 +127,7 @@ pub fn operator_names() -> impl Iterator<Item = String> {
 }
 
 /// Splits a `StringMatches` pattern: `*` matches any run; `\*` and `\\` are literal.
-pub fn compile_pattern(p: &str) -> Vec<PatternPart> {
+pub(crate) fn compile_pattern(p: &str) -> Vec<PatternPart> {
     let mut parts = Vec::new();
     let mut lit = String::new();
     let mut chars = p.chars();
@@ -226,7 +226,7 @@ fn compare(kind: Kind, cmp: Cmp, a: &Value, b: &Value) -> bool {
 impl Condition {
     /// Evaluates a JSONPath rule. `Jsonata` conditions are answered by `jsonata` (the caller
     /// passes it in), so this module stays free of the JSONata library.
-    pub fn eval(
+    pub(crate) fn eval(
         &self,
         env: &Env,
         jsonata: &mut dyn FnMut(&crate::query::jsonata::Expr) -> Result<bool, Failure>,

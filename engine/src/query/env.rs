@@ -10,13 +10,13 @@ use std::rc::Rc;
 /// Workflow variables: one scope per top level, Parallel branch or Map iteration, each able to
 /// read the scopes around it.
 #[derive(Debug, Default, Clone)]
-pub struct VarScope {
+pub(crate) struct VarScope {
     pub vars: Map,
     pub parent: Option<Rc<VarScope>>,
 }
 
 impl VarScope {
-    pub fn get(&self, name: &str) -> Option<&Value> {
+    pub(crate) fn get(&self, name: &str) -> Option<&Value> {
         match self.vars.get(name) {
             Some(v) => Some(v),
             None => self.parent.as_deref().and_then(|p| p.get(name)),
@@ -46,7 +46,7 @@ impl Rng {
         z ^ (z >> 31)
     }
     /// Uniform in `[0, 1)`.
-    pub fn next_f64(&self) -> f64 {
+    pub(crate) fn next_f64(&self) -> f64 {
         (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
     }
     /// A version-4 UUID.
@@ -72,24 +72,24 @@ impl Rng {
 }
 
 /// A value built on first use (the context object is only assembled when a state reads `$$`).
-pub struct Lazy<'a> {
+pub(crate) struct Lazy<'a> {
     cell: std::cell::OnceCell<Value>,
     make: &'a dyn Fn() -> Value,
 }
 
 impl<'a> Lazy<'a> {
-    pub fn new(make: &'a dyn Fn() -> Value) -> Lazy<'a> {
+    pub(crate) fn new(make: &'a dyn Fn() -> Value) -> Lazy<'a> {
         Lazy {
             cell: std::cell::OnceCell::new(),
             make,
         }
     }
-    pub fn get(&self) -> &Value {
+    pub(crate) fn get(&self) -> &Value {
         self.cell.get_or_init(|| (self.make)())
     }
 }
 
-pub struct Env<'a> {
+pub(crate) struct Env<'a> {
     pub input: &'a Value,
     pub context: &'a Lazy<'a>,
     pub vars: Option<&'a VarScope>,
@@ -98,7 +98,7 @@ pub struct Env<'a> {
 
 impl Env<'_> {
     /// Evaluates a path against the root it names.
-    pub fn eval_path(&self, path: &JsonPath) -> Result<Value, PathError> {
+    pub(crate) fn eval_path(&self, path: &JsonPath) -> Result<Value, PathError> {
         match &path.root {
             Root::Input => path.eval_on(self.input),
             Root::Context => path.eval_on(self.context.get()),

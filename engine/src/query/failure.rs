@@ -24,7 +24,7 @@ impl Failure {
     }
 
     /// An error with an optional cause (a service's, a Fail state's).
-    pub fn thrown(error: Rc<str>, cause: Option<Rc<str>>) -> Failure {
+    pub(crate) fn thrown(error: Rc<str>, cause: Option<Rc<str>>) -> Failure {
         Failure {
             error,
             cause,
@@ -36,7 +36,7 @@ impl Failure {
         self.location = Some(Rc::from(location));
         self
     }
-    pub fn runtime(cause: impl Into<Rc<str>>) -> Failure {
+    pub(crate) fn runtime(cause: impl Into<Rc<str>>) -> Failure {
         Failure::new(errors::RUNTIME, cause)
     }
 }
@@ -44,25 +44,26 @@ impl Failure {
 /// The predefined error names.
 pub mod errors {
     pub const ALL: &str = "States.ALL";
-    pub const RUNTIME: &str = "States.Runtime";
-    pub const TIMEOUT: &str = "States.Timeout";
-    pub const HEARTBEAT_TIMEOUT: &str = "States.HeartbeatTimeout";
-    pub const TASK_FAILED: &str = "States.TaskFailed";
-    pub const DATA_LIMIT_EXCEEDED: &str = "States.DataLimitExceeded";
-    pub const RESULT_PATH_MATCH_FAILURE: &str = "States.ResultPathMatchFailure";
-    pub const PARAMETER_PATH_FAILURE: &str = "States.ParameterPathFailure";
-    pub const BRANCH_FAILED: &str = "States.BranchFailed";
-    pub const NO_CHOICE_MATCHED: &str = "States.NoChoiceMatched";
-    pub const INTRINSIC_FAILURE: &str = "States.IntrinsicFailure";
-    pub const QUERY_EVALUATION_ERROR: &str = "States.QueryEvaluationError";
-    pub const EXCEED_TOLERATED_FAILURE_THRESHOLD: &str = "States.ExceedToleratedFailureThreshold";
-    pub const ITEM_READER_FAILED: &str = "States.ItemReaderFailed";
-    pub const RESULT_WRITER_FAILED: &str = "States.ResultWriterFailed";
-    pub const PERMISSIONS: &str = "States.Permissions";
+    pub(crate) const RUNTIME: &str = "States.Runtime";
+    pub(crate) const TIMEOUT: &str = "States.Timeout";
+    pub(crate) const HEARTBEAT_TIMEOUT: &str = "States.HeartbeatTimeout";
+    pub(crate) const TASK_FAILED: &str = "States.TaskFailed";
+    pub(crate) const DATA_LIMIT_EXCEEDED: &str = "States.DataLimitExceeded";
+    pub(crate) const RESULT_PATH_MATCH_FAILURE: &str = "States.ResultPathMatchFailure";
+    pub(crate) const PARAMETER_PATH_FAILURE: &str = "States.ParameterPathFailure";
+    pub(crate) const BRANCH_FAILED: &str = "States.BranchFailed";
+    pub(crate) const NO_CHOICE_MATCHED: &str = "States.NoChoiceMatched";
+    pub(crate) const INTRINSIC_FAILURE: &str = "States.IntrinsicFailure";
+    pub(crate) const QUERY_EVALUATION_ERROR: &str = "States.QueryEvaluationError";
+    pub(crate) const EXCEED_TOLERATED_FAILURE_THRESHOLD: &str =
+        "States.ExceedToleratedFailureThreshold";
+    pub(crate) const ITEM_READER_FAILED: &str = "States.ItemReaderFailed";
+    pub(crate) const RESULT_WRITER_FAILED: &str = "States.ResultWriterFailed";
+    pub(crate) const PERMISSIONS: &str = "States.Permissions";
     /// This project's: a Task invocation that no mock answers.
-    pub const NO_MOCK: &str = "Playground.NoMock";
+    pub(crate) const NO_MOCK: &str = "Playground.NoMock";
     /// This project's: the host's transition budget ran out (an endless loop, most likely).
-    pub const TRANSITION_BUDGET: &str = "Playground.TransitionBudgetExceeded";
+    pub(crate) const TRANSITION_BUDGET: &str = "Playground.TransitionBudgetExceeded";
 
     /// Every name `States.` may start, for validation and completion.
     pub const PREDEFINED: &[&str] = &[

@@ -95,7 +95,7 @@ pub struct SyntaxError {
 }
 
 /// Does this string look like an intrinsic function call (rather than a path)?
-pub fn looks_like_call(s: &str) -> bool {
+pub(crate) fn looks_like_call(s: &str) -> bool {
     s.starts_with("States.") && s.contains('(')
 }
 
@@ -375,7 +375,7 @@ fn array_arg<'v>(call: &Call, v: &'v Value, what: &str) -> Result<&'v Vec<Value>
 const MAX_STRING_ARG: usize = 10_000;
 const MAX_RANGE_ITEMS: i64 = 1000;
 
-pub fn eval(call: &Call, env: &Env) -> Result<Value, Failure> {
+pub(crate) fn eval(call: &Call, env: &Env) -> Result<Value, Failure> {
     use Function::*;
     let args = call
         .args

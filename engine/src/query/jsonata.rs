@@ -141,7 +141,7 @@ fn guarded<T>(f: impl FnOnce() -> T) -> Option<T> {
 }
 
 #[cfg(feature = "jsonata")]
-pub fn to_jvalue(v: &Value) -> JValue {
+pub(crate) fn to_jvalue(v: &Value) -> JValue {
     match v {
         Value::Null => JValue::Null,
         Value::Bool(b) => JValue::Bool(*b),
@@ -160,7 +160,7 @@ pub fn to_jvalue(v: &Value) -> JValue {
 
 #[cfg(feature = "jsonata")]
 /// Converts back; `None` for undefined (and for functions, which have no JSON form).
-pub fn from_jvalue(v: &JValue) -> Option<Value> {
+pub(crate) fn from_jvalue(v: &JValue) -> Option<Value> {
     Some(match v {
         JValue::Null => Value::Null,
         JValue::Bool(b) => Value::Bool(*b),
@@ -187,7 +187,7 @@ pub fn from_jvalue(v: &JValue) -> Option<Value> {
 }
 
 /// What an expression sees: `$states` and the workflow variables.
-pub struct Scope<'a> {
+pub(crate) struct Scope<'a> {
     pub states: Value,
     pub vars: Option<&'a VarScope>,
     pub now_ms: i64,
@@ -326,7 +326,7 @@ enum Outcome {
 
 /// Evaluates an expression for `field`; undefined is an error, as AWS has it. Causes are
 /// AWS's (recorded) texts.
-pub fn eval_field(expr: &Expr, scope: &Scope, field: &str) -> Result<Value, Failure> {
+pub(crate) fn eval_field(expr: &Expr, scope: &Scope, field: &str) -> Result<Value, Failure> {
     // One draw per evaluation in every build, so the page and the CLI make the same run.
     let seed = scope.rng.next_u64();
     let q = quoted(expr);
@@ -496,8 +496,9 @@ pub fn available() -> bool {
     return host::is_set();
 }
 
-/// `eval_field` for a field named "expression" (tests, tools).
-pub fn eval(expr: &Expr, scope: &Scope) -> Result<Value, Failure> {
+/// `eval_field` for a field named "expression".
+#[cfg(test)]
+fn eval(expr: &Expr, scope: &Scope) -> Result<Value, Failure> {
     eval_field(expr, scope, "expression")
 }
 
@@ -520,7 +521,7 @@ fn has_expr(v: &Value) -> bool {
 }
 
 /// Compiles a template; errors carry the JSON pointer (relative) and the syntax error.
-pub fn compile(v: &Value) -> Result<Template, Vec<(String, SyntaxError)>> {
+pub(crate) fn compile(v: &Value) -> Result<Template, Vec<(String, SyntaxError)>> {
     let mut errors = Vec::new();
     let t = compile_at(v, "", &mut errors);
     if errors.is_empty() {
@@ -568,7 +569,7 @@ fn compile_at(v: &Value, pointer: &str, errors: &mut Vec<(String, SyntaxError)>)
 
 impl Template {
     /// Evaluates; `field` names the field for AWS's error text (`Output`, `Output/total`).
-    pub fn eval(&self, scope: &Scope, field: &str) -> Result<Value, Failure> {
+    pub(crate) fn eval(&self, scope: &Scope, field: &str) -> Result<Value, Failure> {
         match self {
             Template::Literal(v) => Ok(v.clone()),
             Template::Expr(e) => eval_field(e, scope, field),

@@ -7,8 +7,8 @@ pub mod env;
 pub mod failure;
 pub mod intrinsics;
 pub mod jsonata;
-pub mod path;
-pub mod template;
+pub(crate) mod path;
+pub(crate) mod template;
 
 #[cfg(all(target_arch = "wasm32", feature = "jsonata"))]
 mod wasm_entropy;

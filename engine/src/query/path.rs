@@ -76,7 +76,7 @@ pub enum CmpOp {
 
 /// Why a path gave no value, with Jayway's wording.
 #[derive(Clone, Debug, PartialEq)]
-pub enum PathError {
+pub(crate) enum PathError {
     /// The last property is missing: "No results for path: $['a']".
     NoResults(String),
     /// A property before the last is missing: "Missing property in path $['a']".
@@ -96,7 +96,7 @@ pub enum PathError {
 
 impl PathError {
     /// Jayway's message, as AWS quotes it in `States.Runtime` causes.
-    pub fn jayway_message(&self) -> String {
+    pub(crate) fn jayway_message(&self) -> String {
         match self {
             PathError::NoResults(p) => format!("No results for path: {p}"),
             PathError::MissingProperty(p) => format!("Missing property in path {p}"),
@@ -156,27 +156,27 @@ impl JsonPath {
         }
     }
 
-    pub fn is_identity(&self) -> bool {
+    pub(crate) fn is_identity(&self) -> bool {
         self.root == Root::Input && self.segments.is_empty()
     }
 
     /// A definite path names at most one value (no wildcards, slices, unions, filters, deep
     /// scan); Jayway then returns the value itself rather than a list.
-    pub fn is_definite(&self) -> bool {
+    pub(crate) fn is_definite(&self) -> bool {
         self.segments
             .iter()
             .all(|s| matches!(s, Segment::Field(_) | Segment::Index(_) | Segment::Length))
     }
 
     /// A reference path (allowed in `ResultPath`): only fields and indices.
-    pub fn is_reference(&self) -> bool {
+    pub(crate) fn is_reference(&self) -> bool {
         self.segments
             .iter()
             .all(|s| matches!(s, Segment::Field(_) | Segment::Index(_)))
     }
 
     /// Evaluates against an already chosen root document.
-    pub fn eval_on(&self, root: &Value) -> Result<Value, PathError> {
+    pub(crate) fn eval_on(&self, root: &Value) -> Result<Value, PathError> {
         if self.is_definite() {
             eval_definite(&self.segments, root)
         } else {
@@ -840,13 +840,13 @@ impl PathParser<'_> {
 
 /// Why a `ResultPath` could not be applied.
 #[derive(Debug, Clone, PartialEq)]
-pub struct ResultPathError {
+pub(crate) struct ResultPathError {
     pub message: String,
 }
 
 /// Writes `value` at a reference path inside `doc`, creating missing objects on the way (the
 /// `ResultPath` rule). `$` replaces the document.
-pub fn set_at(doc: Value, path: &JsonPath, value: Value) -> Result<Value, ResultPathError> {
+pub(crate) fn set_at(doc: Value, path: &JsonPath, value: Value) -> Result<Value, ResultPathError> {
     if path.segments.is_empty() {
         return Ok(value);
     }

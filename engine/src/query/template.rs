@@ -27,14 +27,14 @@ pub enum Template {
 
 /// A `.$` field whose value is neither a path nor an intrinsic call.
 #[derive(Clone, Debug, PartialEq)]
-pub struct TemplateError {
+pub(crate) struct TemplateError {
     /// Pointer of the offending field, relative to the template.
     pub pointer: String,
     pub field: String,
     pub detail: String,
 }
 
-pub fn compile(value: &Value) -> Result<Template, Vec<TemplateError>> {
+pub(crate) fn compile(value: &Value) -> Result<Template, Vec<TemplateError>> {
     let mut errors = Vec::new();
     let t = compile_at(value, "", &mut errors);
     if errors.is_empty() {
@@ -87,7 +87,7 @@ fn compile_at(value: &Value, pointer: &str, errors: &mut Vec<TemplateError>) -> 
 }
 
 /// Compiles the value of a `.$` field: a path (`$.x`, `$$.x`, `$var`) or an intrinsic call.
-pub fn compile_dynamic(field: &str, value: &Value) -> Result<Template, String> {
+pub(crate) fn compile_dynamic(field: &str, value: &Value) -> Result<Template, String> {
     let Some(text) = value.as_str() else {
         return Err(format!(
             "the value of '{field}' must be a string holding a path or an intrinsic function call"
@@ -110,7 +110,7 @@ pub fn compile_dynamic(field: &str, value: &Value) -> Result<Template, String> {
 }
 
 impl Template {
-    pub fn eval(&self, env: &Env) -> Result<Value, Failure> {
+    pub(crate) fn eval(&self, env: &Env) -> Result<Value, Failure> {
         match self {
             Template::Literal(v) => Ok(v.clone()),
             Template::Object(fields) => {

@@ -6,7 +6,7 @@ use super::*;
 
 impl Execution {
     /// Performs one action of the innermost frame.
-    pub fn advance(&mut self) {
+    pub(crate) fn advance(&mut self) {
         if self.status != Status::Running {
             return;
         }

@@ -27,7 +27,7 @@ pub enum Outcome {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct MockResponse {
+pub(crate) struct MockResponse {
     pub outcome: Outcome,
     pub duration_ms: u64,
 }
@@ -260,7 +260,7 @@ impl Mocks {
     /// The response for the `invocation`-th call (0-based, counted per state over the whole
     /// execution) whose effective input is `input`; `keyed_counts` keeps the per-key call
     /// numbers of keyed sequences.
-    pub fn response(
+    pub(crate) fn response(
         &self,
         state: &str,
         invocation: u64,
@@ -287,7 +287,7 @@ impl Mocks {
 /// A parent and its child executions share one cursor (`Execution::start_child`), so answers
 /// are consumed in one order across the whole run, children included.
 #[derive(Debug, Default, Clone)]
-pub struct MockCursor {
+pub(crate) struct MockCursor {
     invocations: FxHashMap<Rc<str>, u64>,
     keyed_counts: FxHashMap<(Rc<str>, String), u64>,
 }
@@ -295,7 +295,7 @@ pub struct MockCursor {
 impl MockCursor {
     /// The next call of `state` with effective input `input`: its invocation number (0-based)
     /// and the mocked answer, if any.
-    pub fn next(
+    pub(crate) fn next(
         &mut self,
         mocks: &Mocks,
         state: &Rc<str>,

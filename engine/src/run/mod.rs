@@ -14,8 +14,8 @@ mod data_flow;
 mod driver;
 mod frame;
 pub mod history;
-pub mod map_run;
-pub mod mocks;
+pub(crate) mod map_run;
+pub(crate) mod mocks;
 mod nested;
 mod record;
 mod report;
@@ -49,13 +49,13 @@ pub(crate) use step::{Handled, Step};
 /// AWS's payload quota (256 KiB), for inputs, outputs and task results.
 pub const MAX_PAYLOAD_BYTES: usize = 256 * 1024;
 /// Standard workflows: at most 25,000 history events.
-pub const STANDARD_HISTORY_LIMIT: usize = 25_000;
+pub(crate) const STANDARD_HISTORY_LIMIT: usize = 25_000;
 /// Express workflows run for at most 5 minutes.
-pub const EXPRESS_MAX_DURATION_MS: i64 = 5 * 60 * 1000;
+pub(crate) const EXPRESS_MAX_DURATION_MS: i64 = 5 * 60 * 1000;
 /// Simulated durations are capped (about 31,700 years) so virtual time never overflows.
-pub const MAX_SIMULATED_MS: u64 = 1_000_000_000_000_000;
+pub(crate) const MAX_SIMULATED_MS: u64 = 1_000_000_000_000_000;
 /// Inline Map runs at most 40 iterations at once.
-pub const INLINE_MAP_MAX_CONCURRENCY: usize = 40;
+pub(crate) const INLINE_MAP_MAX_CONCURRENCY: usize = 40;
 
 /// A running (or finished) execution.
 pub struct Execution {
@@ -242,7 +242,7 @@ impl Execution {
     }
 
     /// How the tested state ended (TestState runs only).
-    pub fn test_outcome(&self) -> Option<&TestOutcome> {
+    pub(crate) fn test_outcome(&self) -> Option<&TestOutcome> {
         self.test_outcome.as_ref()
     }
 

@@ -5,7 +5,7 @@
 //! still points into the user's text.
 
 pub mod json;
-pub mod substitute;
+pub(crate) mod substitute;
 pub mod time;
 pub mod yaml;
 

@@ -18,8 +18,8 @@ use std::rc::Rc;
 pub type Substitutions = Map;
 
 /// The playground's simulated account.
-pub const REGION: &str = "us-east-1";
-pub const ACCOUNT: &str = "123456789012";
+pub(crate) const REGION: &str = "us-east-1";
+pub(crate) const ACCOUNT: &str = "123456789012";
 
 /// Where a placeholder's value came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -48,13 +48,13 @@ pub struct Use {
 
 /// The substituted value and every placeholder met, in reading order.
 #[derive(Clone, Debug, Default)]
-pub struct Substituted {
+pub(crate) struct Substituted {
     pub value: Value,
     pub uses: Vec<Use>,
 }
 
 /// Substitutes every placeholder of a parsed definition.
-pub fn substitute(
+pub(crate) fn substitute(
     value: &Value,
     text: &str,
     spans: &SpanMap,
@@ -77,7 +77,7 @@ pub fn substitute(
 }
 
 /// Does the text hold anything this module would substitute? (A cheap test before the walk.)
-pub fn has_placeholders(text: &str) -> bool {
+pub(crate) fn has_placeholders(text: &str) -> bool {
     text.contains("${") || text.contains("#{") || text.contains("Ref") || text.contains("Fn::")
 }
 
@@ -457,7 +457,7 @@ fn find_placeholders(s: &str, in_sub: bool) -> Vec<Found> {
 /// stays as written, and `${!Literal}` is the literal `${Literal}` (`Fn::Sub`'s escape). For
 /// the templates around a definition (a CloudFormation `Fn::Sub`, a Serverless or Terraform
 /// string), which resolve names against their own file.
-pub fn expand(text: &str, mut resolve: impl FnMut(&str) -> Option<String>) -> String {
+pub(crate) fn expand(text: &str, mut resolve: impl FnMut(&str) -> Option<String>) -> String {
     let mut out = String::new();
     let mut rest = text;
     while let Some(i) = rest.find("${") {
@@ -497,7 +497,7 @@ fn is_plain_name(s: &str) -> bool {
 
 /// Values that do not need guessing: AWS's pseudo parameters and their Serverless and
 /// Terraform spellings, and defaults written in the text.
-pub fn known(name: &str) -> Option<String> {
+pub(crate) fn known(name: &str) -> Option<String> {
     let v = match name {
         "AWS::Region" | "aws:region" | "self:provider.region" => REGION,
         "AWS::AccountId" | "aws:accountId" => ACCOUNT,
@@ -537,7 +537,7 @@ pub fn known(name: &str) -> Option<String> {
 /// The base of a placeholder's name, for naming what it stands for: `OrderFn.Arn` → `OrderFn`,
 /// `aws_lambda_function.check_price.arn` → `check_price`, `self:custom.tableName` →
 /// `tableName`.
-pub fn base_name(name: &str) -> String {
+pub(crate) fn base_name(name: &str) -> String {
     let name = name.split(',').next().unwrap_or(name).trim();
     let name = name.rsplit(':').next().unwrap_or(name);
     let parts: Vec<&str> = name.split('.').filter(|p| !p.is_empty()).collect();

@@ -110,12 +110,6 @@ pub fn format_rfc3339_millis(ms: i64) -> String {
     format!("{y:04}-{m:02}-{d:02}T{h:02}:{mi:02}:{s:02}.{milli:03}Z")
 }
 
-/// Formats epoch milliseconds as `YYYY-MM-DDTHH:MM:SSZ` (whole seconds).
-pub fn format_rfc3339_seconds(ms: i64) -> String {
-    let full = format_rfc3339_millis(ms);
-    format!("{}Z", &full[..19])
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

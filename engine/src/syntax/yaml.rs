@@ -13,7 +13,7 @@ use super::json::{self, Number, ParseError, SpanMap, Value};
 
 /// Aliases can make a small text expand into a huge document ("billion laughs"): refuse past
 /// this many values.
-pub const MAX_NODES: usize = 1_000_000;
+pub(crate) const MAX_NODES: usize = 1_000_000;
 
 /// Parses one YAML document into a value and its spans.
 pub fn parse_with_spans(text: &str) -> Result<(Value, SpanMap), ParseError> {
@@ -34,7 +34,7 @@ pub fn parse_with_spans(text: &str) -> Result<(Value, SpanMap), ParseError> {
 }
 
 /// The message when this build has no YAML parser and the host has not given one (yet).
-pub const UNAVAILABLE: &str = "YAML support is not loaded";
+pub(crate) const UNAVAILABLE: &str = "YAML support is not loaded";
 
 /// Is YAML readable in this build (built in, or handed over by the host)?
 pub fn available() -> bool {
@@ -45,7 +45,7 @@ pub fn available() -> bool {
 /// the engine without the YAML parser: `{"op": "yaml", "text": …}` gives
 /// `{"value", "spans"}` or `{"error", "offset"}`.
 #[cfg(feature = "yaml")]
-pub fn host_answer(text: &str) -> Value {
+pub(crate) fn host_answer(text: &str) -> Value {
     match reader::parse(text) {
         Ok((value, spans)) => crate::obj! { "value" => value, "spans" => spans.to_value() },
         Err(e) => crate::obj! { "error" => e.message, "offset" => e.offset as i64 },
@@ -105,7 +105,7 @@ pub mod host {
 }
 
 /// CloudFormation's short-form tags and the long form each stands for.
-pub fn long_form(tag: &str) -> Option<&'static str> {
+pub(crate) fn long_form(tag: &str) -> Option<&'static str> {
     Some(match tag {
         "Ref" => "Ref",
         "Condition" => "Condition",
@@ -132,7 +132,7 @@ pub fn long_form(tag: &str) -> Option<&'static str> {
 }
 
 /// A plain scalar by YAML 1.2's core schema.
-pub fn plain_scalar(text: &str) -> Value {
+pub(crate) fn plain_scalar(text: &str) -> Value {
     match text {
         "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
         "true" | "True" | "TRUE" => return Value::Bool(true),
@@ -686,7 +686,7 @@ mod reader {
 
 /// Writes a value as block-style YAML (two-space indents; strings quoted only where YAML would
 /// read them as something else).
-pub fn to_yaml(value: &Value) -> String {
+pub(crate) fn to_yaml(value: &Value) -> String {
     let mut out = String::new();
     match value {
         Value::Object(m) if !m.is_empty() => write_map(&mut out, m, 0),

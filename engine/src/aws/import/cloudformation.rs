@@ -68,7 +68,7 @@ impl Template<'_> {
     }
 
     /// What `!Ref NAME` stands for.
-    pub fn ref_value(&self, name: &str, depth: usize) -> Option<String> {
+    pub(super) fn ref_value(&self, name: &str, depth: usize) -> Option<String> {
         if let Some(k) = known(name) {
             return Some(k);
         }
@@ -110,7 +110,7 @@ impl Template<'_> {
     }
 
     /// What `!GetAtt ID.ATTRIBUTE` stands for.
-    pub fn getatt(&self, id: &str, attr: &str, depth: usize) -> Option<String> {
+    pub(super) fn getatt(&self, id: &str, attr: &str, depth: usize) -> Option<String> {
         self.resource(id)?;
         let n = self.physical_name(id, depth);
         let ty = self.resource_type(id);
@@ -167,7 +167,7 @@ impl Template<'_> {
     }
 
     /// A template value resolved to what AWS would make of it (strings for intrinsics).
-    pub fn resolve(&self, v: &Value, depth: usize) -> Value {
+    pub(super) fn resolve(&self, v: &Value, depth: usize) -> Value {
         if depth > MAX_DEPTH {
             return Value::from("");
         }
@@ -250,7 +250,7 @@ impl Template<'_> {
     }
 
     /// A placeholder's value by its name: `X.Attr` a `GetAtt`, `X` a `Ref`.
-    pub fn name_value(&self, name: &str, depth: usize) -> Option<String> {
+    pub(super) fn name_value(&self, name: &str, depth: usize) -> Option<String> {
         if let Some(v) = self.ref_value(name, depth) {
             return Some(v);
         }

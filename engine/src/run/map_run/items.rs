@@ -8,14 +8,14 @@ use crate::syntax::json::{Map, Value};
 use std::rc::Rc;
 
 /// The mocked S3 store: `{"bucket": {"key": "object text", ...}, ...}`.
-pub type Buckets = Value;
+pub(crate) type Buckets = Value;
 
 fn reader_failed(cause: impl Into<Rc<str>>) -> Failure {
     Failure::new(errors::ITEM_READER_FAILED, cause)
 }
 
 /// What `ItemReader` reads, once its `Parameters`/`Arguments` are evaluated.
-pub struct ReadRequest<'a> {
+pub(crate) struct ReadRequest<'a> {
     pub resource: &'a str,
     /// `{Bucket, Key}` or `{Bucket, Prefix}`.
     pub parameters: &'a Value,
@@ -27,7 +27,7 @@ pub struct ReadRequest<'a> {
 
 /// Reads the items; errors are `States.ItemReaderFailed` with a cause that says what is
 /// missing from the workspace's bucket.
-pub fn read_items(buckets: &Buckets, req: &ReadRequest) -> Result<Vec<Value>, Failure> {
+pub(crate) fn read_items(buckets: &Buckets, req: &ReadRequest) -> Result<Vec<Value>, Failure> {
     let bucket_name = req
         .parameters
         .get("Bucket")
@@ -221,7 +221,7 @@ fn parse_csv(text: &str, delimiter: char) -> Vec<Vec<String>> {
 
 /// `ItemBatcher`: `MaxItemsPerBatch`, `MaxInputBytesPerBatch` (the batch's JSON size) and
 /// `BatchInput`. Returns each batch as the child's input `{"BatchInput"?, "Items"}`.
-pub fn batches(
+pub(crate) fn batches(
     items: Vec<Value>,
     max_items: Option<usize>,
     max_bytes: Option<usize>,
@@ -258,11 +258,11 @@ pub fn batches(
 }
 
 /// A failed child's error and cause.
-pub type ChildError = (Option<Rc<str>>, Option<Rc<str>>);
+pub(crate) type ChildError = (Option<Rc<str>>, Option<Rc<str>>);
 
 /// One child execution's outcome, as `ResultWriter` and `WriterConfig` see it.
 #[derive(Debug, Clone)]
-pub struct ChildOutcome {
+pub(crate) struct ChildOutcome {
     pub execution_arn: Rc<str>,
     pub name: Rc<str>,
     pub input: Value,
@@ -274,7 +274,7 @@ pub struct ChildOutcome {
 
 impl ChildOutcome {
     /// AWS's per-execution record (DescribeExecution-like) in result files and `NONE` output.
-    pub fn record(&self, state_machine_arn: &str) -> Value {
+    pub(crate) fn record(&self, state_machine_arn: &str) -> Value {
         let mut m = crate::obj! {
             "ExecutionArn" => self.execution_arn.clone(),
             "Input" => self.input.to_json(),
@@ -312,7 +312,11 @@ impl ChildOutcome {
 /// `WriterConfig.Transformation` applied to the children's results: `COMPACT` (outputs, the
 /// default without ResultWriter), `FLATTEN` (batch outputs that are arrays are spliced in),
 /// `NONE` (the full per-execution records).
-pub fn transform(children: &[ChildOutcome], transformation: &str, machine_arn: &str) -> Value {
+pub(crate) fn transform(
+    children: &[ChildOutcome],
+    transformation: &str,
+    machine_arn: &str,
+) -> Value {
     let output = |c: &ChildOutcome| match &c.result {
         Ok(v) => v.clone(),
         Err((e, cause)) => crate::obj! {

@@ -1,7 +1,7 @@
 //! Distributed Map: the data its children read and write (`items`: ItemReader, ItemBatcher,
 //! ResultWriter).
 
-pub mod items;
+pub(crate) mod items;
 
 use super::*;
 

@@ -56,7 +56,7 @@ impl Number {
             Number::Float(_) => None,
         }
     }
-    pub fn is_int(self) -> bool {
+    pub(crate) fn is_int(self) -> bool {
         matches!(self, Number::Int(_))
     }
 }
@@ -208,13 +208,13 @@ impl Value {
         out
     }
     /// Size in bytes of the compact JSON text (AWS measures payload quotas in UTF-8 bytes).
-    pub fn json_size(&self) -> usize {
+    pub(crate) fn json_size(&self) -> usize {
         self.json_size_with(&mut SizeCache::default())
     }
 
     /// `json_size`, reusing sizes of large shared arrays and objects already measured (an
     /// execution hands the same documents from state to state).
-    pub fn json_size_with(&self, cache: &mut SizeCache) -> usize {
+    pub(crate) fn json_size_with(&self, cache: &mut SizeCache) -> usize {
         match self {
             Value::Null | Value::Bool(true) => 4,
             Value::Bool(false) => 5,
@@ -255,7 +255,7 @@ impl Value {
 /// Sizes of measured containers by identity. Each entry holds its value, so the address it
 /// is keyed by cannot be freed and reused while the cache lives.
 #[derive(Default, Debug)]
-pub struct SizeCache(FxHashMap<usize, (Value, usize)>);
+pub(crate) struct SizeCache(FxHashMap<usize, (Value, usize)>);
 
 impl SizeCache {
     /// Smaller containers are cheaper to measure again than to remember.

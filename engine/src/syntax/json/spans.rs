@@ -32,7 +32,7 @@ pub struct SpanMap {
 
 impl SpanMap {
     /// Is the value at `pointer` an object or an array?
-    pub fn is_container(&self, text: &str, pointer: &str) -> bool {
+    pub(crate) fn is_container(&self, text: &str, pointer: &str) -> bool {
         self.containers.contains(pointer)
             || self
                 .values
@@ -43,7 +43,7 @@ impl SpanMap {
     /// The source range of `len` bytes at `offset` in the decoded text of the string at
     /// `pointer`: exact through JSON escapes and for YAML strings that map one to one; else the
     /// string's whole span.
-    pub fn string_range(
+    pub(crate) fn string_range(
         &self,
         text: &str,
         pointer: &str,
