@@ -1,5 +1,6 @@
-//! Check helpers: the only place the tests touch the engine's API. Each renders a stable text
-//! that is compared with an expected file beside the fixture; `UPDATE_EXPECT=1` rewrites them.
+//! Check helpers for the fixture tests: each renders a stable text that is compared with an
+//! expected file beside the fixture; `UPDATE_EXPECT=1` rewrites them. (The tests that step an
+//! execution or replay the bench's workloads drive the engine directly.)
 
 use engine::api::{self, RunOptions};
 use engine::model::WorkflowType;

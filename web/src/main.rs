@@ -6,7 +6,7 @@ mod completion;
 mod components;
 mod examples;
 mod exercises;
-pub mod layout;
+mod graph;
 mod markdown;
 mod run_view;
 mod services;
@@ -24,12 +24,12 @@ pub fn measure_validate_and_layout(text: &str, repeat: u32, layout_only: bool) -
     for _ in 0..repeat.max(1) {
         if layout_only {
             if let Some(m) = &validation.machine {
-                std::hint::black_box(layout::layout(m));
+                std::hint::black_box(graph::layout::layout(m));
             }
         } else {
             let v = engine::api::validate(text, engine::model::WorkflowType::Standard);
             if let Some(m) = &v.machine {
-                std::hint::black_box(layout::layout(m));
+                std::hint::black_box(graph::layout::layout(m));
             }
         }
     }

@@ -3,16 +3,42 @@
 //! the few visits still in flight. A 10,000-iteration Map would otherwise make every frame of a
 //! run cost as much as the whole history so far.
 
-use crate::components::graph::NodeStatus;
 use engine::run::history::EventKind;
 use engine::run::{Execution, Status};
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
-use std::rc::Rc;
+use std::rc::{Rc, Weak};
+
+/// A node's run status (the names of AWS's graph classes).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NodeStatus {
+    NotYetStarted,
+    InProgress,
+    Succeeded,
+    Failed,
+    CaughtError,
+    /// The state a "Test this state" answer goes to next.
+    NextState,
+}
+
+impl NodeStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NodeStatus::NotYetStarted => "NotYetStarted",
+            NodeStatus::InProgress => "InProgress",
+            NodeStatus::Succeeded => "Succeeded",
+            NodeStatus::Failed => "Failed",
+            NodeStatus::CaughtError => "CaughtError",
+            NodeStatus::NextState => "NextState",
+        }
+    }
+}
 
 #[derive(Default)]
 pub struct RunView {
-    /// Which execution this describes (by address) and how far it has been read.
-    exec: usize,
+    /// Which execution this describes and how far it has been read. A weak reference keeps
+    /// the allocation, so another execution can never be taken for this one.
+    exec: Weak<RefCell<Execution>>,
     visits_seen: usize,
     events_seen: usize,
     /// Visits entered but not yet exited.
@@ -34,12 +60,12 @@ fn rank(s: NodeStatus) -> u8 {
 
 impl RunView {
     /// Brings the view up to date with `exec` as far as its history is revealed.
-    pub fn update(&mut self, exec: &Execution) {
-        let id = exec as *const Execution as usize;
+    pub fn update(&mut self, run: &Rc<RefCell<Execution>>) {
+        let exec = run.borrow();
         let revealed = exec.history().len();
-        if id != self.exec || revealed < self.events_seen {
+        if !std::ptr::eq(self.exec.as_ptr(), Rc::as_ptr(run)) || revealed < self.events_seen {
             *self = RunView {
-                exec: id,
+                exec: Rc::downgrade(run),
                 ..RunView::default()
             };
         }

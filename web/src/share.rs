@@ -166,14 +166,8 @@ mod tests {
         ws.machine_name = Rc::from(text(rng, 5).as_str());
         ws.s3 = Rc::from(text(rng, 40).as_str());
         ws.at_least_once = rng.next_u64().is_multiple_of(2);
-        let mut all = tabs;
-        let m = all.remove(open);
-        ws.name = m.name;
-        ws.definition = m.definition;
-        ws.workflow_type = m.workflow_type;
-        ws.substitutions = m.substitutions;
-        ws.others = Rc::new(all);
-        ws.position = open;
+        ws.machines = Rc::new(tabs);
+        ws.open = open;
         ws
     }
 

@@ -1,4 +1,5 @@
-//! `asl`: the engine on the command line (validate, run, conformance).
+//! `asl`: the engine on the command line (validate, run, cost, test-state, conformance, import,
+//! export; `asl --help` lists them with their flags).
 //! Bad input gets one clear line on stderr and exit code 2; never a panic.
 
 use engine::api::{self, RunOptions};

@@ -457,6 +457,7 @@ fn find_placeholders(s: &str, in_sub: bool) -> Vec<Found> {
 /// stays as written, and `${!Literal}` is the literal `${Literal}` (`Fn::Sub`'s escape). For
 /// the templates around a definition (a CloudFormation `Fn::Sub`, a Serverless or Terraform
 /// string), which resolve names against their own file.
+#[cfg(feature = "import")]
 pub(crate) fn expand(text: &str, mut resolve: impl FnMut(&str) -> Option<String>) -> String {
     let mut out = String::new();
     let mut rest = text;

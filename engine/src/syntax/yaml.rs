@@ -13,6 +13,7 @@ use super::json::{self, Number, ParseError, SpanMap, Value};
 
 /// Aliases can make a small text expand into a huge document ("billion laughs"): refuse past
 /// this many values.
+#[cfg(feature = "yaml")]
 pub(crate) const MAX_NODES: usize = 1_000_000;
 
 /// Parses one YAML document into a value and its spans.
@@ -105,6 +106,7 @@ pub mod host {
 }
 
 /// CloudFormation's short-form tags and the long form each stands for.
+#[cfg(feature = "yaml")]
 pub(crate) fn long_form(tag: &str) -> Option<&'static str> {
     Some(match tag {
         "Ref" => "Ref",

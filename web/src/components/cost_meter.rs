@@ -2,7 +2,9 @@
 //! computed from. A run's Distributed Map children and nested child executions are billed by
 //! their own types in both meters (`engine::aws::cost::breakdown`).
 
-use engine::aws::cost::{self, Breakdown, Pricing};
+use crate::state::{use_dispatch, Action};
+use engine::aws::cost::{self, Breakdown, Charges, Pricing};
+use std::rc::Rc;
 use yew::prelude::*;
 
 /// What the meters price: the finished run as Standard and as Express.
@@ -19,13 +21,50 @@ pub struct CostInputs {
     pub children: String,
 }
 
+/// The meters' figures: one execution and a month of them, as Standard and as Express.
+#[derive(Clone, PartialEq, Debug)]
+pub struct CostFigures {
+    pub inputs: CostInputs,
+    pub pricing: Pricing,
+    pub standard_one: Charges,
+    pub standard_month: Charges,
+    /// One execution and a month, when Express can run the workflow.
+    pub express: Option<(Charges, Charges)>,
+    pub billed_ms: f64,
+    pub billed_mb: f64,
+}
+
+impl CostFigures {
+    /// Prices `inputs` for `executions` a month (the free tier applies to months only).
+    pub fn new(inputs: CostInputs, executions: u64, free_tier: bool) -> CostFigures {
+        let pricing = Pricing {
+            free_tier,
+            ..Pricing::default()
+        };
+        let single = Pricing {
+            free_tier: false,
+            ..pricing
+        };
+        let n = executions as f64;
+        CostFigures {
+            standard_one: cost::charges(inputs.standard, 1.0, single),
+            standard_month: cost::charges(inputs.standard, n, pricing),
+            express: inputs
+                .express
+                .map(|b| (cost::charges(b, 1.0, single), cost::charges(b, n, pricing))),
+            billed_ms: cost::billed_duration_ms(inputs.duration_ms),
+            billed_mb: cost::billed_memory_mb(inputs.memory_mb),
+            pricing,
+            inputs,
+        }
+    }
+}
+
 #[derive(Properties, PartialEq, Clone)]
 pub struct Props {
-    pub inputs: Option<CostInputs>,
+    pub figures: Option<Rc<CostFigures>>,
     pub executions: u64,
     pub free_tier: bool,
-    pub on_executions: Callback<u64>,
-    pub on_free_tier: Callback<bool>,
     #[prop_or_default]
     pub children: Html,
 }
@@ -42,42 +81,35 @@ pub fn usd(x: f64) -> String {
 
 #[function_component(CostMeter)]
 pub fn cost_meter(p: &Props) -> Html {
-    let Some(inputs) = &p.inputs else {
+    let d = use_dispatch();
+    let Some(figures) = &p.figures else {
         return html! { <section class="cost"><p class="hint">{ "Run the state machine to price it." }</p></section> };
     };
-    let pricing = Pricing {
-        free_tier: p.free_tier,
-        ..Pricing::default()
-    };
-    let single = Pricing {
-        free_tier: false,
-        ..pricing
-    };
-    let n = p.executions as f64;
-    let std_one = cost::charges(inputs.standard, 1.0, single);
-    let std_month = cost::charges(inputs.standard, n, pricing);
-    let exp = inputs
-        .express
-        .map(|b| (cost::charges(b, 1.0, single), cost::charges(b, n, pricing)));
+    let CostFigures {
+        inputs,
+        pricing,
+        standard_one: std_one,
+        standard_month: std_month,
+        express: exp,
+        billed_ms,
+        billed_mb,
+    } = &**figures;
     let on_slider = {
-        let cb = p.on_executions.clone();
+        let d = d.clone();
         Callback::from(move |e: InputEvent| {
             if let Some(i) = e.target_dyn_into::<web_sys::HtmlInputElement>() {
                 let exp: f64 = i.value().parse().unwrap_or(6.0);
-                cb.emit(10f64.powf(exp).round() as u64);
+                d.dispatch(Action::SetExecutions(10f64.powf(exp).round() as u64));
             }
         })
     };
     let on_free = {
-        let cb = p.on_free_tier.clone();
         Callback::from(move |e: Event| {
             if let Some(i) = e.target_dyn_into::<web_sys::HtmlInputElement>() {
-                cb.emit(i.checked());
+                d.dispatch(Action::SetFreeTier(i.checked()));
             }
         })
     };
-    let billed_ms = cost::billed_duration_ms(inputs.duration_ms);
-    let billed_mb = cost::billed_memory_mb(inputs.memory_mb);
     html! {
         <section class="cost">
             <div class="row">

@@ -1,5 +1,6 @@
 //! The list of diagnostics under the editor; clicking one selects its state.
 
+use crate::state::{on_click, use_dispatch, Action};
 use engine::api::{Diagnostic, Severity};
 use std::rc::Rc;
 use yew::prelude::*;
@@ -7,11 +8,11 @@ use yew::prelude::*;
 #[derive(Properties, PartialEq)]
 pub struct Props {
     pub diagnostics: Rc<Vec<Diagnostic>>,
-    pub on_pick: Callback<String>,
 }
 
 #[function_component(Diagnostics)]
 pub fn diagnostics(props: &Props) -> Html {
+    let dispatch = use_dispatch();
     let errors = props
         .diagnostics
         .iter()
@@ -25,7 +26,8 @@ pub fn diagnostics(props: &Props) -> Html {
             <ul>
                 { for props.diagnostics.iter().map(|d| {
                     let loc = d.location.clone().unwrap_or_default();
-                    let pick = { let cb = props.on_pick.clone(); let loc = loc.clone(); Callback::from(move |_| cb.emit(loc.clone())) };
+                    let state = crate::app::derived::state_of_pointer(&loc);
+                    let pick = on_click(&dispatch, move || Action::Select(state.clone()));
                     html! {
                         <li class={if d.severity == Severity::Error { "error" } else { "warning" }} onclick={pick}>
                             <span class="pos">{ format!("{}:{}", d.start.0, d.start.1) }</span>

@@ -2,6 +2,7 @@
 //! and gutter markers at their exact range; the selected state is highlighted and scrolled to.
 
 use crate::bindings;
+use crate::state::{use_dispatch, Action};
 use engine::api::{Diagnostic, Severity};
 use std::rc::Rc;
 use wasm_bindgen::closure::Closure;
@@ -18,8 +19,6 @@ pub struct Props {
     pub dark: bool,
     pub on_change: Callback<String>,
     pub on_cursor: Callback<usize>,
-    pub on_run: Callback<()>,
-    pub on_step: Callback<()>,
     /// How the text is written (the Format button is for JSON; conversion goes both ways).
     pub format: engine::api::Format,
     pub on_convert: Callback<()>,
@@ -54,6 +53,22 @@ pub fn byte_offset(text: &str, utf16: usize) -> usize {
     text.len()
 }
 
+/// The diagnostics as the JS bridge takes them: UTF-16 ranges, severity, message.
+fn diagnostics_json(text: &str, diags: &[Diagnostic]) -> String {
+    let list: Vec<engine::syntax::json::Value> = diags
+        .iter()
+        .map(|d| {
+            engine::obj! {
+                "from" => utf16_offset(text, d.span.start) as i64,
+                "to" => utf16_offset(text, d.span.end.max(d.span.start + 1)) as i64,
+                "severity" => if d.severity == Severity::Error { "error" } else { "warning" },
+                "message" => format!("{}: {}", d.code, d.message),
+            }
+        })
+        .collect();
+    engine::syntax::json::Value::from(list).to_json()
+}
+
 struct Handlers {
     _change: Closure<dyn FnMut(String)>,
     _cursor: Closure<dyn FnMut(u32)>,
@@ -64,6 +79,7 @@ struct Handlers {
 
 #[function_component(Editor)]
 pub fn editor(props: &Props) -> Html {
+    let d = use_dispatch();
     let host = use_node_ref();
     let id = use_mut_ref(|| None::<u32>);
     let handlers = use_mut_ref(|| None::<Handlers>);
@@ -77,7 +93,7 @@ pub fn editor(props: &Props) -> Html {
     {
         let (host, id, handlers, current) =
             (host.clone(), id.clone(), handlers.clone(), current.clone());
-        let p = props.clone();
+        let (p, d) = (props.clone(), d.clone());
         let latest = latest.clone();
         use_effect_with((), move |_| {
             if let Some(el) = host.cast::<web_sys::Element>() {
@@ -96,10 +112,9 @@ pub fn editor(props: &Props) -> Html {
                     let complete = Closure::<dyn FnMut(String) -> String>::new(|req: String| {
                         crate::completion::complete(&req)
                     });
-                    let on_run = p.on_run.clone();
-                    let run = Closure::<dyn FnMut()>::new(move || on_run.emit(()));
-                    let on_step = p.on_step.clone();
-                    let step = Closure::<dyn FnMut()>::new(move || on_step.emit(()));
+                    let d2 = d.clone();
+                    let run = Closure::<dyn FnMut()>::new(move || d2.dispatch(Action::Run));
+                    let step = Closure::<dyn FnMut()>::new(move || d.dispatch(Action::Step));
                     let new_id = bindings::editor_create(
                         &el, &p.text, &change, &cursor, &complete, &run, &step, p.dark,
                     );
@@ -130,22 +145,7 @@ pub fn editor(props: &Props) -> Html {
         let (id, current) = (id.clone(), current.clone());
         use_effect_with(props.diagnostics.clone(), move |diags| {
             if let Some(id) = *id.borrow() {
-                let text = current.borrow();
-                let list: Vec<engine::syntax::json::Value> = diags
-                    .iter()
-                    .map(|d| {
-                        engine::obj! {
-                            "from" => utf16_offset(&text, d.span.start) as i64,
-                            "to" => utf16_offset(&text, d.span.end.max(d.span.start + 1)) as i64,
-                            "severity" => if d.severity == Severity::Error { "error" } else { "warning" },
-                            "message" => format!("{}: {}", d.code, d.message),
-                        }
-                    })
-                    .collect();
-                bindings::editor_set_diagnostics(
-                    id,
-                    &engine::syntax::json::Value::from(list).to_json(),
-                );
+                bindings::editor_set_diagnostics(id, &diagnostics_json(&current.borrow(), diags));
             }
             || ()
         });

@@ -4,7 +4,7 @@
 //! reference solution on demand. Passing every check marks the exercise done (localStorage).
 
 use crate::services::storage;
-use crate::state::{RunHandle, Workspace};
+use crate::state::{on_click, use_dispatch, Action, RunHandle, Workspace};
 use engine::playground::exercise::{run_checks, Attempt};
 use engine::syntax::json::Value;
 use yew::prelude::*;
@@ -13,8 +13,6 @@ use yew::prelude::*;
 pub struct Props {
     pub ws: Workspace,
     pub run: Option<RunHandle>,
-    pub on_close: Callback<()>,
-    pub on_solution: Callback<()>,
 }
 
 /// The instructions' and hints' Markdown, as the extras module reads it.
@@ -25,13 +23,14 @@ enum Rendered {
     Failed(String),
 }
 
-#[function_component(ExercisePanel)]
-pub fn exercise_panel(p: &Props) -> Html {
-    let hints_shown = use_state(|| 0usize);
+/// The exercise's instructions and hints as Markdown trees, read by the extras module when
+/// the exercise opens.
+#[hook]
+fn use_rendered_markdown(exercise: Option<std::rc::Rc<str>>) -> UseStateHandle<Rendered> {
     let rendered = use_state(|| Rendered::Loading);
     {
         let rendered = rendered.clone();
-        use_effect_with(p.ws.exercise.clone(), move |text| {
+        use_effect_with(exercise, move |text| {
             if let Some(text) = text {
                 let ex = engine::api::parse_json(text).unwrap_or_default();
                 let mut texts = vec![ex
@@ -63,6 +62,14 @@ pub fn exercise_panel(p: &Props) -> Html {
             || ()
         });
     }
+    rendered
+}
+
+#[function_component(ExercisePanel)]
+pub fn exercise_panel(p: &Props) -> Html {
+    let d = use_dispatch();
+    let hints_shown = use_state(|| 0usize);
+    let rendered = use_rendered_markdown(p.ws.exercise.clone());
     let Some(text) = p.ws.exercise.clone() else {
         return html! {};
     };
@@ -92,13 +99,14 @@ pub fn exercise_panel(p: &Props) -> Html {
         (finished_rev, p.ws.clone(), text.clone()),
         |(rev, ws, _)| {
             rev.map(|_| {
+                let machine = ws.machine();
                 let attempt = Attempt {
-                    definition: ws.definition.to_string(),
-                    workflow_type: ws.workflow_type,
+                    definition: machine.definition.to_string(),
+                    workflow_type: machine.workflow_type,
                     input: ws.input.to_string(),
                     mocks: ws.mocks.to_string(),
                     machines: ws.registry(),
-                    substitutions: ws.substitutions.as_ref().clone(),
+                    substitutions: machine.substitutions.as_ref().clone(),
                 };
                 run_checks(&exercise_of(ws), &attempt)
             })
@@ -146,14 +154,8 @@ pub fn exercise_panel(p: &Props) -> Html {
         let h = hints_shown.clone();
         Callback::from(move |_: MouseEvent| h.set(*h + 1))
     };
-    let close = {
-        let cb = p.on_close.clone();
-        Callback::from(move |_: MouseEvent| cb.emit(()))
-    };
-    let solution = {
-        let cb = p.on_solution.clone();
-        Callback::from(move |_: MouseEvent| cb.emit(()))
-    };
+    let close = on_click(&d, || Action::CloseExercise);
+    let solution = on_click(&d, || Action::ShowSolution);
     let all_passed = results
         .as_ref()
         .as_ref()

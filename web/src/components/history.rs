@@ -1,6 +1,6 @@
 //! The execution history as AWS's event types, filterable and downloadable as JSON.
 
-use crate::state::RunHandle;
+use crate::state::{use_dispatch, Action, RunHandle};
 use engine::syntax::time::format_rfc3339_millis;
 use yew::prelude::*;
 
@@ -10,11 +10,11 @@ pub struct Props {
     /// A run-to-end is in progress: render fewer rows per frame.
     #[prop_or_default]
     pub running: bool,
-    pub on_select_state: Callback<std::rc::Rc<str>>,
 }
 
 #[function_component(History)]
 pub fn history(props: &Props) -> Html {
+    let d = use_dispatch();
     let filter = use_state(String::new);
     let exec = props.run.exec.borrow();
     let start = exec.config().start_time_ms;
@@ -30,11 +30,10 @@ pub fn history(props: &Props) -> Html {
         .map(|e| {
             let name = e.kind.state_name().cloned();
             let onclick = {
-                let cb = props.on_select_state.clone();
-                let name = name.clone();
+                let (d, name) = (d.clone(), name.clone());
                 Callback::from(move |_| {
                     if let Some(n) = &name {
-                        cb.emit(n.clone());
+                        d.dispatch(Action::PickState(Some(n.clone())));
                     }
                 })
             };

@@ -2,7 +2,7 @@
 //! TestState API's names. Like the console's Data Flow Simulator, but for every state of a
 //! real run.
 
-use crate::state::RunHandle;
+use crate::state::{use_dispatch, Action, RunHandle};
 use engine::syntax::json::Value;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -12,7 +12,6 @@ pub struct Props {
     pub run: RunHandle,
     pub selected: Option<Rc<str>>,
     pub visit: Option<usize>,
-    pub on_visit: Callback<Option<usize>>,
 }
 
 fn stage(title: &str, note: &str, v: Option<&Value>) -> Html {
@@ -42,6 +41,7 @@ fn clip(s: String) -> String {
 
 #[function_component(Inspector)]
 pub fn inspector(props: &Props) -> Html {
+    let d = use_dispatch();
     let exec = props.run.exec.borrow();
     let revealed = exec.history().len() as u64;
     let visits: Vec<(usize, &engine::run::Visit)> = exec
@@ -77,10 +77,9 @@ pub fn inspector(props: &Props) -> Html {
         })
         .collect();
     let onchange = {
-        let cb = props.on_visit.clone();
         Callback::from(move |e: Event| {
             if let Some(s) = e.target_dyn_into::<web_sys::HtmlSelectElement>() {
-                cb.emit(s.value().parse().ok());
+                d.dispatch(Action::SelectVisit(s.value().parse().ok()));
             }
         })
     };

@@ -1,32 +1,32 @@
 //! The workspace's state machines as tabs above the editor: open, add, rename, remove. The
 //! open machine is the one that runs; `states:startExecution` Tasks start the others by name.
 
+use crate::state::{on_click, use_dispatch, Action, MachineDoc};
 use engine::model::WorkflowType;
+use std::rc::Rc;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
-    /// (name, type) in tab order.
-    pub tabs: Vec<(AttrValue, WorkflowType)>,
+    /// In tab order.
+    pub machines: Rc<Vec<MachineDoc>>,
     pub open: usize,
-    pub on_open: Callback<usize>,
-    pub on_add: Callback<()>,
-    pub on_rename: Callback<String>,
-    pub on_remove: Callback<()>,
 }
 
 #[function_component(MachineTabs)]
 pub fn machine_tabs(p: &Props) -> Html {
+    let d = use_dispatch();
     let renaming = use_state(|| false);
-    let tabs = p.tabs.iter().enumerate().map(|(i, (name, ty))| {
+    let tabs = p.machines.iter().enumerate().map(|(i, m)| {
+        let (name, ty) = (AttrValue::from(m.name.clone()), m.workflow_type);
         let open = i == p.open;
         let on_open = {
-            let (cb, renaming) = (p.on_open.clone(), renaming.clone());
+            let (d, renaming) = (d.clone(), renaming.clone());
             Callback::from(move |_: MouseEvent| {
                 if open {
                     renaming.set(true);
                 } else {
-                    cb.emit(i);
+                    d.dispatch(Action::OpenMachine(i));
                 }
             })
         };
@@ -36,10 +36,10 @@ pub fn machine_tabs(p: &Props) -> Html {
         };
         if open && *renaming {
             let done = {
-                let (cb, renaming) = (p.on_rename.clone(), renaming.clone());
+                let (d, renaming) = (d.clone(), renaming.clone());
                 Callback::from(move |e: FocusEvent| {
                     if let Some(i) = e.target_dyn_into::<web_sys::HtmlInputElement>() {
-                        cb.emit(i.value());
+                        d.dispatch(Action::RenameMachine(i.value()));
                     }
                     renaming.set(false);
                 })
@@ -61,19 +61,13 @@ pub fn machine_tabs(p: &Props) -> Html {
             }
         }
     });
-    let add = {
-        let cb = p.on_add.clone();
-        Callback::from(move |_: MouseEvent| cb.emit(()))
-    };
-    let remove = {
-        let cb = p.on_remove.clone();
-        Callback::from(move |_: MouseEvent| cb.emit(()))
-    };
+    let add = on_click(&d, || Action::AddMachine);
+    let remove = on_click(&d, || Action::RemoveMachine);
     html! {
         <nav class="machine-tabs" aria-label="State machines">
             { for tabs }
             <button class="tab add" data-testid="machine-add" onclick={add} title="Add a state machine (start it from another with states:startExecution)">{ "+" }</button>
-            if p.tabs.len() > 1 {
+            if p.machines.len() > 1 {
                 <button class="tab remove" onclick={remove} title="Remove the open machine">{ "✕" }</button>
             }
         </nav>

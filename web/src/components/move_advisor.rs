@@ -20,17 +20,23 @@ pub struct Props {
 #[function_component(MoveAdvisor)]
 pub fn move_advisor(p: &Props) -> Html {
     let picked = use_state(Vec::<Rc<str>>::new);
-    let exec = p.run.exec.borrow();
-    if !exec.status().is_finished() {
+    // Priced when the pick, the run or the month changes, not on every render.
+    let advice = use_memo(
+        ((*picked).clone(), p.run.clone(), p.executions, p.free_tier),
+        |(picked, run, executions, free_tier)| {
+            let exec = run.exec.borrow();
+            let names: Vec<&str> = picked.iter().map(|s| &**s).collect();
+            let pricing = Pricing {
+                free_tier: *free_tier,
+                ..Pricing::default()
+            };
+            (exec.status().is_finished() && !names.is_empty())
+                .then(|| engine::aws::advisor::advise(&exec, &names, *executions as f64, pricing))
+        },
+    );
+    if !p.run.exec.borrow().status().is_finished() {
         return html! {};
     }
-    let names: Vec<&str> = picked.iter().map(|s| &**s).collect();
-    let pricing = Pricing {
-        free_tier: p.free_tier,
-        ..Pricing::default()
-    };
-    let advice = (!names.is_empty())
-        .then(|| engine::aws::advisor::advise(&exec, &names, p.executions as f64, pricing));
     let boxes = p.states.iter().map(|name| {
         let checked = picked.contains(name);
         let toggle = {
@@ -47,7 +53,7 @@ pub fn move_advisor(p: &Props) -> Html {
         };
         html! { <label class="pick"><input type="checkbox" {checked} onchange={toggle} data-testid="move-state" data-state={name.to_string()} />{ format!(" {name}") }</label> }
     });
-    let result = match &advice {
+    let result = match &*advice {
         None => {
             html! { <p class="hint">{ "Pick a run of states, or one Parallel or Map, to price it as a nested Express child." }</p> }
         }

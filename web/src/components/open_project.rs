@@ -5,7 +5,7 @@
 //! reading happens in the extras module; what could not be read is said, one line each.
 
 use crate::services::extras;
-use crate::state::{MachineDoc, Workspace};
+use crate::state::{use_dispatch, Action, Dispatch, MachineDoc, Workspace};
 use engine::aws::import::Imported;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -13,8 +13,6 @@ use yew::prelude::*;
 #[derive(Properties, PartialEq)]
 pub struct Props {
     pub ws: Workspace,
-    /// The opened project's workspace (its machines as tabs, its mocks and input).
-    pub on_open: Callback<Workspace>,
     /// Files dropped on the page (the app catches drops anywhere).
     pub dropped: Option<Rc<Vec<(String, String)>>>,
 }
@@ -33,7 +31,7 @@ enum Said {
 fn open_files(
     ws: Workspace,
     files: Vec<(String, String)>,
-    on_open: Callback<Workspace>,
+    d: Dispatch,
     said: UseStateHandle<Option<Said>>,
 ) {
     if files.is_empty() {
@@ -69,7 +67,8 @@ fn open_files(
                 opened.machine_name = Rc::from(mocks.as_ref().map_or("", |m| m.machine.as_str()));
                 opened.test_case = Rc::from(mocks.as_ref().map_or("", |m| m.test_case.as_str()));
                 opened.s3 = Rc::from("");
-                on_open.emit(opened);
+                // The opened project's workspace: its machines as tabs, its mocks and input.
+                d.dispatch(Action::OpenProject(Box::new(opened)));
             }
             // The page's notice says what opened; this one only what could not be read.
             said.set((count == 0 || !warnings.is_empty()).then_some(Said::Done {
@@ -82,17 +81,18 @@ fn open_files(
 
 #[function_component(OpenProject)]
 pub fn open_project(p: &Props) -> Html {
+    let d = use_dispatch();
     let said = use_state(|| None::<Said>);
     let on_files = {
-        let (ws, on_open, said) = (p.ws.clone(), p.on_open.clone(), said.clone());
+        let (ws, d, said) = (p.ws.clone(), d.clone(), said.clone());
         Callback::from(move |e: Event| {
             let Some(input) = e.target_dyn_into::<web_sys::HtmlInputElement>() else {
                 return;
             };
-            let (ws, on_open, said) = (ws.clone(), on_open.clone(), said.clone());
+            let (ws, d, said) = (ws.clone(), d.clone(), said.clone());
             let promise = crate::bindings::files_from_input(&input);
             extras::read_files(promise, move |r| match r {
-                Ok(files) => open_files(ws, files, on_open, said),
+                Ok(files) => open_files(ws, files, d, said),
                 Err(e) => said.set(Some(Said::Failed(e))),
             });
             input.set_value("");
@@ -100,10 +100,10 @@ pub fn open_project(p: &Props) -> Html {
     };
     {
         // A drop on the page.
-        let (ws, on_open, said) = (p.ws.clone(), p.on_open.clone(), said.clone());
+        let (ws, d, said) = (p.ws.clone(), d.clone(), said.clone());
         use_effect_with(p.dropped.clone(), move |dropped| {
             if let Some(files) = dropped {
-                open_files(ws, files.as_ref().clone(), on_open, said);
+                open_files(ws, files.as_ref().clone(), d, said);
             }
             || ()
         });

@@ -2,14 +2,13 @@
 //! Distributed Map runs (counters, sampled children, ResultWriter's files) and, for
 //! asynchronous Express, the at-least-once report.
 
-use crate::state::{ChildRef, RunHandle};
+use crate::state::{on_click, use_dispatch, Action, ChildRef, RunHandle};
 use engine::run::Status;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
     pub run: RunHandle,
-    pub on_view_child: Callback<ChildRef>,
 }
 
 fn status_text(s: &Status) -> String {
@@ -23,6 +22,7 @@ fn status_text(s: &Status) -> String {
 
 #[function_component(RunExtras)]
 pub fn run_extras(p: &Props) -> Html {
+    let d = use_dispatch();
     let exec = p.run.exec.borrow();
     if !exec.status().is_finished() {
         return html! {};
@@ -35,10 +35,7 @@ pub fn run_extras(p: &Props) -> Html {
     }
     let children = nested.iter().enumerate().map(|(i, n)| {
         let child = n.execution.borrow();
-        let view = {
-            let cb = p.on_view_child.clone();
-            Callback::from(move |_: MouseEvent| cb.emit(ChildRef::Nested(i)))
-        };
+        let view = on_click(&d, move || Action::ViewChild(Some(ChildRef::Nested(i))));
         html! {
             <li data-testid="child-execution">
                 <button onclick={view} data-testid="open-child">{ "Open" }</button>
@@ -48,10 +45,7 @@ pub fn run_extras(p: &Props) -> Html {
     });
     let map_runs = runs.iter().enumerate().map(|(ri, r)| {
         let samples = r.samples.iter().enumerate().map(|(si, s)| {
-            let open = {
-                let cb = p.on_view_child.clone();
-                Callback::from(move |_: MouseEvent| cb.emit(ChildRef::MapSample(ri, si)))
-            };
+            let open = on_click(&d, move || Action::ViewChild(Some(ChildRef::MapSample(ri, si))));
             html! {
                 <li data-testid="map-child">
                     <button class="link" onclick={open} data-testid="open-map-child">{ format!("child #{} {}", s.index, status_text(&s.status)) }</button>

@@ -2,79 +2,64 @@
 //! the callback buttons of a waiting `.waitForTaskToken` Task; status and final output.
 
 use crate::components::json_input::JsonInput;
-use crate::state::{CallbackAnswer, RunHandle};
+use crate::state::{on_click, send, use_dispatch, Action, CallbackAnswer, RunSession, Workspace};
 use engine::model::WorkflowType;
 use engine::run::Status;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
-    pub workflow_type: WorkflowType,
-    pub input: AttrValue,
-    pub mocks: AttrValue,
-    pub test_case: AttrValue,
+    pub ws: Workspace,
+    pub session: RunSession,
     pub test_cases: Vec<String>,
-    pub run: Option<RunHandle>,
-    pub running: bool,
-    pub error: Option<String>,
     pub can_run: bool,
     /// Why Run waits (the JSONata library is loading), shown beside the buttons.
     #[prop_or_default]
     pub notice: Option<AttrValue>,
-    pub on_type: Callback<WorkflowType>,
-    pub on_input: Callback<String>,
-    pub on_mocks: Callback<String>,
-    pub on_test_case: Callback<String>,
-    pub on_run: Callback<()>,
-    pub on_step: Callback<()>,
-    pub on_continue: Callback<()>,
-    pub on_cancel: Callback<()>,
-    pub on_reset: Callback<()>,
-    pub on_callback: Callback<CallbackAnswer>,
-    /// Mocked S3 buckets for Distributed Map's ItemReader (JSON text).
-    pub s3: AttrValue,
-    pub on_s3: Callback<String>,
-    pub at_least_once: bool,
-    pub on_at_least_once: Callback<bool>,
 }
 
 #[function_component(RunPanel)]
 pub fn run_panel(p: &Props) -> Html {
+    let d = use_dispatch();
     let payload = use_state(|| "{\n  \"approved\": true\n}".to_string());
-    let status = p.run.as_ref().map(|r| r.exec.borrow().status().clone());
-    let status_name = match (&status, p.running) {
+    let (session, ws) = (&p.session, &p.ws);
+    let workflow_type = ws.machine().workflow_type;
+    let running = session.running;
+    let status = session
+        .run
+        .as_ref()
+        .map(|r| r.exec.borrow().status().clone());
+    let status_name = match (&status, running) {
         (_, true) => "RUNNING",
         (Some(Status::WaitingForCallback { .. }), _) => "WAITING",
         (Some(s), _) => s.name(),
         (None, _) => "NOT STARTED",
     };
-    let click = |cb: &Callback<()>| {
-        let cb = cb.clone();
-        Callback::from(move |_: MouseEvent| cb.emit(()))
-    };
     let on_type = {
-        let cb = p.on_type.clone();
+        let d = d.clone();
         Callback::from(move |e: Event| {
             if let Some(s) = e.target_dyn_into::<web_sys::HtmlSelectElement>() {
-                cb.emit(WorkflowType::parse(&s.value()).unwrap_or_default());
+                d.dispatch(Action::SetType(
+                    WorkflowType::parse(&s.value()).unwrap_or_default(),
+                ));
             }
         })
     };
     let on_case = {
-        let cb = p.on_test_case.clone();
+        let d = d.clone();
         Callback::from(move |e: Event| {
             if let Some(s) = e.target_dyn_into::<web_sys::HtmlSelectElement>() {
-                cb.emit(s.value());
+                d.dispatch(Action::SetTestCase(s.value()));
             }
         })
     };
     let finished = status.as_ref().is_some_and(|s| s.is_finished());
-    let started = p.run.is_some();
+    let started = session.run.is_some();
     let callback_ui = match &status {
         Some(Status::WaitingForCallback { state, .. }) => {
             let send = |answer: fn(String) -> CallbackAnswer| {
-                let (cb, payload) = (p.on_callback.clone(), payload.clone());
-                Callback::from(move |_: MouseEvent| cb.emit(answer((*payload).clone())))
+                let payload = payload.clone();
+                on_click(&d, move || Action::Callback(answer((*payload).clone())))
             };
             let on_payload = {
                 let payload = payload.clone();
@@ -99,10 +84,10 @@ pub fn run_panel(p: &Props) -> Html {
         _ => html! {},
     };
     let outcome = match &status {
-        Some(Status::Succeeded { output }) if !p.running => html! {
+        Some(Status::Succeeded { output }) if !running => html! {
             <pre class="output ok" data-testid="execution-output">{ output.to_json_pretty() }</pre>
         },
-        Some(Status::Failed { error, cause } | Status::TimedOut { error, cause }) if !p.running => {
+        Some(Status::Failed { error, cause } | Status::TimedOut { error, cause }) if !running => {
             html! {
                 <pre class="output failed" data-testid="execution-output">{ format!("{}\n{}", error.as_deref().unwrap_or("(no error)"), cause.as_deref().unwrap_or("")) }</pre>
             }
@@ -114,38 +99,38 @@ pub fn run_panel(p: &Props) -> Html {
             <div class="row">
                 <label>{ "Workflow type " }
                     <select data-testid="workflow-type" onchange={on_type} aria-label="Workflow type">
-                        <option value="STANDARD" selected={p.workflow_type == WorkflowType::Standard}>{ "Standard" }</option>
-                        <option value="EXPRESS" selected={p.workflow_type == WorkflowType::Express}>{ "Express" }</option>
+                        <option value="STANDARD" selected={workflow_type == WorkflowType::Standard}>{ "Standard" }</option>
+                        <option value="EXPRESS" selected={workflow_type == WorkflowType::Express}>{ "Express" }</option>
                     </select>
                 </label>
                 if !p.test_cases.is_empty() {
                     <label>{ "Test case " }
                         <select onchange={on_case} aria-label="Test case">
-                            { for p.test_cases.iter().map(|c| html! { <option value={c.clone()} selected={*c == *p.test_case}>{ c }</option> }) }
+                            { for p.test_cases.iter().map(|c| html! { <option value={c.clone()} selected={**c == *ws.test_case}>{ c }</option> }) }
                         </select>
                     </label>
                 }
             </div>
             <div class="buttons">
-                <button class="primary" data-testid="run" disabled={!p.can_run || p.running} onclick={click(&p.on_run)} title="Run to the end (Ctrl/Cmd+Enter)">{ "▶ Run" }</button>
-                <button data-testid="step" disabled={!p.can_run || p.running} onclick={click(&p.on_step)} title="One history event (F10)">{ "Step" }</button>
-                <button data-testid="continue" disabled={!started || finished || p.running} onclick={click(&p.on_continue)}>{ "Continue" }</button>
-                <button data-testid="cancel" disabled={!p.running && !matches!(status, Some(Status::WaitingForCallback { .. }))} onclick={click(&p.on_cancel)}>{ "Cancel" }</button>
-                <button data-testid="reset" disabled={!started} onclick={click(&p.on_reset)}>{ "Reset" }</button>
+                <button class="primary" data-testid="run" disabled={!p.can_run || running} onclick={on_click(&d, || Action::Run)} title="Run to the end (Ctrl/Cmd+Enter)">{ "▶ Run" }</button>
+                <button data-testid="step" disabled={!p.can_run || running} onclick={on_click(&d, || Action::Step)} title="One history event (F10)">{ "Step" }</button>
+                <button data-testid="continue" disabled={!started || finished || running} onclick={on_click(&d, || Action::Continue)}>{ "Continue" }</button>
+                <button data-testid="cancel" disabled={!running && !matches!(status, Some(Status::WaitingForCallback { .. }))} onclick={on_click(&d, || Action::Cancel)}>{ "Cancel" }</button>
+                <button data-testid="reset" disabled={!started} onclick={on_click(&d, || Action::Reset)}>{ "Reset" }</button>
                 <span class={classes!("status", status_name.to_lowercase())} data-testid="execution-status">{ status_name }</span>
             </div>
             if let Some(n) = &p.notice { <p class="hint" data-testid="run-notice">{ n.clone() }</p> }
-            if let Some(e) = &p.error { <p class="error" role="alert">{ e }</p> }
+            if let Some(e) = &session.error { <p class="error" role="alert">{ e }</p> }
             { callback_ui }
             { outcome }
             <details open=true>
                 <summary>{ "Input and mocks" }</summary>
-                <JsonInput label="Execution input" value={p.input.clone()} on_change={p.on_input.clone()} testid="input" />
-                <JsonInput label="Mocks (MockConfigFile.json, or {\"State\": [{\"Return\": …}]})" value={p.mocks.clone()} on_change={p.on_mocks.clone()} testid="mocks" rows={8} />
-                <JsonInput label="S3 data for ItemReader ({\"bucket\": {\"key\": \"object text\"}})" value={p.s3.clone()} on_change={p.on_s3.clone()} testid="s3" rows={4} />
+                <JsonInput label="Execution input" value={ws.input.to_string()} on_change={send(&d, Action::SetInput)} testid="input" />
+                <JsonInput label="Mocks (MockConfigFile.json, or {\"State\": [{\"Return\": …}]})" value={ws.mocks.to_string()} on_change={send(&d, Action::SetMocks)} testid="mocks" rows={8} />
+                <JsonInput label="S3 data for ItemReader ({\"bucket\": {\"key\": \"object text\"}})" value={ws.s3.to_string()} on_change={send(&d, Action::SetS3)} testid="s3" rows={4} />
                 <label class="check" title="Asynchronous Express delivers each Task at least once: re-deliver some invocations (seeded) and report the steps that are not idempotent">
-                    <input type="checkbox" data-testid="at-least-once" checked={p.at_least_once} disabled={p.workflow_type != WorkflowType::Express}
-                        onchange={ let cb = p.on_at_least_once.clone(); Callback::from(move |e: Event| { if let Some(i) = e.target_dyn_into::<web_sys::HtmlInputElement>() { cb.emit(i.checked()); } }) } />
+                    <input type="checkbox" data-testid="at-least-once" checked={ws.at_least_once} disabled={workflow_type != WorkflowType::Express}
+                        onchange={ let d = d.clone(); Callback::from(move |e: Event| { if let Some(i) = e.target_dyn_into::<web_sys::HtmlInputElement>() { d.dispatch(Action::SetAtLeastOnce(i.checked())); } }) } />
                     { " At-least-once delivery (asynchronous Express)" }
                 </label>
             </details>

@@ -4,22 +4,18 @@
 
 use crate::services::{self, link};
 use crate::share;
-use crate::state::{LinkNotice, Workspace};
+use crate::state::{on_click, use_dispatch, Action, LinkNotice, Workspace};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
     pub ws: Workspace,
     pub notice: Option<LinkNotice>,
-    pub on_load: Callback<Workspace>,
-    /// An exercise file (an instructor's own): its JSON text.
-    pub on_exercise: Callback<std::rc::Rc<str>>,
-    pub on_restore: Callback<()>,
-    pub on_dismiss: Callback<()>,
 }
 
 #[function_component(ShareBar)]
 pub fn share_bar(p: &Props) -> Html {
+    let d = use_dispatch();
     let shown = use_state(|| None::<String>);
     let upload_error = use_state(|| None::<String>);
     let on_share = {
@@ -43,8 +39,7 @@ pub fn share_bar(p: &Props) -> Html {
         })
     };
     let upload = {
-        let (on_load, upload_error) = (p.on_load.clone(), upload_error.clone());
-        let on_exercise = p.on_exercise.clone();
+        let (d, upload_error) = (d.clone(), upload_error.clone());
         Callback::from(move |e: Event| {
             let Some(input) = e.target_dyn_into::<web_sys::HtmlInputElement>() else {
                 return;
@@ -52,8 +47,7 @@ pub fn share_bar(p: &Props) -> Html {
             let Some(file) = input.files().and_then(|f| f.get(0)) else {
                 return;
             };
-            let (on_load, upload_error) = (on_load.clone(), upload_error.clone());
-            let on_exercise = on_exercise.clone();
+            let (d, upload_error) = (d.clone(), upload_error.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 let text = wasm_bindgen_futures::JsFuture::from(file.text())
                     .await
@@ -63,11 +57,12 @@ pub fn share_bar(p: &Props) -> Html {
                 match engine::api::parse_json(&text) {
                     Ok(v) if v.get("checks").is_some() && v.get("start").is_some() => {
                         upload_error.set(None);
-                        on_exercise.emit(std::rc::Rc::from(text.as_str()));
+                        // An exercise file (an instructor's own).
+                        d.dispatch(Action::OpenExercise(std::rc::Rc::from(text.as_str())));
                     }
                     Ok(v) if v.get("machines").is_some() || v.get("definition").is_some() => {
                         upload_error.set(None);
-                        on_load.emit(Workspace::from_value(&v));
+                        d.dispatch(Action::LoadWorkspace(Box::new(Workspace::from_value(&v))));
                     }
                     Ok(_) => {
                         upload_error.set(Some("This file is not a playground workspace.".into()))
@@ -97,14 +92,8 @@ pub fn share_bar(p: &Props) -> Html {
         }
     });
     let notice = p.notice.as_ref().map(|n| {
-        let restore = {
-            let cb = p.on_restore.clone();
-            Callback::from(move |_: MouseEvent| cb.emit(()))
-        };
-        let dismiss = {
-            let cb = p.on_dismiss.clone();
-            Callback::from(move |_: MouseEvent| cb.emit(()))
-        };
+        let restore = on_click(&d, || Action::RestoreKeptAside);
+        let dismiss = on_click(&d, || Action::DismissLinkNotice);
         let (class, text, restore_label) = match n {
             LinkNotice::Opened => ("info", "You opened a shared workspace. Your own work was kept aside.".to_string(), "Restore my work"),
             LinkNotice::Exercise => ("info", "You opened an exercise. Your own work was kept aside.".to_string(), "Restore my work"),

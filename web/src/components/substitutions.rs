@@ -3,6 +3,7 @@
 //! or guessed from the field), and where it is used. Editing a value sets it for this machine;
 //! clearing it gives the placeholder back a guessed value.
 
+use crate::state::{on_click, use_dispatch, Action};
 use engine::api::{Format, Substitutions};
 use engine::syntax::json::Value;
 use engine::syntax::{Origin, Use};
@@ -16,11 +17,8 @@ pub struct Props {
     /// The values set for this machine.
     pub set: Rc<Substitutions>,
     pub format: Format,
-    pub on_set: Callback<(Rc<str>, Option<Value>)>,
-    /// Select a place in the editor (byte range).
-    pub on_locate: Callback<(usize, usize)>,
-    /// Line and column of a byte offset in the definition.
-    pub line_of: Callback<usize, (usize, usize)>,
+    /// The definition the uses were read from (for their lines and columns).
+    pub text: Rc<str>,
 }
 
 /// A value as the input shows it (strings as they are, numbers and booleans as JSON).
@@ -33,6 +31,7 @@ fn shown(v: &Value) -> String {
 
 #[function_component(SubstitutionsPanel)]
 pub fn substitutions_panel(p: &Props) -> Html {
+    let d = use_dispatch();
     if p.uses.is_empty() {
         return html! {};
     }
@@ -69,16 +68,16 @@ pub fn substitutions_panel(p: &Props) -> Html {
                         Origin::Guessed => ("guessed", "Nobody set it: a plausible value for the field it sits in"),
                     };
                     let on_change = {
-                        let (cb, name) = (p.on_set.clone(), name.clone());
+                        let (d, name) = (d.clone(), name.clone());
                         Callback::from(move |e: Event| {
                             if let Some(i) = e.target_dyn_into::<web_sys::HtmlInputElement>() {
-                                cb.emit((name.clone(), Some(Value::from(i.value()))));
+                                d.dispatch(Action::SetSubstitution(name.clone(), Some(Value::from(i.value()))));
                             }
                         })
                     };
                     let reset = {
-                        let (cb, name) = (p.on_set.clone(), name.clone());
-                        Callback::from(move |_: MouseEvent| cb.emit((name.clone(), None)))
+                        let name = name.clone();
+                        on_click(&d, move || Action::SetSubstitution(name.clone(), None))
                     };
                     let label = format!("Value for {}", first.name);
                     html! {
@@ -95,8 +94,9 @@ pub fn substitutions_panel(p: &Props) -> Html {
                             </td>
                             <td class="where">
                                 { for all.iter().map(|u| {
-                                    let (line, col) = p.line_of.emit(u.span.start);
-                                    let locate = { let cb = p.on_locate.clone(); let span = (u.span.start, u.span.end); Callback::from(move |_: MouseEvent| cb.emit(span)) };
+                                    let (line, col) = engine::syntax::json::line_col(&p.text, u.span.start);
+                                    let span = (u.span.start, u.span.end);
+                                    let locate = on_click(&d, move || Action::Locate(Some(span)));
                                     html! { <button class="link" onclick={locate} title={u.pointer.clone()}>{ format!("{line}:{col}") }</button> }
                                 }) }
                             </td>

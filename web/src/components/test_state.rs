@@ -6,6 +6,7 @@
 
 use crate::components::json_input::JsonInput;
 use crate::services::extras::TestReply;
+use crate::state::{on_click, use_dispatch, Action};
 use engine::aws::teststate::{
     FieldValidationMode, InspectionLevel, MockedError, StateConfiguration, TestMock,
     TestStateRequest,
@@ -18,13 +19,9 @@ pub struct Props {
     pub state: Rc<str>,
     /// The whole definition text (the state is tested inside it, by name).
     pub definition: Rc<str>,
-    /// Values for its placeholders.
-    pub substitutions: Rc<engine::api::Substitutions>,
     /// The input that state saw in the last run, or the execution input.
     pub input: AttrValue,
     pub answer: Option<Rc<TestReply>>,
-    pub on_answer: Callback<Option<Rc<TestReply>>>,
-    pub on_close: Callback<()>,
 }
 
 /// The form as typed (text boxes hold text; the selects are AWS's enums).
@@ -169,32 +166,26 @@ const LEVELS: &[(&str, InspectionLevel)] = &[
 
 #[function_component(TestStatePanel)]
 pub fn test_state_panel(p: &Props) -> Html {
+    let d = use_dispatch();
     let form = use_state(|| Form::new(&p.input));
     {
         // A new state (or a new last-run input) starts a fresh form.
-        let (form, on_answer) = (form.clone(), p.on_answer.clone());
+        let (form, d) = (form.clone(), d.clone());
         use_effect_with((p.state.clone(), p.input.clone()), move |(_, i)| {
             form.set(Form::new(i));
-            on_answer.emit(None);
+            d.dispatch(Action::TestAnswer(None));
             || ()
         });
     }
     let run = {
-        let (state, definition, on_answer) =
-            (p.state.clone(), p.definition.clone(), p.on_answer.clone());
-        let (substitutions, form) = (p.substitutions.clone(), form.clone());
+        let (state, definition, d) = (p.state.clone(), p.definition.clone(), d.clone());
+        let form = form.clone();
+        // The typed request; an effect asks the extras module, which answers as AWS does.
         Callback::from(move |_: MouseEvent| {
-            let request = form.request(&definition, &state);
-            let on_answer = on_answer.clone();
-            crate::services::extras::test_state(&request, &substitutions, move |reply| {
-                on_answer.emit(Some(Rc::new(reply)))
-            });
+            d.dispatch(Action::AskTest(Box::new(form.request(&definition, &state))))
         })
     };
-    let close = {
-        let cb = p.on_close.clone();
-        Callback::from(move |_: MouseEvent| cb.emit(()))
-    };
+    let close = on_click(&d, || Action::OpenTest(None));
     let answer = p.answer.as_deref().map(|reply| match reply {
         TestReply::Refused(e) => html! {
             <div class="answer" data-testid="test-answer">

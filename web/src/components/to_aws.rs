@@ -31,13 +31,13 @@ fn snippet(title: &'static str, testid: &'static str, text: String) -> Html {
 /// The export request for the extras module: every machine, the mocks, the input.
 fn export_request(ws: &Workspace, target: &str, format: &str, zip: bool) -> Value {
     let machines: Vec<Value> = ws
-        .tabs()
-        .into_iter()
+        .machines
+        .iter()
         .map(|m| {
             engine::obj! {
-                "name" => m.name,
+                "name" => m.name.clone(),
                 "type" => m.workflow_type.as_str(),
-                "definition" => m.definition,
+                "definition" => m.definition.clone(),
                 "substitutions" => Value::from(m.substitutions.as_ref().clone()),
             }
         })
@@ -51,7 +51,7 @@ fn export_request(ws: &Workspace, target: &str, format: &str, zip: bool) -> Valu
         "format" => format,
         "machines" => machines,
         "mocks" => mocks.unwrap_or(Value::Null),
-        "open" => ws.position as i64,
+        "open" => ws.open as i64,
         "input" => ws.input.clone(),
         "zip" => zip,
     }
@@ -116,7 +116,7 @@ fn project_export(p: &Props) -> Html {
                 preview.clone(),
                 format!(
                     "{}-{}.zip",
-                    export::resource_name(&ws.name),
+                    export::resource_name(&ws.machine().name),
                     target.as_str()
                 ),
             );
@@ -172,12 +172,13 @@ fn project_export(p: &Props) -> Html {
 #[function_component(ToAws)]
 pub fn to_aws(p: &Props) -> Html {
     let ws = &p.ws;
+    let machine = ws.machine();
     // The snippets below hold the definition inline, as JSON with its substitutions applied.
-    let definition = engine::syntax::read_definition(&ws.definition, &ws.substitutions)
+    let definition = engine::syntax::read_definition(&machine.definition, &machine.substitutions)
         .ok()
         .map(|d| d.value);
     let mocks = engine::api::parse_json(&ws.mocks).unwrap_or_else(|_| Value::object());
-    let name = export::resource_name(&ws.name);
+    let name = export::resource_name(&machine.name);
     let Some(def) = definition else {
         return html! { <details class="to-aws"><summary>{ "To AWS…" }</summary><ProjectExport ws={ws.clone()} /><p class="hint">{ "Fix the definition first: the snippets hold it inline." }</p></details> };
     };
@@ -198,7 +199,7 @@ pub fn to_aws(p: &Props) -> Html {
     });
     let cli = export::cli(
         &name,
-        ws.workflow_type,
+        machine.workflow_type,
         first_task
             .as_deref()
             .map(|t| (t, mock_result.as_ref().unwrap_or(&Value::Null)))
@@ -217,8 +218,8 @@ pub fn to_aws(p: &Props) -> Html {
                 <button onclick={file("input.json", ws.input.to_string())}>{ "input.json" }</button>
             </div>
             { snippet("AWS CLI", "aws-cli", cli) }
-            { snippet("AWS SAM", "aws-sam", export::sam(&name, &def, ws.workflow_type)) }
-            { snippet("CloudFormation", "aws-cfn", export::cloudformation(&name, &def, ws.workflow_type)) }
+            { snippet("AWS SAM", "aws-sam", export::sam(&name, &def, machine.workflow_type)) }
+            { snippet("CloudFormation", "aws-cfn", export::cloudformation(&name, &def, machine.workflow_type)) }
         </details>
     }
 }

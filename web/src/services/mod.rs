@@ -31,6 +31,13 @@ pub fn load_module(
     });
 }
 
+/// The browser's monotonic clock in milliseconds (the reducer's `Clock` for run slices).
+pub fn now_ms() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now())
+}
+
 /// Offers `text` as a file download.
 pub fn download(name: &str, mime: &str, text: &str) {
     let Some(window) = web_sys::window() else {

@@ -28,17 +28,15 @@ pub fn save(workspace: &Value) {
     }
 }
 
-/// Keeps the current local work aside before a shared workspace replaces it.
-pub fn back_up() {
-    if let (Some(s), Some(v)) = (storage(), load()) {
-        let _ = s.set_item(BACKUP_KEY, &v.to_json());
+/// Keeps the work a link, an exercise or a project replaced (the state's `kept_aside`).
+pub fn save_backup(workspace: &Value) {
+    let text = workspace.to_json();
+    if text.len() > MAX_CHARS {
+        return;
     }
-}
-
-/// The work kept aside by `back_up`, if any.
-pub fn backup() -> Option<Value> {
-    let text = storage()?.get_item(BACKUP_KEY).ok().flatten()?;
-    json::parse(&text).ok()
+    if let Some(s) = storage() {
+        let _ = s.set_item(BACKUP_KEY, &text);
+    }
 }
 
 const PROGRESS_KEY: &str = "asl-playground.exercises.v1";

@@ -3,35 +3,12 @@
 //! fit to view; export as SVG or PNG. While the definition is broken the last good graph stays,
 //! dimmed.
 
-use crate::layout::{EdgeStyle, Layout, NodeKind};
+use super::layout::{EdgeStyle, Layout, NodeBox, NodeKind};
+use crate::run_view::NodeStatus;
+use crate::state::{use_dispatch, Action, Dispatch};
 use std::collections::HashMap;
 use std::rc::Rc;
 use yew::prelude::*;
-
-/// A node's run status (the names of AWS's graph classes).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum NodeStatus {
-    NotYetStarted,
-    InProgress,
-    Succeeded,
-    Failed,
-    CaughtError,
-    /// The state a "Test this state" answer goes to next.
-    NextState,
-}
-
-impl NodeStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            NodeStatus::NotYetStarted => "NotYetStarted",
-            NodeStatus::InProgress => "InProgress",
-            NodeStatus::Succeeded => "Succeeded",
-            NodeStatus::Failed => "Failed",
-            NodeStatus::CaughtError => "CaughtError",
-            NodeStatus::NextState => "NextState",
-        }
-    }
-}
 
 #[derive(Properties, Clone)]
 pub struct Props {
@@ -45,10 +22,9 @@ pub struct Props {
     pub selected: Option<Rc<str>>,
     /// The definition is broken: show the last good graph dimmed.
     pub stale: bool,
-    pub on_select: Callback<Option<Rc<str>>>,
-    /// Right-click on a node: "Test this state".
+    /// Right-click on a node opens "Test this state" (not for a child execution's graph).
     #[prop_or_default]
-    pub on_test: Option<Callback<Rc<str>>>,
+    pub testable: bool,
 }
 
 impl PartialEq for Props {
@@ -58,6 +34,7 @@ impl PartialEq for Props {
             && Rc::ptr_eq(&self.taken, &o.taken)
             && self.selected == o.selected
             && self.stale == o.stale
+            && self.testable == o.testable
     }
 }
 
@@ -78,20 +55,28 @@ fn path_d(points: &[(f64, f64)]) -> String {
     d
 }
 
-#[function_component(Graph)]
-pub fn graph(props: &Props) -> Html {
+/// Pan (drag), zoom (wheel, buttons) and fit of the graph in its host element.
+struct PanZoom {
+    view: View,
+    fit: Callback<()>,
+    zoom: Callback<f64>,
+    on_wheel: Callback<WheelEvent>,
+    on_down: Callback<PointerEvent>,
+    on_move: Callback<PointerEvent>,
+    on_up: Callback<PointerEvent>,
+}
+
+#[hook]
+fn use_pan_zoom(layout: Rc<Layout>, host: NodeRef) -> PanZoom {
     let view = use_state(|| View {
         x: 0.0,
         y: 0.0,
         scale: 1.0,
     });
     let drag = use_mut_ref(|| None::<(f64, f64, View)>);
-    let svg_ref = use_node_ref();
-    let host = use_node_ref();
-    let l = &props.layout;
 
     let fit = {
-        let (view, host, layout) = (view.clone(), host.clone(), props.layout.clone());
+        let (view, host, layout) = (view.clone(), host.clone(), layout.clone());
         Callback::from(move |_: ()| {
             let (w, h) = host.cast::<web_sys::Element>().map_or((800.0, 600.0), |e| {
                 (e.client_width() as f64, e.client_height() as f64)
@@ -110,10 +95,7 @@ pub fn graph(props: &Props) -> Html {
         let fit = fit.clone();
         // Fit when the graph's shape changes size noticeably (a new definition).
         use_effect_with(
-            (
-                (props.layout.width / 50.0) as i64,
-                (props.layout.height / 50.0) as i64,
-            ),
+            ((layout.width / 50.0) as i64, (layout.height / 50.0) as i64),
             move |_| {
                 fit.emit(());
                 || ()
@@ -159,15 +141,136 @@ pub fn graph(props: &Props) -> Html {
         let drag = drag.clone();
         Callback::from(move |_: PointerEvent| *drag.borrow_mut() = None)
     };
-    let zoom = |factor: f64| {
+    let zoom = {
         let view = view.clone();
-        Callback::from(move |_: MouseEvent| {
+        Callback::from(move |factor: f64| {
             let v = *view;
             view.set(View {
                 scale: (v.scale * factor).clamp(0.05, 4.0),
                 ..v
             });
         })
+    };
+    PanZoom {
+        view: *view,
+        fit,
+        zoom,
+        on_wheel,
+        on_down,
+        on_move,
+        on_up,
+    }
+}
+
+/// A state (a box, or a container around its contents) or an anchor.
+fn node_html(
+    n: &NodeBox,
+    p: &Props,
+    d: &Dispatch,
+    offset: (f64, f64),
+    containers: &mut Vec<Html>,
+    leaves: &mut Vec<Html>,
+) {
+    let status = p
+        .statuses
+        .get(&n.name)
+        .copied()
+        .unwrap_or(NodeStatus::NotYetStarted);
+    let selected = p.selected.as_deref() == Some(&*n.name) && !n.name.is_empty();
+    let on_click = {
+        let (d, name) = (d.clone(), n.name.clone());
+        Callback::from(move |e: MouseEvent| {
+            e.stop_propagation();
+            if !name.is_empty() {
+                d.dispatch(Action::PickState(Some(name.clone())));
+            }
+        })
+    };
+    let on_context = {
+        let (d, name, testable) = (d.clone(), n.name.clone(), p.testable);
+        Callback::from(move |e: MouseEvent| {
+            if testable && !name.is_empty() {
+                e.prevent_default();
+                e.stop_propagation();
+                d.dispatch(Action::Select(Some(name.clone())));
+                d.dispatch(Action::OpenTest(Some(name.clone())));
+            }
+        })
+    };
+    let (x, y) = (n.x + offset.0, n.y + offset.1);
+    match &n.kind {
+        NodeKind::Start | NodeKind::End => leaves.push(html! {
+            <g class={classes!("anchor", if n.kind == NodeKind::Start { "start" } else { "end" })}>
+                <circle cx={format!("{:.1}", x + n.w / 2.0)} cy={format!("{:.1}", y + n.h / 2.0)} r={format!("{:.1}", n.w / 2.0)} />
+                <text x={format!("{:.1}", x + n.w + 4.0)} y={format!("{:.1}", y + n.h / 2.0 + 4.0)}>{ if n.kind == NodeKind::Start { "Start" } else { "End" } }</text>
+            </g>
+        }),
+        NodeKind::Container { type_name } => {
+            let iterations = p.iterations.get(&n.name).copied();
+            containers.push(html! {
+                <g class={classes!("node", "container", status.as_str(), selected.then_some("selected"))} data-testid="graph-node" data-state={n.name.to_string()} data-status={status.as_str()} onclick={on_click} oncontextmenu={on_context.clone()}>
+                    <rect x={format!("{x:.1}")} y={format!("{y:.1}")} width={format!("{:.1}", n.w)} height={format!("{:.1}", n.h)} rx="8" />
+                    <text class="title" x={format!("{:.1}", x + 10.0)} y={format!("{:.1}", y + 19.0)}>{ format!("{} · {type_name}", n.name) }</text>
+                    if let Some(count) = iterations {
+                        <text class="badge" x={format!("{:.1}", x + n.w - 10.0)} y={format!("{:.1}", y + 19.0)} text-anchor="end">{ format!("{count} iteration{}", if count == 1 { "" } else { "s" }) }</text>
+                    }
+                </g>
+            })
+        }
+        NodeKind::State { type_name } => leaves.push(html! {
+            <g class={classes!("node", type_name.to_lowercase(), status.as_str(), selected.then_some("selected"))} data-testid="graph-node" data-state={n.name.to_string()} data-status={status.as_str()} onclick={on_click} oncontextmenu={on_context} tabindex="0">
+                <rect x={format!("{x:.1}")} y={format!("{y:.1}")} width={format!("{:.1}", n.w)} height={format!("{:.1}", n.h)} rx={if *type_name == "Choice" { "20" } else { "6" }} />
+                <text x={format!("{:.1}", x + n.w / 2.0)} y={format!("{:.1}", y + n.h / 2.0 + 4.5)} text-anchor="middle">{ n.name.to_string() }</text>
+                <title>{ format!("{} ({type_name})", n.name) }</title>
+            </g>
+        }),
+    }
+}
+
+/// An edge: its path, and its label mid-way along the segment that crosses the gap between
+/// ranks (free space).
+fn edge_html(e: &super::layout::EdgePath, taken: bool, offset: (f64, f64)) -> Html {
+    let (ox, oy) = offset;
+    let pts: Vec<(f64, f64)> = e.points.iter().map(|(x, y)| (x + ox, y + oy)).collect();
+    let style = match e.kind {
+        EdgeStyle::Next | EdgeStyle::Anchor => "next",
+        EdgeStyle::Choice => "choice",
+        EdgeStyle::Default => "default",
+        EdgeStyle::Catch => "catch",
+        EdgeStyle::Back => "back",
+    };
+    let is_taken = taken;
+    let label = e.label.as_ref().map(|t| {
+        // Mid-way along the segment that crosses the gap between ranks (free space).
+        let (a, b) = (pts.get(1).or(pts.first()).copied().unwrap_or_default(), pts.get(2).or(pts.get(1)).copied().unwrap_or_default());
+        let (lx, ly) = ((a.0 + b.0) / 2.0, (a.1 + b.1) / 2.0 - 12.0);
+        html! { <text class="edge-label" x={format!("{:.1}", lx + 4.0)} y={format!("{:.1}", ly + 14.0)}>{ t.clone() }</text> }
+    });
+    html! {
+        <g class={classes!("edge", style, is_taken.then_some("taken"))}>
+            <path d={path_d(&pts)} marker-end="url(#arrow)" />
+            { for label }
+        </g>
+    }
+}
+
+#[function_component(Graph)]
+pub fn graph(props: &Props) -> Html {
+    let d = use_dispatch();
+    let svg_ref = use_node_ref();
+    let host = use_node_ref();
+    let PanZoom {
+        view: v,
+        fit,
+        zoom,
+        on_wheel,
+        on_down,
+        on_move,
+        on_up,
+    } = use_pan_zoom(props.layout.clone(), host.clone());
+    let zoom = |factor: f64| {
+        let zoom = zoom.clone();
+        Callback::from(move |_: MouseEvent| zoom.emit(factor))
     };
     let export_svg = {
         let svg_ref = svg_ref.clone();
@@ -197,97 +300,22 @@ pub fn graph(props: &Props) -> Html {
 
     let taken: std::collections::HashSet<(&str, &str)> =
         props.taken.iter().map(|(a, b)| (&**a, &**b)).collect();
-    let ox = MARGIN;
-    let oy = MARGIN + 20.0;
+    let offset = (MARGIN, MARGIN + 20.0);
     let mut containers = Vec::new();
     let mut leaves = Vec::new();
-    for n in &l.nodes {
-        let status = props
-            .statuses
-            .get(&n.name)
-            .copied()
-            .unwrap_or(NodeStatus::NotYetStarted);
-        let selected = props.selected.as_deref() == Some(&*n.name) && !n.name.is_empty();
-        let on_click = {
-            let (cb, name) = (props.on_select.clone(), n.name.clone());
-            Callback::from(move |e: MouseEvent| {
-                e.stop_propagation();
-                if !name.is_empty() {
-                    cb.emit(Some(name.clone()));
-                }
-            })
-        };
-        let on_context = {
-            let (cb, name) = (props.on_test.clone(), n.name.clone());
-            Callback::from(move |e: MouseEvent| {
-                if let (Some(cb), false) = (&cb, name.is_empty()) {
-                    e.prevent_default();
-                    e.stop_propagation();
-                    cb.emit(name.clone());
-                }
-            })
-        };
-        let (x, y) = (n.x + ox, n.y + oy);
-        match &n.kind {
-            NodeKind::Start | NodeKind::End => leaves.push(html! {
-                <g class={classes!("anchor", if n.kind == NodeKind::Start { "start" } else { "end" })}>
-                    <circle cx={format!("{:.1}", x + n.w / 2.0)} cy={format!("{:.1}", y + n.h / 2.0)} r={format!("{:.1}", n.w / 2.0)} />
-                    <text x={format!("{:.1}", x + n.w + 4.0)} y={format!("{:.1}", y + n.h / 2.0 + 4.0)}>{ if n.kind == NodeKind::Start { "Start" } else { "End" } }</text>
-                </g>
-            }),
-            NodeKind::Container { type_name } => {
-                let iterations = props.iterations.get(&n.name).copied();
-                containers.push(html! {
-                    <g class={classes!("node", "container", status.as_str(), selected.then_some("selected"))} data-testid="graph-node" data-state={n.name.to_string()} data-status={status.as_str()} onclick={on_click} oncontextmenu={on_context.clone()}>
-                        <rect x={format!("{x:.1}")} y={format!("{y:.1}")} width={format!("{:.1}", n.w)} height={format!("{:.1}", n.h)} rx="8" />
-                        <text class="title" x={format!("{:.1}", x + 10.0)} y={format!("{:.1}", y + 19.0)}>{ format!("{} · {type_name}", n.name) }</text>
-                        if let Some(count) = iterations {
-                            <text class="badge" x={format!("{:.1}", x + n.w - 10.0)} y={format!("{:.1}", y + 19.0)} text-anchor="end">{ format!("{count} iteration{}", if count == 1 { "" } else { "s" }) }</text>
-                        }
-                    </g>
-                })
-            }
-            NodeKind::State { type_name } => leaves.push(html! {
-                <g class={classes!("node", type_name.to_lowercase(), status.as_str(), selected.then_some("selected"))} data-testid="graph-node" data-state={n.name.to_string()} data-status={status.as_str()} onclick={on_click} oncontextmenu={on_context} tabindex="0">
-                    <rect x={format!("{x:.1}")} y={format!("{y:.1}")} width={format!("{:.1}", n.w)} height={format!("{:.1}", n.h)} rx={if *type_name == "Choice" { "20" } else { "6" }} />
-                    <text x={format!("{:.1}", x + n.w / 2.0)} y={format!("{:.1}", y + n.h / 2.0 + 4.5)} text-anchor="middle">{ n.name.to_string() }</text>
-                    <title>{ format!("{} ({type_name})", n.name) }</title>
-                </g>
-            }),
-        }
+    for n in &props.layout.nodes {
+        node_html(n, props, &d, offset, &mut containers, &mut leaves);
     }
-    let edges: Html = l
+    let edges: Html = props
+        .layout
         .edges
         .iter()
-        .map(|e| {
-            let pts: Vec<(f64, f64)> = e.points.iter().map(|(x, y)| (x + ox, y + oy)).collect();
-            let style = match e.kind {
-                EdgeStyle::Next | EdgeStyle::Anchor => "next",
-                EdgeStyle::Choice => "choice",
-                EdgeStyle::Default => "default",
-                EdgeStyle::Catch => "catch",
-                EdgeStyle::Back => "back",
-            };
-            let is_taken = taken.contains(&(&*e.from, &*e.to));
-            let label = e.label.as_ref().map(|t| {
-                // Mid-way along the segment that crosses the gap between ranks (free space).
-                let (a, b) = (pts.get(1).or(pts.first()).copied().unwrap_or_default(), pts.get(2).or(pts.get(1)).copied().unwrap_or_default());
-                let (lx, ly) = ((a.0 + b.0) / 2.0, (a.1 + b.1) / 2.0 - 12.0);
-                html! { <text class="edge-label" x={format!("{:.1}", lx + 4.0)} y={format!("{:.1}", ly + 14.0)}>{ t.clone() }</text> }
-            });
-            html! {
-                <g class={classes!("edge", style, is_taken.then_some("taken"))}>
-                    <path d={path_d(&pts)} marker-end="url(#arrow)" />
-                    { for label }
-                </g>
-            }
-        })
+        .map(|e| edge_html(e, taken.contains(&(&*e.from, &*e.to)), offset))
         .collect();
-    let v = *view;
     html! {
         <div class={classes!("graph", props.stale.then_some("stale"))} data-testid="graph" ref={host}
             onwheel={on_wheel} onpointerdown={on_down} onpointermove={on_move} onpointerup={on_up.clone()} onpointerleave={on_up}
-            onclick={ let cb = props.on_select.clone(); Callback::from(move |_: MouseEvent| cb.emit(None)) }>
+            onclick={ let d = d.clone(); Callback::from(move |_: MouseEvent| d.dispatch(Action::PickState(None))) }>
             <div class="graph-tools" onclick={Callback::from(|e: MouseEvent| e.stop_propagation())} onpointerdown={Callback::from(|e: PointerEvent| e.stop_propagation())}>
                 <button title="Zoom in" onclick={zoom(1.2)}>{"+"}</button>
                 <button title="Zoom out" onclick={zoom(1.0 / 1.2)}>{"−"}</button>

@@ -1,0 +1,485 @@
+//! All domain state in one pure reducer: no storage, no clock, no browser. Components read
+//! it through the app's context and dispatch `Action`s; derived data (validation, layout,
+//! statuses) is computed from it in `app::derived`, not stored; effects (`app::effects`)
+//! save what it says is to be saved.
+
+mod run_session;
+mod workspace;
+
+pub use run_session::{CallbackAnswer, ChildRef, Clock, RunHandle, RunSession};
+pub use workspace::{MachineDoc, Workspace};
+
+use engine::api;
+use engine::aws::teststate::TestStateRequest;
+use engine::model::WorkflowType;
+use engine::syntax::json::Value;
+use std::rc::Rc;
+use yew::prelude::*;
+
+/// A share link at start.
+#[derive(Clone, PartialEq, Debug)]
+pub enum LinkNotice {
+    /// A shared workspace replaced the local one (kept aside, restorable).
+    Opened,
+    /// An exercise replaced the local work (kept aside, restorable).
+    Exercise,
+    /// An opened project (this many state machines) replaced the local work (kept aside,
+    /// restorable).
+    Project(usize),
+    /// The link could not be opened: why. The local work is open; the link stays untouched.
+    Broken(Rc<str>),
+}
+
+/// An on-demand module (JSONata; the extras module with YAML, import and export), loaded
+/// the first time it is needed.
+#[derive(Clone, PartialEq, Default, Debug)]
+pub enum ModuleStatus {
+    #[default]
+    NotLoaded,
+    Loading,
+    Ready,
+    Failed(Rc<str>),
+}
+
+#[derive(Clone, PartialEq)]
+pub struct AppState {
+    pub ws: Workspace,
+    /// The work a link, an exercise or a project replaced, for "Restore my work" (an effect
+    /// keeps it in storage).
+    pub kept_aside: Option<Rc<Workspace>>,
+    /// Bumped when the definition must be pushed into the editor (an example was loaded).
+    pub editor_rev: u64,
+    pub selected: Option<Rc<str>>,
+    /// A place the Substitutions panel pointed to (byte span), shown in the editor until the
+    /// next pick.
+    pub located: Option<(usize, usize)>,
+    pub session: RunSession,
+    pub executions_per_month: u64,
+    pub free_tier: bool,
+    /// The dark theme is on (at start: the system's preference).
+    pub dark: bool,
+    pub jsonata: ModuleStatus,
+    /// The extras module (YAML, project import and export).
+    pub extras: ModuleStatus,
+    /// What the page says about a share link it opened (or could not open).
+    pub link_notice: Option<LinkNotice>,
+    /// "Test this state" is open for this state, with the last answer.
+    pub test: Option<Rc<str>>,
+    pub test_answer: Option<Rc<crate::services::extras::TestReply>>,
+    /// The last TestState call asked for (an effect makes it and dispatches the answer).
+    pub test_call: Option<Rc<TestCall>>,
+}
+
+/// A TestState call: the typed request and the placeholders' values, numbered so that asking
+/// the same again is a new call.
+#[derive(PartialEq, Debug)]
+pub struct TestCall {
+    pub id: u64,
+    pub request: TestStateRequest,
+    pub substitutions: Rc<engine::api::Substitutions>,
+}
+
+pub enum Action {
+    Jsonata(ModuleStatus),
+    Extras(ModuleStatus),
+    /// Set (or, with `None`, clear) the open machine's value for a placeholder.
+    SetSubstitution(Rc<str>, Option<Value>),
+    /// Open a project's machines (the local work is kept aside, restorable).
+    OpenProject(Box<Workspace>),
+    /// Replace the definition and show it in the editor (a conversion to YAML or JSON).
+    ReplaceDefinition(String),
+    /// Open another machine's tab.
+    OpenMachine(usize),
+    AddMachine,
+    RenameMachine(String),
+    RemoveMachine,
+    SetS3(String),
+    SetAtLeastOnce(bool),
+    /// Show a child execution instead of the run.
+    ViewChild(Option<ChildRef>),
+    /// Open an exercise (its JSON text): its starting workspace replaces the work, which is
+    /// kept aside.
+    OpenExercise(Rc<str>),
+    CloseExercise,
+    /// Load the open exercise's reference solution.
+    ShowSolution,
+    /// Load a workspace (a restored backup, an uploaded file).
+    LoadWorkspace(Box<Workspace>),
+    DismissLinkNotice,
+    /// Bring back the work a link, an exercise or a project replaced (or, with none kept,
+    /// just close the notice: the local work is open).
+    RestoreKeptAside,
+    /// Open (or close) "Test this state" for a state.
+    OpenTest(Option<Rc<str>>),
+    /// Ask TestState (the form's request; the open machine's substitutions go with it).
+    AskTest(Box<TestStateRequest>),
+    TestAnswer(Option<Rc<crate::services::extras::TestReply>>),
+    SetDefinition(String),
+    SetInput(String),
+    SetMocks(String),
+    SetTestCase(String),
+    SetType(WorkflowType),
+    LoadExample(usize),
+    /// Select a state (the editor's cursor moved into it).
+    Select(Option<Rc<str>>),
+    /// Pick a state in the graph or the history: selected, with its latest visit.
+    PickState(Option<Rc<str>>),
+    /// Show a place in the editor (None: stop showing it).
+    Locate(Option<(usize, usize)>),
+    SelectVisit(Option<usize>),
+    /// Start (or restart) and run to the end in chunks.
+    Run,
+    /// Reveal one more history event.
+    Step,
+    /// Go on to the end from where stepping stopped.
+    Continue,
+    /// One chunk of a run-to-end, timed by this clock.
+    Tick(Clock),
+    Cancel,
+    Reset,
+    Callback(CallbackAnswer),
+    SetExecutions(u64),
+    SetFreeTier(bool),
+    ToggleTheme,
+    /// Show one iteration of a Map in the graph (None: all iterations).
+    PickIteration(Option<(Rc<str>, usize)>),
+}
+
+impl AppState {
+    pub fn new(ws: Workspace) -> AppState {
+        AppState {
+            ws,
+            kept_aside: None,
+            editor_rev: 0,
+            selected: None,
+            located: None,
+            session: RunSession::default(),
+            executions_per_month: 1_000_000,
+            free_tier: true,
+            dark: false,
+            jsonata: ModuleStatus::NotLoaded,
+            extras: ModuleStatus::NotLoaded,
+            test: None,
+            test_answer: None,
+            test_call: None,
+            link_notice: None,
+        }
+    }
+
+    /// Another machine (or workspace) is open: its text goes into the editor; the run (of the
+    /// machine that was open) is put away.
+    fn after_machine_change(&mut self) {
+        self.editor_rev += 1;
+        self.test = None;
+        self.test_answer = None;
+        self.session = RunSession {
+            error: self.session.error.take(),
+            ..RunSession::default()
+        };
+        self.selected = None;
+    }
+
+    /// `ws` replaces the work, which is kept aside.
+    fn replace_work(&mut self, ws: Workspace, notice: LinkNotice) {
+        self.kept_aside = Some(Rc::new(std::mem::replace(&mut self.ws, ws)));
+        self.link_notice = Some(notice);
+        self.after_machine_change();
+    }
+
+    /// The workspace and the open machine's edits; an action of another kind comes back.
+    fn edit(&mut self, action: Action) -> Option<Action> {
+        match action {
+            Action::SetSubstitution(name, value) => {
+                let subs = Rc::make_mut(&mut self.ws.machine_mut().substitutions);
+                match value {
+                    Some(v) => {
+                        subs.insert(name, v);
+                    }
+                    None => {
+                        subs.shift_remove(&name);
+                    }
+                }
+            }
+            Action::ReplaceDefinition(text) => {
+                self.ws.machine_mut().definition = Rc::from(text);
+                self.editor_rev += 1;
+            }
+            Action::SetDefinition(t) => self.ws.machine_mut().definition = Rc::from(t),
+            Action::SetType(t) => self.ws.machine_mut().workflow_type = t,
+            Action::RenameMachine(name) => self.session.error = self.ws.rename(&name).err(),
+            Action::SetInput(t) => self.ws.input = Rc::from(t),
+            Action::SetMocks(t) => self.ws.mocks = Rc::from(t),
+            Action::SetTestCase(t) => self.ws.test_case = Rc::from(t),
+            Action::SetS3(t) => self.ws.s3 = Rc::from(t),
+            Action::SetAtLeastOnce(b) => self.ws.at_least_once = b,
+            Action::CloseExercise => self.ws.exercise = None,
+            Action::OpenMachine(i) => {
+                self.ws.open_tab(i);
+                self.after_machine_change();
+            }
+            Action::AddMachine => {
+                self.ws.add();
+                self.after_machine_change();
+            }
+            Action::RemoveMachine => {
+                self.ws.remove_open();
+                self.after_machine_change();
+            }
+            other => return Some(other),
+        }
+        None
+    }
+
+    /// Whole workspaces replacing the work: examples, exercises, projects, files.
+    fn load(&mut self, action: Action) -> Option<Action> {
+        match action {
+            Action::OpenProject(ws) => {
+                let n = ws.machines.len();
+                self.replace_work(*ws, LinkNotice::Project(n));
+            }
+            Action::OpenExercise(text) => match api::parse_json(&text) {
+                Ok(ex) => {
+                    let start = ex.get("start").unwrap_or(&Value::Null);
+                    self.replace_work(Workspace::from_attempt(start, text), LinkNotice::Exercise);
+                }
+                Err(_) => self.session.error = Some("This exercise file is not JSON.".into()),
+            },
+            Action::ShowSolution => {
+                let exercise = self.ws.exercise.clone();
+                if let Some((text, ex)) =
+                    exercise.and_then(|t| api::parse_json(&t).ok().map(|ex| (t, ex)))
+                {
+                    let solution = ex.get("solution").unwrap_or(&Value::Null);
+                    self.ws = Workspace::from_attempt(solution, text);
+                    self.after_machine_change();
+                }
+            }
+            Action::LoadWorkspace(ws) => {
+                self.ws = *ws;
+                self.link_notice = None;
+                self.after_machine_change();
+            }
+            Action::RestoreKeptAside => {
+                self.link_notice = None;
+                if let Some(ws) = self.kept_aside.take() {
+                    self.ws = Rc::unwrap_or_clone(ws);
+                    self.after_machine_change();
+                }
+            }
+            Action::LoadExample(i) => {
+                let workflow_type = self.ws.machine().workflow_type;
+                self.ws = Workspace::from_example(i);
+                self.ws.machine_mut().workflow_type = workflow_type;
+                self.after_machine_change();
+            }
+            other => return Some(other),
+        }
+        None
+    }
+
+    /// Running, stepping and answering the run; what of it is shown.
+    fn drive(&mut self, action: Action) -> Option<Action> {
+        let session = std::mem::take(&mut self.session);
+        self.session = match action {
+            Action::Run => RunSession::run(&self.ws),
+            Action::Continue => session.continue_run(&self.ws),
+            Action::Step => session.step(&self.ws),
+            Action::Tick(clock) if session.running => session.tick(clock),
+            Action::Tick(_) => session,
+            Action::Cancel => session.cancel(),
+            Action::Reset => RunSession::default(),
+            Action::Callback(answer) => {
+                let unanswered = session.clone();
+                session.answer(answer).unwrap_or(unanswered)
+            }
+            Action::SelectVisit(visit) => RunSession { visit, ..session },
+            Action::PickState(name) => {
+                self.selected = name;
+                self.located = None;
+                RunSession {
+                    visit: None,
+                    ..session
+                }
+            }
+            Action::PickIteration(iteration) => RunSession {
+                iteration,
+                ..session
+            },
+            Action::ViewChild(child) => {
+                self.selected = None;
+                RunSession {
+                    child,
+                    visit: None,
+                    iteration: None,
+                    ..session
+                }
+            }
+            other => {
+                self.session = session;
+                return Some(other);
+            }
+        };
+        None
+    }
+
+    /// Settings, panels and module statuses.
+    fn view(&mut self, action: Action) {
+        match action {
+            Action::Jsonata(status) => self.jsonata = status,
+            Action::Extras(status) => self.extras = status,
+            Action::DismissLinkNotice => self.link_notice = None,
+            Action::OpenTest(name) => {
+                self.test = name;
+                self.test_answer = None;
+            }
+            Action::AskTest(request) => {
+                let id = self.test_call.as_ref().map_or(1, |c| c.id + 1);
+                let substitutions = self.ws.machine().substitutions.clone();
+                self.test_call = Some(Rc::new(TestCall {
+                    id,
+                    request: *request,
+                    substitutions,
+                }));
+            }
+            Action::TestAnswer(a) => self.test_answer = a,
+            Action::Select(name) => self.selected = name,
+            Action::Locate(span) => self.located = span,
+            Action::SetExecutions(n) => self.executions_per_month = n,
+            Action::SetFreeTier(b) => self.free_tier = b,
+            Action::ToggleTheme => self.dark = !self.dark,
+            // Every other action is taken by `edit`, `load` or `drive`.
+            _ => {}
+        }
+    }
+}
+
+impl Reducible for AppState {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        // A tick after the run stopped changes nothing: the same state, no new render.
+        if matches!(action, Action::Tick(_)) && !self.session.running {
+            return self;
+        }
+        let mut s = (*self).clone();
+        let rest = s.edit(action);
+        let rest = rest.and_then(|a| s.load(a));
+        let rest = rest.and_then(|a| s.drive(a));
+        if let Some(a) = rest {
+            s.view(a);
+        }
+        Rc::new(s)
+    }
+}
+
+/// How components change the state: the reducer's dispatcher, from the app's context. It
+/// never changes, so reading it re-renders nothing.
+pub type Dispatch = UseReducerDispatcher<AppState>;
+
+#[hook]
+pub fn use_dispatch() -> Dispatch {
+    use_context::<Dispatch>().expect("components are rendered inside app::App's context")
+}
+
+/// A callback that dispatches `make(value)`.
+pub fn send<T: 'static>(d: &Dispatch, make: impl Fn(T) -> Action + 'static) -> Callback<T> {
+    let d = d.clone();
+    Callback::from(move |v: T| d.dispatch(make(v)))
+}
+
+/// A click that dispatches `make()`.
+pub fn on_click(d: &Dispatch, make: impl Fn() -> Action + 'static) -> Callback<MouseEvent> {
+    let d = d.clone();
+    Callback::from(move |_: MouseEvent| d.dispatch(make()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use engine::run::Status;
+
+    fn reduce(s: Rc<AppState>, a: Action) -> Rc<AppState> {
+        s.reduce(a)
+    }
+
+    /// The reducer is timed by the clock it is given: this one never moves, so a tick runs
+    /// the execution to its end.
+    fn frozen() -> f64 {
+        0.0
+    }
+
+    fn status(s: &AppState) -> Option<Status> {
+        s.session
+            .run
+            .as_ref()
+            .map(|r| r.exec.borrow().status().clone())
+    }
+
+    #[test]
+    fn a_run_goes_to_the_end_in_ticks_and_resets() {
+        // The first example waits for a manual approval (.waitForTaskToken) on the way.
+        let s = Rc::new(AppState::new(Workspace::from_example(0)));
+        let s = reduce(s, Action::Run);
+        assert!(
+            s.session.running && s.session.run.is_some(),
+            "{:?}",
+            s.session.error
+        );
+        let s = reduce(s, Action::Tick(frozen));
+        assert!(matches!(
+            status(&s),
+            Some(Status::WaitingForCallback { .. })
+        ));
+        assert!(!s.session.running);
+        let answer = CallbackAnswer::Success("{\"approved\": true}".into());
+        let mut s = reduce(s, Action::Callback(answer));
+        assert_eq!(s.session.error, None);
+        for _ in 0..100 {
+            if !s.session.running {
+                break;
+            }
+            s = reduce(s, Action::Tick(frozen));
+        }
+        let status = status(&s);
+        assert!(
+            matches!(status, Some(Status::Succeeded { .. })),
+            "{status:?}"
+        );
+        let stopped = reduce(s.clone(), Action::Tick(frozen));
+        assert!(
+            Rc::ptr_eq(&s, &stopped),
+            "a tick after the end changes nothing"
+        );
+        let s = reduce(s, Action::Reset);
+        assert!(s.session.run.is_none());
+    }
+
+    #[test]
+    fn an_exercise_keeps_the_work_aside_and_restore_brings_it_back() {
+        let s = Rc::new(AppState::new(Workspace::from_example(0)));
+        let s = reduce(s, Action::SetDefinition("{\"mine\": true}".into()));
+        let mine = s.ws.clone();
+        let exercise = crate::exercises::TRACK[0];
+        let s = reduce(s, Action::OpenExercise(Rc::from(exercise)));
+        assert_eq!(s.link_notice, Some(LinkNotice::Exercise));
+        assert!(s.ws.exercise.is_some());
+        assert_eq!(s.kept_aside.as_deref(), Some(&mine));
+        let s = reduce(s, Action::RestoreKeptAside);
+        assert_eq!(s.ws, mine);
+        assert_eq!(s.link_notice, None);
+        let s = reduce(s, Action::OpenExercise(Rc::from("not json")));
+        assert_eq!(s.ws, mine, "a broken exercise changes nothing");
+        assert!(s.session.error.is_some());
+    }
+
+    #[test]
+    fn picking_a_state_clears_the_visit_and_the_located_place() {
+        let s = Rc::new(AppState::new(Workspace::from_example(0)));
+        let s = reduce(s, Action::Locate(Some((1, 5))));
+        let s = reduce(s, Action::SelectVisit(Some(3)));
+        assert_eq!((s.located, s.session.visit), (Some((1, 5)), Some(3)));
+        let s = reduce(s, Action::PickState(Some(Rc::from("A"))));
+        assert_eq!((s.located, s.session.visit), (None, None));
+        assert_eq!(s.selected.as_deref(), Some("A"));
+    }
+}
