@@ -90,6 +90,17 @@ pub struct Execution {
 
 impl Execution {
     pub fn start(machine: Rc<StateMachine>, input: Value, cfg: RunConfig) -> Execution {
+        Execution::begin(machine, input, cfg, Default::default())
+    }
+
+    /// A new execution reading mocked responses through `mock_cursor` (its own, or the
+    /// parent's for a child).
+    fn begin(
+        machine: Rc<StateMachine>,
+        input: Value,
+        cfg: RunConfig,
+        mock_cursor: Rc<std::cell::RefCell<MockCursor>>,
+    ) -> Execution {
         let start = cfg.start_time_ms;
         let deadline = match (cfg.workflow_type, machine.timeout_seconds) {
             (WorkflowType::Express, t) => Some(
@@ -113,7 +124,7 @@ impl Execution {
             revealed: 0,
             frames: Vec::new(),
             status: Status::Running,
-            mock_cursor: Default::default(),
+            mock_cursor,
             transitions: 0,
             states_entered: 0,
             visits: Vec::new(),
@@ -189,11 +200,9 @@ impl Execution {
         input: Value,
         cfg: RunConfig,
     ) -> Execution {
-        let child = Execution::start(machine, input, cfg);
-        Execution {
-            mock_cursor: self.mock_cursor.clone(),
-            ..child
-        }
+        // The parent's cursor from the start: a million Distributed Map children would
+        // otherwise each allocate one to throw away.
+        Execution::begin(machine, input, cfg, self.mock_cursor.clone())
     }
 
     pub fn machine(&self) -> &Rc<StateMachine> {
