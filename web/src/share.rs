@@ -166,9 +166,7 @@ mod tests {
         ws.machine_name = Rc::from(text(rng, 5).as_str());
         ws.s3 = Rc::from(text(rng, 40).as_str());
         ws.at_least_once = rng.next_u64().is_multiple_of(2);
-        ws.machines = Rc::new(tabs);
-        ws.open = open;
-        ws
+        ws.with_tabs(tabs, open)
     }
 
     #[test]

@@ -139,8 +139,9 @@ pub fn use_run_slices(running: bool, rev: Option<u64>, d: Dispatch) {
 pub fn use_test_calls(call: Option<Rc<TestCall>>, d: Dispatch) {
     use_effect_with(call.as_ref().map(|c| c.id), move |_| {
         if let Some(call) = call {
+            let id = call.id;
             services::extras::test_state(&call.request, &call.substitutions, move |reply| {
-                d.dispatch(Action::TestAnswer(Some(Rc::new(reply))))
+                d.dispatch(Action::TestReplied(id, Rc::new(reply)))
             });
         }
         || ()

@@ -117,11 +117,18 @@ pub fn app() -> Html {
         }),
         _ => None,
     };
-    let cost_inputs = session.run.as_ref().and_then(derived::cost_inputs);
+    // Priced when the run advances or the month changes, not on every keystroke.
+    let cost_inputs = use_memo(session.run.clone(), |run| {
+        run.as_ref().and_then(derived::cost_inputs)
+    });
     let cost = use_memo(
-        (cost_inputs, state.executions_per_month, state.free_tier),
+        (
+            ByPtr(cost_inputs),
+            state.executions_per_month,
+            state.free_tier,
+        ),
         |(inputs, n, free)| {
-            inputs
+            (*inputs.0)
                 .clone()
                 .map(|i| Rc::new(CostFigures::new(i, *n, *free)))
         },

@@ -74,7 +74,7 @@ pub fn definition_pane(p: &Props) -> Html {
     };
     html! {
         <section class="left">
-            <MachineTabs machines={p.ws.machines.clone()} open={p.ws.open} />
+            <MachineTabs machines={p.ws.machines().clone()} open={p.ws.open_index()} />
             if p.ws.exercise.is_some() {
                 <ExercisePanel ws={p.ws.clone()} run={p.run.clone()} />
             }

@@ -70,9 +70,12 @@ pub fn exercise_panel(p: &Props) -> Html {
     let d = use_dispatch();
     let hints_shown = use_state(|| 0usize);
     let rendered = use_rendered_markdown(p.ws.exercise.clone());
-    let Some(text) = p.ws.exercise.clone() else {
-        return html! {};
-    };
+    // Every hook runs on every render, with or without an exercise (the markup is empty
+    // without one).
+    let text =
+        p.ws.exercise
+            .clone()
+            .unwrap_or_else(|| std::rc::Rc::from(""));
     // Markdown tree i (0: the instructions, then the hints), or the raw text while it loads.
     let markdown = |i: usize, raw: &str| match &*rendered {
         Rendered::Trees(t) if t.get(i).is_some() => crate::markdown::render(&t[i]),
@@ -167,6 +170,9 @@ pub fn exercise_panel(p: &Props) -> Html {
         }
         || ()
     });
+    if p.ws.exercise.is_none() {
+        return html! {};
+    }
     html! {
         <details class="exercise" open=true data-testid="exercise">
             <summary>{ format!("Exercise: {}", s("title")) }{ if all_passed { " — done ✓" } else { "" } }</summary>

@@ -31,7 +31,7 @@ fn snippet(title: &'static str, testid: &'static str, text: String) -> Html {
 /// The export request for the extras module: every machine, the mocks, the input.
 fn export_request(ws: &Workspace, target: &str, format: &str, zip: bool) -> Value {
     let machines: Vec<Value> = ws
-        .machines
+        .machines()
         .iter()
         .map(|m| {
             engine::obj! {
@@ -51,7 +51,7 @@ fn export_request(ws: &Workspace, target: &str, format: &str, zip: bool) -> Valu
         "format" => format,
         "machines" => machines,
         "mocks" => mocks.unwrap_or(Value::Null),
-        "open" => ws.open as i64,
+        "open" => ws.open_index() as i64,
         "input" => ws.input.clone(),
         "zip" => zip,
     }

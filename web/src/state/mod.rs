@@ -68,6 +68,8 @@ pub struct AppState {
     pub test_answer: Option<Rc<crate::services::extras::TestReply>>,
     /// The last TestState call asked for (an effect makes it and dispatches the answer).
     pub test_call: Option<Rc<TestCall>>,
+    /// TestState calls asked so far (numbers them).
+    pub test_calls: u64,
 }
 
 /// A TestState call: the typed request and the placeholders' values, numbered so that asking
@@ -113,7 +115,10 @@ pub enum Action {
     OpenTest(Option<Rc<str>>),
     /// Ask TestState (the form's request; the open machine's substitutions go with it).
     AskTest(Box<TestStateRequest>),
+    /// Clear the answer shown (the form starts afresh).
     TestAnswer(Option<Rc<crate::services::extras::TestReply>>),
+    /// The answer to TestState call `id`; one to a call no longer open is dropped.
+    TestReplied(u64, Rc<crate::services::extras::TestReply>),
     SetDefinition(String),
     SetInput(String),
     SetMocks(String),
@@ -162,6 +167,7 @@ impl AppState {
             test: None,
             test_answer: None,
             test_call: None,
+            test_calls: 0,
             link_notice: None,
         }
     }
@@ -172,6 +178,7 @@ impl AppState {
         self.editor_rev += 1;
         self.test = None;
         self.test_answer = None;
+        self.test_call = None;
         self.session = RunSession {
             error: self.session.error.take(),
             ..RunSession::default()
@@ -234,7 +241,7 @@ impl AppState {
     fn load(&mut self, action: Action) -> Option<Action> {
         match action {
             Action::OpenProject(ws) => {
-                let n = ws.machines.len();
+                let n = ws.machines().len();
                 self.replace_work(*ws, LinkNotice::Project(n));
             }
             Action::OpenExercise(text) => match api::parse_json(&text) {
@@ -331,9 +338,11 @@ impl AppState {
             Action::OpenTest(name) => {
                 self.test = name;
                 self.test_answer = None;
+                self.test_call = None;
             }
             Action::AskTest(request) => {
-                let id = self.test_call.as_ref().map_or(1, |c| c.id + 1);
+                self.test_calls += 1;
+                let id = self.test_calls;
                 let substitutions = self.ws.machine().substitutions.clone();
                 self.test_call = Some(Rc::new(TestCall {
                     id,
@@ -342,6 +351,11 @@ impl AppState {
                 }));
             }
             Action::TestAnswer(a) => self.test_answer = a,
+            Action::TestReplied(id, reply)
+                if self.test.is_some() && self.test_call.as_ref().is_some_and(|c| c.id == id) =>
+            {
+                self.test_answer = Some(reply);
+            }
             Action::Select(name) => self.selected = name,
             Action::Locate(span) => self.located = span,
             Action::SetExecutions(n) => self.executions_per_month = n,
@@ -481,5 +495,29 @@ mod tests {
         let s = reduce(s, Action::PickState(Some(Rc::from("A"))));
         assert_eq!((s.located, s.session.visit), (None, None));
         assert_eq!(s.selected.as_deref(), Some("A"));
+    }
+
+    #[test]
+    fn a_test_state_answer_lands_only_on_the_call_still_open() {
+        use crate::services::extras::TestReply;
+        let reply = || Rc::new(TestReply::Unavailable("x".into()));
+        let s = Rc::new(AppState::new(Workspace::from_example(0)));
+        let s = reduce(s, Action::OpenTest(Some(Rc::from("A"))));
+        let s = reduce(s, Action::AskTest(Box::default()));
+        let first = s.test_call.as_ref().map(|c| c.id).unwrap();
+        let s = reduce(s, Action::AskTest(Box::default()));
+        let s = reduce(s, Action::TestReplied(first, reply()));
+        assert!(
+            s.test_answer.is_none(),
+            "an answer to an earlier call is dropped"
+        );
+        let second = s.test_call.as_ref().map(|c| c.id).unwrap();
+        let s = reduce(s, Action::OpenTest(Some(Rc::from("B"))));
+        let s = reduce(s, Action::TestReplied(second, reply()));
+        assert!(s.test_answer.is_none(), "another state is open now");
+        let s = reduce(s, Action::AskTest(Box::default()));
+        let third = s.test_call.as_ref().map(|c| c.id).unwrap();
+        let s = reduce(s, Action::TestReplied(third, reply()));
+        assert!(s.test_answer.is_some());
     }
 }

@@ -26,9 +26,9 @@ fn substitutions_from(v: Option<&Value>) -> Rc<Substitutions> {
 /// `states:startExecution` Tasks can start the others), and what a run takes.
 #[derive(Clone, PartialEq, Debug)]
 pub struct Workspace {
-    /// Never empty.
-    pub machines: Rc<Vec<MachineDoc>>,
-    pub open: usize,
+    /// Never empty, and `open` always indexes it: only this file's methods change them.
+    machines: Rc<Vec<MachineDoc>>,
+    open: usize,
     pub input: Rc<str>,
     pub mocks: Rc<str>,
     pub test_case: Rc<str>,
@@ -102,6 +102,16 @@ impl Workspace {
             at_least_once: false,
             exercise: None,
         }
+    }
+
+    /// Every machine, in tab order.
+    pub fn machines(&self) -> &Rc<Vec<MachineDoc>> {
+        &self.machines
+    }
+
+    /// The open machine's place among the tabs.
+    pub fn open_index(&self) -> usize {
+        self.open
     }
 
     /// The open machine.
@@ -224,6 +234,14 @@ impl Workspace {
         }
     }
 
+    /// These machines as the tabs, `open` the open one (the rest of the work kept).
+    #[cfg(test)]
+    pub fn with_tabs(&self, machines: Vec<MachineDoc>, open: usize) -> Workspace {
+        let mut ws = self.with_machines(machines);
+        ws.open_tab(open);
+        ws
+    }
+
     /// The other machines as `RunOptions::machines`.
     pub fn registry(&self) -> Option<Value> {
         let mut m = engine::syntax::json::Map::default();
@@ -327,7 +345,7 @@ mod tests {
         let mut ws = Workspace::from_example(0);
         ws.add();
         assert_eq!(names(&ws), ["Main", "Machine2"]);
-        assert_eq!((&*ws.machine().name, ws.open), ("Machine2", 1));
+        assert_eq!((&*ws.machine().name, ws.open_index()), ("Machine2", 1));
         ws.machine_mut().definition = Rc::from("{\"edited\": true}");
         assert!(ws.rename("Main").is_err(), "a taken name is refused");
         ws.rename("Child").unwrap();
@@ -363,4 +381,16 @@ mod tests {
         assert_eq!(&*ws.machine().definition, "{\"StartAt\": \"A\"}");
         assert_eq!(ws.machine().workflow_type, WorkflowType::Express);
     }
+
+    #[test]
+    fn a_workspace_saved_before_machines_and_open_reads_and_writes_the_same_bytes() {
+        // Written by the page before `Workspace` held `machines + open` (the open machine was
+        // kept apart from `others` at `position`): the second tab open, one with substitutions.
+        let saved = r#"{"machines":[{"name":"Main","definition":"{\"StartAt\": \"A\", \"States\": {\"A\": {\"Type\": \"Succeed\"}}}","type":"STANDARD"},{"name":"Child","definition":"{}","type":"EXPRESS","substitutions":{"Arn":"arn:aws:lambda:us-east-1:123456789012:function:f","N":3}}],"open":1,"input":"{}","mocks":"","testCase":"","machineName":"","s3":"","atLeastOnce":true,"exercise":null}"#;
+        let ws = Workspace::from_value(&engine::syntax::json::parse(saved).unwrap());
+        assert_eq!(&*ws.machine().name, "Child");
+        assert_eq!(ws.others().map(|m| &*m.name).collect::<Vec<_>>(), ["Main"]);
+        assert_eq!(ws.to_value().to_json(), saved);
+    }
 }
+
