@@ -2,9 +2,10 @@
 //! tested natively. Nothing here touches the browser.
 
 use crate::components::cost_meter::CostInputs;
+use crate::graph::layout::{self, Layout};
 use crate::run_view::{NodeStatus, RunView};
 use crate::services::extras::TestReply;
-use crate::state::{AppState, ChildRef, ModuleStatus, RunHandle};
+use crate::state::{AppState, ChildRef, ModuleStatus, RunHandle, RunSession};
 use engine::aws::teststate::TestStatus;
 use engine::model::{Graph as AslGraph, Kind, State, WorkflowType};
 use engine::syntax::json::Value;
@@ -255,6 +256,15 @@ pub fn child_run(run: &RunHandle, child: ChildRef) -> Option<ChildRun> {
         started_by,
         workflow_type,
     })
+}
+
+/// The child execution shown instead of the run: the run, its graph's layout and marks.
+pub fn child_view(session: &RunSession) -> Option<(ChildRun, ByPtr<Layout>, RunMarks)> {
+    let child = child_run(session.run.as_ref()?, session.child?)?;
+    let mut view = RunView::default();
+    view.update(&child.handle.exec);
+    let layout = layout::layout(child.handle.exec.borrow().machine());
+    Some((child, ByPtr(Rc::new(layout)), RunMarks::of(&view)))
 }
 
 /// "Test this state"'s input: what that state saw in the last run, else the execution input.

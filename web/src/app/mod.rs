@@ -106,17 +106,7 @@ pub fn app() -> Html {
     let graph = validation.machine.as_ref().map(|m| &*m.graph);
     let marks = derived::graph_marks(&state, graph, (*run_marks).clone());
     // A child execution opened from the run: the graph, inspector and history show it.
-    let child = match (&session.run, session.child) {
-        (Some(run), Some(c)) => derived::child_run(run, c).map(|child| {
-            let mut view = RunView::default();
-            view.update(&child.handle.exec);
-            let layout = ByPtr(Rc::new(layout::layout(
-                child.handle.exec.borrow().machine(),
-            )));
-            (child, layout, RunMarks::of(&view))
-        }),
-        _ => None,
-    };
+    let child = derived::child_view(session);
     // Priced when the run advances or the month changes, not on every keystroke.
     let cost_inputs = use_memo(session.run.clone(), |run| {
         run.as_ref().and_then(derived::cost_inputs)

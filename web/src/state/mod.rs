@@ -74,7 +74,7 @@ pub struct AppState {
 
 /// A TestState call: the typed request and the placeholders' values, numbered so that asking
 /// the same again is a new call.
-#[derive(PartialEq, Debug)]
+#[derive(PartialEq)]
 pub struct TestCall {
     pub id: u64,
     pub request: TestStateRequest,

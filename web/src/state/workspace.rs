@@ -393,4 +393,3 @@ mod tests {
         assert_eq!(ws.to_value().to_json(), saved);
     }
 }
-
