@@ -97,5 +97,5 @@ fuzz_target!(|data: &[u8]| {
         }
         m.insert("stateConfiguration".into(), engine::obj! { "retrierRetryCount" => i64::from(flags % 5), "mapIterationFailureCount" => i64::from(flags % 3) });
     }
-    let _ = engine::aws::teststate::test_state_with(&request, &substitutions).to_json();
+    let _ = engine::aws::teststate::answer_json(&request, &substitutions).to_json();
 });

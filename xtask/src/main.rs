@@ -188,6 +188,8 @@ fn test() -> Result<(), String> {
         "-D",
         "warnings",
     ]))?;
+    // The fuzz target lives outside the workspace: it must still build against the engine.
+    run(cargo().args(["check", "--manifest-path", "fuzz/Cargo.toml", "--bins"]))?;
     // Engine, fixtures, conformance floor, CLI.
     run(cargo().args(["test", "--workspace"]))?;
     conformance_summary()?;
