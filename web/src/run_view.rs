@@ -58,6 +58,18 @@ fn rank(s: NodeStatus) -> u8 {
     }
 }
 
+/// A visit's colour as far as `revealed` events go: settled (caught an error or not), in
+/// progress, or failed with the run.
+pub fn visit_status(v: &engine::run::Visit, revealed: u64, run_failed: bool) -> NodeStatus {
+    let exited = v.exited_event.is_some_and(|e| e <= revealed);
+    match (&v.error, exited) {
+        (Some(_), true) => NodeStatus::CaughtError,
+        (None, true) => NodeStatus::Succeeded,
+        (_, false) if run_failed => NodeStatus::Failed,
+        _ => NodeStatus::InProgress,
+    }
+}
+
 impl RunView {
     /// Brings the view up to date with `exec` as far as its history is revealed.
     pub fn update(&mut self, run: &Rc<RefCell<Execution>>) {
@@ -85,12 +97,7 @@ impl RunView {
         for &i in &self.pending {
             let v = &visits[i];
             let exited = v.exited_event.is_some_and(|e| e <= revealed as u64);
-            let status = match (&v.error, exited) {
-                (Some(_), true) => NodeStatus::CaughtError,
-                (None, true) => NodeStatus::Succeeded,
-                (_, false) if failed => NodeStatus::Failed,
-                _ => NodeStatus::InProgress,
-            };
+            let status = visit_status(v, revealed as u64, failed);
             let entry = self.statuses.entry(v.state.clone()).or_insert(status);
             // A state visited several times shows its worst outcome; a settled visit replaces
             // the in-progress mark it left.

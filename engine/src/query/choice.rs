@@ -8,8 +8,9 @@ use crate::syntax::json::Value;
 use crate::syntax::time::parse_rfc3339;
 use std::cmp::Ordering;
 
+/// What a comparison compares its operands as (`StringEquals`, `NumericLessThan`, …).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Kind {
+pub enum Operands {
     String,
     Numeric,
     Boolean,
@@ -45,7 +46,7 @@ pub enum Operand {
 pub enum Condition {
     Compare {
         variable: JsonPath,
-        kind: Kind,
+        kind: Operands,
         cmp: Cmp,
         operand: Operand,
     },
@@ -73,37 +74,49 @@ pub enum PatternPart {
 }
 
 /// All comparison operator names with what they compare and how.
-pub(crate) const COMPARISONS: &[(&str, Kind, Cmp)] = &[
-    ("StringEquals", Kind::String, Cmp::Equals),
-    ("StringLessThan", Kind::String, Cmp::LessThan),
-    ("StringGreaterThan", Kind::String, Cmp::GreaterThan),
-    ("StringLessThanEquals", Kind::String, Cmp::LessThanEquals),
+pub(crate) const COMPARISONS: &[(&str, Operands, Cmp)] = &[
+    ("StringEquals", Operands::String, Cmp::Equals),
+    ("StringLessThan", Operands::String, Cmp::LessThan),
+    ("StringGreaterThan", Operands::String, Cmp::GreaterThan),
+    (
+        "StringLessThanEquals",
+        Operands::String,
+        Cmp::LessThanEquals,
+    ),
     (
         "StringGreaterThanEquals",
-        Kind::String,
+        Operands::String,
         Cmp::GreaterThanEquals,
     ),
-    ("NumericEquals", Kind::Numeric, Cmp::Equals),
-    ("NumericLessThan", Kind::Numeric, Cmp::LessThan),
-    ("NumericGreaterThan", Kind::Numeric, Cmp::GreaterThan),
-    ("NumericLessThanEquals", Kind::Numeric, Cmp::LessThanEquals),
+    ("NumericEquals", Operands::Numeric, Cmp::Equals),
+    ("NumericLessThan", Operands::Numeric, Cmp::LessThan),
+    ("NumericGreaterThan", Operands::Numeric, Cmp::GreaterThan),
+    (
+        "NumericLessThanEquals",
+        Operands::Numeric,
+        Cmp::LessThanEquals,
+    ),
     (
         "NumericGreaterThanEquals",
-        Kind::Numeric,
+        Operands::Numeric,
         Cmp::GreaterThanEquals,
     ),
-    ("BooleanEquals", Kind::Boolean, Cmp::Equals),
-    ("TimestampEquals", Kind::Timestamp, Cmp::Equals),
-    ("TimestampLessThan", Kind::Timestamp, Cmp::LessThan),
-    ("TimestampGreaterThan", Kind::Timestamp, Cmp::GreaterThan),
+    ("BooleanEquals", Operands::Boolean, Cmp::Equals),
+    ("TimestampEquals", Operands::Timestamp, Cmp::Equals),
+    ("TimestampLessThan", Operands::Timestamp, Cmp::LessThan),
+    (
+        "TimestampGreaterThan",
+        Operands::Timestamp,
+        Cmp::GreaterThan,
+    ),
     (
         "TimestampLessThanEquals",
-        Kind::Timestamp,
+        Operands::Timestamp,
         Cmp::LessThanEquals,
     ),
     (
         "TimestampGreaterThanEquals",
-        Kind::Timestamp,
+        Operands::Timestamp,
         Cmp::GreaterThanEquals,
     ),
 ];
@@ -196,24 +209,24 @@ fn utf16_cmp(a: &str, b: &str) -> Ordering {
     a.encode_utf16().cmp(b.encode_utf16())
 }
 
-fn compare(kind: Kind, cmp: Cmp, a: &Value, b: &Value) -> bool {
+fn compare(kind: Operands, cmp: Cmp, a: &Value, b: &Value) -> bool {
     match kind {
-        Kind::String => match (a, b) {
+        Operands::String => match (a, b) {
             (Value::String(x), Value::String(y)) => ordering_ok(cmp, utf16_cmp(x, y)),
             _ => false,
         },
-        Kind::Numeric => match (a, b) {
+        Operands::Numeric => match (a, b) {
             (Value::Number(x), Value::Number(y)) => x
                 .as_f64()
                 .partial_cmp(&y.as_f64())
                 .is_some_and(|o| ordering_ok(cmp, o)),
             _ => false,
         },
-        Kind::Boolean => match (a, b) {
+        Operands::Boolean => match (a, b) {
             (Value::Bool(x), Value::Bool(y)) => ordering_ok(cmp, x.cmp(y)),
             _ => false,
         },
-        Kind::Timestamp => match (
+        Operands::Timestamp => match (
             a.as_str().and_then(parse_rfc3339),
             b.as_str().and_then(parse_rfc3339),
         ) {

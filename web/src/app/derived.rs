@@ -3,11 +3,12 @@
 
 use crate::components::cost_meter::CostInputs;
 use crate::graph::layout::{self, Layout};
-use crate::run_view::{NodeStatus, RunView};
+use crate::run_view::{visit_status, NodeStatus, RunView};
 use crate::services::extras::TestReply;
 use crate::state::{AppState, ChildRef, ModuleStatus, RunHandle, RunSession};
 use engine::aws::teststate::TestStatus;
 use engine::model::{Graph as AslGraph, Kind, State, WorkflowType};
+use engine::run::Status;
 use engine::syntax::json::Value;
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -104,17 +105,15 @@ pub fn iteration_statuses(
     }
     let exec = run.exec.borrow();
     let revealed = exec.history().len() as u64;
+    let failed = matches!(
+        exec.status(),
+        Status::Failed { .. } | Status::TimedOut { .. } | Status::Aborted
+    );
     for v in exec.visits().iter().filter(|v| {
         v.iteration == Some(index) && v.entered_event <= revealed && inner.contains(&v.state)
     }) {
-        let exited = v.exited_event.is_some_and(|e| e <= revealed);
-        let st = match (&v.error, exited) {
-            (Some(_), true) => NodeStatus::CaughtError,
-            (Some(_), false) => NodeStatus::Failed,
-            (None, true) => NodeStatus::Succeeded,
-            (None, false) => NodeStatus::InProgress,
-        };
-        out.insert(v.state.clone(), st);
+        // RunView's rule, for this iteration's visits only (the last visit of a state wins).
+        out.insert(v.state.clone(), visit_status(v, revealed, failed));
     }
     out
 }

@@ -231,17 +231,17 @@ impl Builder<'_> {
             Operand::Path(self.path_field(&value, &op_ptr, &op)?)
         } else {
             let ok = match kind {
-                choice::Kind::String => value.as_str().is_some(),
-                choice::Kind::Numeric => value.as_number().is_some(),
-                choice::Kind::Boolean => value.as_bool().is_some(),
-                choice::Kind::Timestamp => value.as_str().and_then(parse_rfc3339).is_some(),
+                choice::Operands::String => value.as_str().is_some(),
+                choice::Operands::Numeric => value.as_number().is_some(),
+                choice::Operands::Boolean => value.as_bool().is_some(),
+                choice::Operands::Timestamp => value.as_str().and_then(parse_rfc3339).is_some(),
             };
             if !ok {
                 let what = match kind {
-                    choice::Kind::String => "a string",
-                    choice::Kind::Numeric => "a number",
-                    choice::Kind::Boolean => "a boolean",
-                    choice::Kind::Timestamp => "an RFC3339 timestamp",
+                    choice::Operands::String => "a string",
+                    choice::Operands::Numeric => "a number",
+                    choice::Operands::Boolean => "a boolean",
+                    choice::Operands::Timestamp => "an RFC3339 timestamp",
                 };
                 self.sink.schema(
                     format!("The value for the field '{op}' must be {what}"),

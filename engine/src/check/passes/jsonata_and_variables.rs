@@ -109,16 +109,19 @@ impl<'a> DefinitionVisitor<'a> for JsonataAndVariables<'_, '_> {
         }
         let has_result = matches!(type_name, "Task" | "Map" | "Parallel");
         // Every string in the state, with the field it belongs to and whether it sits in a catcher.
-        let mut strings: Vec<(String, String, bool)> = Vec::new();
-        fn walk(
-            v: &Value,
-            ptr: &str,
-            field: &str,
+        struct StringAt {
+            pointer: String,
+            field: String,
             in_catch: bool,
-            out: &mut Vec<(String, String, bool)>,
-        ) {
+        }
+        let mut strings: Vec<StringAt> = Vec::new();
+        fn walk(v: &Value, ptr: &str, field: &str, in_catch: bool, out: &mut Vec<StringAt>) {
             match v {
-                Value::String(_) => out.push((ptr.to_string(), field.to_string(), in_catch)),
+                Value::String(_) => out.push(StringAt {
+                    pointer: ptr.to_string(),
+                    field: field.to_string(),
+                    in_catch,
+                }),
                 Value::Array(a) => a
                     .iter()
                     .enumerate()
@@ -157,7 +160,12 @@ impl<'a> DefinitionVisitor<'a> for JsonataAndVariables<'_, '_> {
             }
         }
         let visible: Vec<String> = self.scopes.iter().flatten().cloned().collect();
-        for (ptr, field, in_catch) in strings {
+        for StringAt {
+            pointer: ptr,
+            field,
+            in_catch,
+        } in strings
+        {
             let Some(text) = self.b.sink_value_str(s, &ptr, &sp) else {
                 continue;
             };

@@ -1,7 +1,7 @@
 //! What the graph writes: box widths from their text, and the labels of Choice rules and
 //! Catch edges.
 
-use engine::query::choice::{Cmp, Condition, Kind as CmpKind, Operand, TypeTest};
+use engine::query::choice::{Cmp, Condition, Operand, Operands, TypeTest};
 
 /// Estimated text width (the SVG uses a 13px sans-serif font).
 pub(super) fn text_width(s: &str) -> f64 {
@@ -29,7 +29,7 @@ pub fn describe(c: &Condition) -> String {
                 Operand::Path(p) => p.source.to_string(),
             };
             let k = match kind {
-                CmpKind::Timestamp => " (time)",
+                Operands::Timestamp => " (time)",
                 _ => "",
             };
             format!("{} {} {rhs}{k}", variable.source, op(cmp))
