@@ -229,6 +229,7 @@ pub fn start_machine(
         }),
         at_least_once: options.at_least_once,
         test_state: options.test_state.clone(),
+        nesting: 0,
     };
     Ok(Execution::start(machine, input, cfg))
 }

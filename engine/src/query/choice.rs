@@ -165,22 +165,44 @@ pub(crate) fn compile_pattern(p: &str) -> Vec<PatternPart> {
     parts
 }
 
+/// Glob matching in linear time: the text before the first `*` is a prefix, the text after
+/// the last one a suffix, and each literal between stars is taken at its leftmost place after
+/// the one before (for `*`-only patterns the leftmost choice never loses a match). Trying every
+/// split instead is exponential in the stars (`*a*a*a…*b` against 200 `a`s ran for minutes).
 fn pattern_matches(parts: &[PatternPart], s: &str) -> bool {
-    match parts.split_first() {
-        None => s.is_empty(),
-        Some((PatternPart::Literal(l), rest)) => s
-            .strip_prefix(l.as_str())
-            .is_some_and(|r| pattern_matches(rest, r)),
-        Some((PatternPart::Star, rest)) => {
-            if rest.is_empty() {
-                return true;
-            }
-            s.char_indices()
-                .map(|(i, _)| i)
-                .chain([s.len()])
-                .any(|i| pattern_matches(rest, &s[i..]))
+    fn literal(p: &PatternPart) -> Option<&str> {
+        match p {
+            PatternPart::Literal(l) => Some(l.as_str()),
+            PatternPart::Star => None,
         }
     }
+    if !parts.iter().any(|p| matches!(p, PatternPart::Star)) {
+        return parts
+            .iter()
+            .filter_map(literal)
+            .eq(std::iter::once(s).filter(|s| !s.is_empty()));
+    }
+    let mut literals: &[PatternPart] = parts;
+    let mut rest = s;
+    if let Some((PatternPart::Literal(first), tail)) = literals.split_first() {
+        let Some(r) = rest.strip_prefix(first.as_str()) else {
+            return false;
+        };
+        (rest, literals) = (r, tail);
+    }
+    if let Some((PatternPart::Literal(last), head)) = literals.split_last() {
+        let Some(r) = rest.strip_suffix(last.as_str()) else {
+            return false;
+        };
+        (rest, literals) = (r, head);
+    }
+    for l in literals.iter().filter_map(literal) {
+        match rest.find(l) {
+            Some(i) => rest = &rest[i + l.len()..],
+            None => return false,
+        }
+    }
+    true
 }
 
 /// A path a rule compares must exist (only `IsPresent` may look at a missing one). AWS's
@@ -306,6 +328,54 @@ impl Condition {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Tries every split: exponential, but the reference for small cases.
+    fn matches_by_every_split(parts: &[PatternPart], s: &str) -> bool {
+        match parts.split_first() {
+            None => s.is_empty(),
+            Some((PatternPart::Literal(l), rest)) => s
+                .strip_prefix(l.as_str())
+                .is_some_and(|r| matches_by_every_split(rest, r)),
+            Some((PatternPart::Star, rest)) => s
+                .char_indices()
+                .map(|(i, _)| i)
+                .chain([s.len()])
+                .any(|i| matches_by_every_split(rest, &s[i..])),
+        }
+    }
+
+    #[test]
+    fn string_matches_agrees_with_trying_every_split_and_stays_linear() {
+        // Every pattern and text over a small alphabet, up to a few characters.
+        let words = |alphabet: &[&str], n: usize| {
+            let mut all = vec![String::new()];
+            let mut last = vec![String::new()];
+            for _ in 0..n {
+                last = last
+                    .iter()
+                    .flat_map(|w| alphabet.iter().map(move |c| format!("{w}{c}")))
+                    .collect();
+                all.extend(last.iter().cloned());
+            }
+            all
+        };
+        let patterns = words(&["a", "b", "*", "\\*", "é"], 4);
+        let texts = words(&["a", "b", "*", "é"], 4);
+        for p in &patterns {
+            let parts = compile_pattern(p);
+            for t in &texts {
+                assert_eq!(
+                    pattern_matches(&parts, t),
+                    matches_by_every_split(&parts, t),
+                    "{p:?} against {t:?}"
+                );
+            }
+        }
+        // The red-team case: a dozen stars against 200 characters (minutes by every split).
+        let parts = compile_pattern("*a*a*a*a*a*a*a*a*a*a*a*a*b");
+        assert!(!pattern_matches(&parts, &"a".repeat(200)));
+        assert!(pattern_matches(&parts, &format!("{}b", "a".repeat(200))));
+    }
 
     #[test]
     fn patterns() {

@@ -64,6 +64,8 @@ pub mod errors {
     pub(crate) const NO_MOCK: &str = "Playground.NoMock";
     /// This project's: the host's transition budget ran out (an endless loop, most likely).
     pub(crate) const TRANSITION_BUDGET: &str = "Playground.TransitionBudgetExceeded";
+    /// A `states:startExecution` child would nest deeper than `run::MAX_NESTING`.
+    pub(crate) const NESTING_LIMIT: &str = "Playground.NestingLimitExceeded";
 
     /// Every name `States.` may start, for validation and completion.
     pub const PREDEFINED: &[&str] = &[

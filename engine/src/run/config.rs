@@ -65,7 +65,16 @@ pub struct RunConfig {
     pub at_least_once: bool,
     /// AWS's TestState: run the first state only and report how it ended (`test_outcome`).
     pub test_state: Option<TestStateConfig>,
+    /// How many executions started this one (0: started by the user). Machines that start
+    /// each other would nest without end; a `states:startExecution` Task past `MAX_NESTING`
+    /// fails instead.
+    pub nesting: u32,
 }
+
+/// The deepest chain of executions started by executions. AWS sets no such limit (a chain
+/// would go on until the account's quotas stop it); the playground runs children on the
+/// caller's stack, so it stops here with `Playground.NestingLimitExceeded`.
+pub const MAX_NESTING: u32 = 20;
 
 impl RunConfig {
     /// A child execution's configuration (a `states:startExecution` child or a Distributed Map
@@ -94,6 +103,7 @@ impl RunConfig {
             machines: self.machines.clone(),
             at_least_once: self.at_least_once,
             test_state: None,
+            nesting: self.nesting + 1,
         }
     }
 }
@@ -147,6 +157,7 @@ impl Default for RunConfig {
             machines: Rc::new(Registry::default()),
             at_least_once: false,
             test_state: None,
+            nesting: 0,
         }
     }
 }

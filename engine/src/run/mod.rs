@@ -36,7 +36,9 @@ use crate::syntax::time::format_rfc3339_millis;
 use rustc_hash::FxHashMap;
 use std::rc::Rc;
 
-pub use config::{ExecutionContext, RegisteredMachine, Registry, RunConfig, TestStateConfig};
+pub use config::{
+    ExecutionContext, RegisteredMachine, Registry, RunConfig, TestStateConfig, MAX_NESTING,
+};
 pub(crate) use frame::*;
 pub use report::{
     ChildSample, Duplicate, MapRunStatus, MapRunSummary, MapVisit, NestedExecution, Status,

@@ -48,6 +48,12 @@ impl Execution {
             // AWS's error for an unknown machine (recorded wording, request id ours).
             return Some(throw("StepFunctions.StateMachineDoesNotExistException", format!("State Machine Does Not Exist: '{arn}' (Service: AWSStepFunctions; Status Code: 400; Error Code: StateMachineDoesNotExist; Request ID: {}; Proxy: null)", self.rng.uuid())));
         };
+        if self.cfg.nesting >= MAX_NESTING {
+            return Some(throw(
+                errors::NESTING_LIMIT,
+                format!("'{name}' would start a child execution {} levels deep: executions that start executions stop at {MAX_NESTING} levels in the playground (do two machines start each other?)", self.cfg.nesting + 1),
+            ));
+        }
         let exec_name = params
             .get("Name")
             .and_then(Value::as_str)
@@ -118,6 +124,19 @@ impl Execution {
     }
 }
 
+/// AWS caps a failure's cause at 32,768 characters (`TaskFailedEventDetails`,
+/// `ExecutionFailedEventDetails`). A `.sync` parent's cause holds its child's description as
+/// JSON text, escaped once more at every level, so a chain of failing children doubles it per
+/// level; past the cap it is cut there (what AWS does past it is not recorded).
+const MAX_CAUSE_CHARS: usize = 32_768;
+
+fn clip_cause(cause: String) -> String {
+    match cause.char_indices().nth(MAX_CAUSE_CHARS) {
+        Some((end, _)) => cause[..end].to_string(),
+        None => cause,
+    }
+}
+
 /// AWS's answer for a `.sync` (`Input` and `Output` as JSON text) or `.sync:2` child that
 /// ran to its end (or was aborted waiting for a callback): its DescribeExecution, or, for a
 /// failed or timed-out child, `States.TaskFailed` with that description as the cause
@@ -169,7 +188,7 @@ fn describe_execution(
         } else {
             Outcome::Throw {
                 error: Rc::from(errors::TASK_FAILED),
-                cause: Some(Rc::from(describe.to_json())),
+                cause: Some(Rc::from(clip_cause(describe.to_json()))),
             }
         },
         duration_ms: child.duration_ms().max(0) as u64,
