@@ -94,6 +94,37 @@ pub struct SyntaxError {
     pub offset: usize,
 }
 
+/// A hash of a value that agrees with its equality: numbers by their `f64` value, objects
+/// whatever their key order.
+fn structural_hash(v: &Value) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = rustc_hash::FxHasher::default();
+    match v {
+        Value::Null => 0u8.hash(&mut h),
+        Value::Bool(b) => (1u8, *b).hash(&mut h),
+        Value::Number(n) => {
+            let f = n.as_f64();
+            (2u8, if f == 0.0 { 0 } else { f.to_bits() }).hash(&mut h)
+        }
+        Value::String(s) => (3u8, &**s).hash(&mut h),
+        Value::Array(a) => {
+            4u8.hash(&mut h);
+            for x in a.iter() {
+                structural_hash(x).hash(&mut h);
+            }
+        }
+        Value::Object(m) => {
+            let pairs = m.iter().fold(0u64, |acc, (k, x)| {
+                let mut e = rustc_hash::FxHasher::default();
+                (&**k, structural_hash(x)).hash(&mut e);
+                acc.wrapping_add(e.finish())
+            });
+            (5u8, m.len(), pairs).hash(&mut h)
+        }
+    }
+    h.finish()
+}
+
 /// Does this string look like an intrinsic function call (rather than a path)?
 pub(crate) fn looks_like_call(s: &str) -> bool {
     s.starts_with("States.") && s.contains('(')
@@ -431,9 +462,15 @@ pub(crate) fn eval(call: &Call, env: &Env) -> Result<Value, Failure> {
         )),
         ArrayUnique => {
             let a = array_arg(call, arg(0), "the argument")?;
+            // Buckets by a hash that agrees with `Value`'s equality (1 equals 1.0, key order
+            // does not matter), so the first of each value is kept in linear time (comparing
+            // with every kept value was quadratic: 3 s for 40,000 items).
+            let mut seen: rustc_hash::FxHashMap<u64, Vec<usize>> = Default::default();
             let mut out: Vec<Value> = Vec::new();
             for v in a.iter() {
-                if !out.contains(v) {
+                let bucket = seen.entry(structural_hash(v)).or_default();
+                if !bucket.iter().any(|&i| out[i] == *v) {
+                    bucket.push(out.len());
                     out.push(v.clone());
                 }
             }
@@ -467,8 +504,11 @@ pub(crate) fn eval(call: &Call, env: &Env) -> Result<Value, Failure> {
         StringSplit => {
             let s = str_arg(call, arg(0), "the string")?;
             let delims = str_arg(call, arg(1), "the delimiter")?;
+            // Each delimiter character once in a set: linear in the string, whatever the
+            // number of delimiters.
+            let delims: rustc_hash::FxHashSet<char> = delims.chars().collect();
             let parts = s
-                .split(|c: char| delims.contains(c))
+                .split(|c: char| delims.contains(&c))
                 .filter(|p| !p.is_empty())
                 .map(Value::from)
                 .collect::<Vec<_>>();

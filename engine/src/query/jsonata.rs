@@ -55,8 +55,10 @@ fn is_end_error(msg: &str) -> bool {
 }
 
 /// Parses the text of a `{% %}` string. The library reports no positions, so the offset is
-/// found by parsing ever longer prefixes: the first prefix that fails with anything but
-/// "unexpected end" ends at the offending character.
+/// found by parsing prefixes: the shortest prefix that fails with anything but "unexpected
+/// end" ends at the offending character. A longer prefix holds that character too, so the
+/// property is monotonic and a binary search finds it in O(log n) parses (parsing every
+/// prefix was quadratic: 50 s for a 50 KB expression).
 #[cfg(not(feature = "jsonata"))]
 pub fn parse(text: &str) -> Result<Expr, SyntaxError> {
     match inner(text) {
@@ -112,17 +114,16 @@ pub fn parse(text: &str) -> Result<Expr, SyntaxError> {
             let offset = if is_end_error(&message) {
                 body.trim_end().len()
             } else {
-                let mut at = body.len();
-                for (i, c) in body.char_indices() {
-                    let end = i + c.len_utf8();
-                    if let Some(Err(pe)) = guarded(|| jsonata_core::parser::parse(&body[..end])) {
-                        if !is_end_error(&pe.to_string()) {
-                            at = i;
-                            break;
-                        }
-                    }
-                }
-                at
+                let chars: Vec<(usize, usize)> = body
+                    .char_indices()
+                    .map(|(i, c)| (i, i + c.len_utf8()))
+                    .collect();
+                let fails_before_its_end = |end: usize| {
+                    matches!(guarded(|| jsonata_core::parser::parse(&body[..end])),
+                        Some(Err(pe)) if !is_end_error(&pe.to_string()))
+                };
+                let first = chars.partition_point(|&(_, end)| !fails_before_its_end(end));
+                chars.get(first).map_or(body.len(), |&(start, _)| start)
             };
             Err(SyntaxError { message, offset })
         }
