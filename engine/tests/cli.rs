@@ -143,3 +143,30 @@ fn import_export_and_substitutions() {
     assert!(std::fs::read(&zip).expect("zip").starts_with(b"PK"));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// AWS's StartExecution refuses an input over 256 KiB; one of exactly 256 KiB runs.
+#[test]
+fn an_input_over_256_kib_is_refused_at_start() {
+    let def = data_dir().join("exec/retry-backoff.asl.json");
+    let def = def.to_str().expect("utf-8 path");
+    let dir = std::env::temp_dir().join(format!("asl-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    // `{"s":"…"}` is 8 bytes around the string.
+    for (n, refused) in [(262_144 - 8, false), (262_144 - 7, true)] {
+        let path = dir.join(format!("input-{n}.json"));
+        std::fs::write(&path, format!("{{\"s\":\"{}\"}}", "x".repeat(n))).expect("write");
+        let (code, _, err) = run(&["run", def, "--input", path.to_str().expect("utf-8")]);
+        if refused {
+            assert_eq!(code, 2, "{err}");
+            let first = err.lines().next().unwrap_or("");
+            assert!(
+                first.contains("262145 bytes as JSON, over AWS's 256 KiB"),
+                "{first}"
+            );
+            assert!(first.contains("Member must have length less than or equal to 262144"));
+        } else {
+            assert_ne!(code, 2, "an input of exactly 256 KiB starts: {err}");
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

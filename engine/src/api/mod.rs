@@ -77,6 +77,8 @@ pub enum StartError {
     Mocks(String),
     /// One of the workspace's other machines is invalid.
     Machine(String),
+    /// The execution input is over AWS's 256 KiB (`StartExecution` refuses it): its size.
+    InputTooLarge(usize),
 }
 
 impl std::fmt::Display for StartError {
@@ -93,6 +95,11 @@ impl std::fmt::Display for StartError {
             }
             StartError::Mocks(m) => write!(f, "the mocks are invalid: {m}"),
             StartError::Machine(m) => write!(f, "{m}"),
+            // AWS's StartExecution answer, with the size it found.
+            StartError::InputTooLarge(n) => write!(
+                f,
+                "the execution input is {n} bytes as JSON, over AWS's 256 KiB: 1 validation error detected: Value at 'input' failed to satisfy constraint: Member must have length less than or equal to {MAX_PAYLOAD_BYTES}"
+            ),
         }
     }
 }
@@ -132,7 +139,8 @@ fn context_from(v: Option<&Value>, machine_name: Option<&str>) -> ExecutionConte
     c
 }
 
-/// Validates, reads the mocks and starts an execution (nothing runs until it is advanced).
+/// Validates, checks the input against AWS's 256 KiB, reads the mocks and starts an execution
+/// (nothing runs until it is advanced).
 pub fn start(
     definition: &str,
     input: Value,
@@ -143,6 +151,10 @@ pub fn start(
         (Some(m), true) => m.clone(),
         _ => return Err(StartError::Invalid(v.diagnostics)),
     };
+    let size = input.json_size();
+    if size > MAX_PAYLOAD_BYTES {
+        return Err(StartError::InputTooLarge(size));
+    }
     start_machine(machine, input, options)
 }
 
@@ -196,7 +208,9 @@ pub fn registry(machines: &Value) -> Result<crate::run::Registry, String> {
     Ok(out)
 }
 
-/// Starts an execution of an already validated machine.
+/// Starts an execution of an already validated machine. Unlike `start` (the CLI's and the
+/// page's way in), it takes an input of any size: the benchmarks' scale workload feeds a
+/// million items inline, where AWS would read them through an ItemReader.
 pub fn start_machine(
     machine: Rc<crate::model::StateMachine>,
     input: Value,

@@ -192,9 +192,11 @@ fn cmd_run(raw: &[String]) -> Result<ExitCode, String> {
             );
             return Ok(ExitCode::from(1));
         }
-        Err(e @ (api::StartError::Mocks(_) | api::StartError::Machine(_))) => {
-            return Err(e.to_string())
-        }
+        Err(
+            e @ (api::StartError::Mocks(_)
+            | api::StartError::Machine(_)
+            | api::StartError::InputTooLarge(_)),
+        ) => return Err(e.to_string()),
     };
     ex.run();
     if let Some(path) = args.get("history") {
