@@ -65,6 +65,11 @@ fn leaf(tag: &'static str, children: Vec<Value>) -> Value {
     })
 }
 
+/// Elements nest at most this deep; deeper ones are flattened into the innermost one kept, with
+/// their text (`"> " × 5000` made a tree the page's stack could not hold). The page renders
+/// up to the same depth.
+const MAX_NESTING: usize = 64;
+
 /// One Markdown text as a tree whose root is a `div`.
 pub fn tree(text: &str) -> Value {
     let mut stack = vec![Element {
@@ -72,6 +77,8 @@ pub fn tree(text: &str) -> Value {
         href: None,
         children: Vec::new(),
     }];
+    // Starts not pushed (past MAX_NESTING), so their ends pop nothing.
+    let mut flattened = 0usize;
     let push = |stack: &mut Vec<Element>, v: Value| {
         if let Some(top) = stack.last_mut() {
             top.children.push(v);
@@ -79,7 +86,9 @@ pub fn tree(text: &str) -> Value {
     };
     for event in Parser::new(text) {
         match event {
+            Event::Start(_) if stack.len() >= MAX_NESTING => flattened += 1,
             Event::Start(tag) => stack.push(element(&tag)),
+            Event::End(_) if flattened > 0 => flattened -= 1,
             Event::End(_) if stack.len() > 1 => {
                 if let Some(done) = stack.pop() {
                     let v = finish(done);
@@ -103,4 +112,42 @@ pub fn tree(text: &str) -> Value {
         }
     }
     stack.pop().map(finish).unwrap_or(Value::Null)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn depth(v: &Value) -> usize {
+        v.get("children")
+            .and_then(Value::as_array)
+            .map_or(0, |c| 1 + c.iter().map(depth).max().unwrap_or(0))
+    }
+
+    fn text(v: &Value, out: &mut String) {
+        match v {
+            Value::String(s) => out.push_str(s),
+            _ => v
+                .get("children")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .for_each(|c| text(c, out)),
+        }
+    }
+
+    #[test]
+    fn deep_nesting_is_flattened_and_keeps_its_text() {
+        for levels in [10, 1000, 5000] {
+            let t = tree(&format!("{}deep text", "> ".repeat(levels)));
+            assert!(
+                depth(&t) <= MAX_NESTING + 1,
+                "{levels} levels: depth {}",
+                depth(&t)
+            );
+            let mut all = String::new();
+            text(&t, &mut all);
+            assert!(all.contains("deep text"), "{levels} levels: {all:?}");
+        }
+    }
 }
