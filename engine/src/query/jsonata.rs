@@ -160,6 +160,23 @@ pub(crate) fn to_jvalue(v: &Value) -> JValue {
 }
 
 #[cfg(feature = "jsonata")]
+/// Does `v` nest deeper than `limit`? Looked at without recursion.
+fn deeper_than(v: &JValue, limit: usize) -> bool {
+    let mut stack = vec![(v, 0usize)];
+    while let Some((v, depth)) = stack.pop() {
+        if depth > limit {
+            return true;
+        }
+        match v {
+            JValue::Array(a) => stack.extend(a.iter().map(|x| (x, depth + 1))),
+            JValue::Object(m) => stack.extend(m.iter().map(|(_, x)| (x, depth + 1))),
+            _ => {}
+        }
+    }
+    false
+}
+
+#[cfg(feature = "jsonata")]
 /// Converts back; `None` for undefined (and for functions, which have no JSON form).
 pub(crate) fn from_jvalue(v: &JValue) -> Option<Value> {
     Some(match v {
@@ -384,6 +401,13 @@ fn evaluate_ast<'v>(
     register_aws_functions(&mut ev, now_ms, seed);
     match ev.evaluate(ast, &JValue::Undefined) {
         Ok(v) if v.is_undefined() => Outcome::Undefined,
+        // The engine converts, measures and prints values recursively: a result deeper than
+        // the parser would accept is refused here (a 30,000-level `$reduce` overflowed the
+        // stack).
+        Ok(v) if deeper_than(&v, crate::syntax::json::MAX_DEPTH) => Outcome::Threw(format!(
+            "The result is nested deeper than {} levels, more than the playground holds",
+            crate::syntax::json::MAX_DEPTH
+        )),
         Ok(v) => from_jvalue(&v).map_or(Outcome::Unsupported, Outcome::Value),
         Err(e) => Outcome::Threw(js_message(&e)),
     }
