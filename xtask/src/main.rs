@@ -309,6 +309,10 @@ fn bench() -> Result<(), String> {
 /// Seeds the fuzz corpus from the conformance cases and the fixtures (definition, input and
 /// mocks joined by 0xFF, as the target splits them), then runs the fuzzer.
 fn fuzz(seconds: &str) -> Result<(), String> {
+    // cargo-fuzz from crates.io when missing (a fresh machine has none).
+    if output(cargo().args(["fuzz", "--version"])).is_none_or(|v| !v.contains("cargo-fuzz")) {
+        run(cargo().args(["install", "cargo-fuzz", "--locked"]))?;
+    }
     let corpus = root().join("fuzz/corpus/engine");
     std::fs::create_dir_all(&corpus).map_err(|e| e.to_string())?;
     let mut seeds = 0;
