@@ -54,6 +54,9 @@ pub const MAX_PAYLOAD_BYTES: usize = 256 * 1024;
 pub(crate) const STANDARD_HISTORY_LIMIT: usize = 25_000;
 /// Express workflows run for at most 5 minutes.
 pub(crate) const EXPRESS_MAX_DURATION_MS: i64 = 5 * 60 * 1000;
+/// AWS's maximum execution time for Standard: one year ("it will fail with a `States.Timeout`
+/// error"), whatever `TimeoutSeconds` says.
+pub(crate) const STANDARD_MAX_DURATION_MS: i64 = 365 * 24 * 60 * 60 * 1000;
 /// Simulated durations are capped (about 31,700 years) so virtual time never overflows.
 pub(crate) const MAX_SIMULATED_MS: u64 = 1_000_000_000_000_000;
 /// Inline Map runs at most 40 iterations at once.
@@ -111,8 +114,14 @@ impl Execution {
                         (t as i64 * 1000).min(EXPRESS_MAX_DURATION_MS)
                     }),
             ),
-            (WorkflowType::Standard, Some(t)) => Some(start + t as i64 * 1000),
-            (WorkflowType::Standard, None) => None,
+            (WorkflowType::Standard, t) => Some(
+                start
+                    + t.map_or(STANDARD_MAX_DURATION_MS, |t| {
+                        (t as i64)
+                            .saturating_mul(1000)
+                            .min(STANDARD_MAX_DURATION_MS)
+                    }),
+            ),
         };
         let history_limit = cfg.max_history_events.or(match cfg.workflow_type {
             WorkflowType::Standard => Some(STANDARD_HISTORY_LIMIT),

@@ -150,6 +150,12 @@ impl Execution {
         if target.saturating_sub(frame.clock) > i32::MAX as i64 * 1000 {
             return Err(Failure::runtime("Wait state delay is too long."));
         }
+        if let Some(deadline) = self.deadline.filter(|d| target > *d) {
+            // The execution's time runs out during the wait: it never exits; the driver times
+            // the execution out at its deadline on the next step.
+            frame.clock = frame.clock.max(deadline + 1);
+            return Ok(Step::Stay(Phase::Run));
+        }
         frame.clock = frame.clock.max(target);
         self.leave(frame, state, effective, None, state.next_id())
     }

@@ -167,11 +167,14 @@ fn read_csv(text: &str, config: Option<&Value>) -> Result<Vec<Value>, Failure> {
             .ok_or_else(|| reader_failed("ItemReader: CSVHeaderLocation GIVEN needs CSVHeaders"))?,
         _ => rows.next().unwrap_or_default(),
     };
+    // One shared key per header: a copy per cell made 1,000 headers of 1 KB over 2,000 rows
+    // cost 2 GB.
+    let headers: Vec<Rc<str>> = headers.iter().map(|h| Rc::from(h.as_str())).collect();
     Ok(rows
         .map(|row| {
             let mut m = Map::with_capacity_and_hasher(headers.len(), Default::default());
             for (h, cell) in headers.iter().zip(row) {
-                m.insert(Rc::from(h.as_str()), Value::from(cell));
+                m.insert(h.clone(), Value::from(cell));
             }
             Value::from(m)
         })
