@@ -62,7 +62,9 @@ pub fn share_bar(p: &Props) -> Html {
                     }
                     Ok(v) if v.get("machines").is_some() || v.get("definition").is_some() => {
                         upload_error.set(None);
-                        d.dispatch(Action::LoadWorkspace(Box::new(Workspace::from_value(&v))));
+                        d.dispatch(Action::OpenWorkspaceFile(Box::new(Workspace::from_value(
+                            &v,
+                        ))));
                     }
                     Ok(_) => {
                         upload_error.set(Some("This file is not a playground workspace.".into()))
@@ -99,6 +101,7 @@ pub fn share_bar(p: &Props) -> Html {
             LinkNotice::Exercise => ("info", "You opened an exercise. Your own work was kept aside.".to_string(), "Restore my work"),
             LinkNotice::Project(1) => ("info", "You opened a project: its state machine is open. Your own work was kept aside.".to_string(), "Restore my work"),
             LinkNotice::Project(n) => ("info", format!("You opened a project: its {n} state machines are the tabs. Your own work was kept aside."), "Restore my work"),
+            LinkNotice::File => ("info", "You opened a workspace file. Your own work was kept aside.".to_string(), "Restore my work"),
             LinkNotice::Broken(why) => ("error", format!("This link could not be opened: {why}. Your last local work is open instead; the link is left as it is."), "Open my last local work"),
         };
         html! {

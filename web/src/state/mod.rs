@@ -26,6 +26,8 @@ pub enum LinkNotice {
     /// An opened project (this many state machines) replaced the local work (kept aside,
     /// restorable).
     Project(usize),
+    /// A workspace file replaced the local work (kept aside, restorable).
+    File,
     /// The link could not be opened: why. The local work is open; the link stays untouched.
     Broken(Rc<str>),
 }
@@ -105,8 +107,8 @@ pub enum Action {
     CloseExercise,
     /// Load the open exercise's reference solution.
     ShowSolution,
-    /// Load a workspace (a restored backup, an uploaded file).
-    LoadWorkspace(Box<Workspace>),
+    /// Open a workspace file: it replaces the work, which is kept aside.
+    OpenWorkspaceFile(Box<Workspace>),
     DismissLinkNotice,
     /// Bring back the work a link, an exercise or a project replaced (or, with none kept,
     /// just close the notice: the local work is open).
@@ -261,11 +263,7 @@ impl AppState {
                     self.after_machine_change();
                 }
             }
-            Action::LoadWorkspace(ws) => {
-                self.ws = *ws;
-                self.link_notice = None;
-                self.after_machine_change();
-            }
+            Action::OpenWorkspaceFile(ws) => self.replace_work(*ws, LinkNotice::File),
             Action::RestoreKeptAside => {
                 self.link_notice = None;
                 if let Some(ws) = self.kept_aside.take() {
@@ -519,5 +517,23 @@ mod tests {
         let third = s.test_call.as_ref().map(|c| c.id).unwrap();
         let s = reduce(s, Action::TestReplied(third, reply()));
         assert!(s.test_answer.is_some());
+    }
+
+    #[test]
+    fn a_workspace_file_keeps_the_work_aside_like_a_link() {
+        let s = Rc::new(AppState::new(Workspace::from_example(0)));
+        let s = reduce(s, Action::SetInput("{\"mine\": 1}".into()));
+        let mine = s.ws.clone();
+        let file = Workspace::from_example(1);
+        let s = reduce(s, Action::OpenWorkspaceFile(Box::new(file.clone())));
+        assert_eq!(
+            (s.ws.clone(), s.link_notice.clone()),
+            (file, Some(LinkNotice::File))
+        );
+        let s = reduce(s, Action::RestoreKeptAside);
+        assert_eq!(
+            s.ws, mine,
+            "red-team M11: the file replaced the work without a backup"
+        );
     }
 }
