@@ -128,7 +128,7 @@ pub fn validate_with(text: &str, workflow_type: WorkflowType, given: &Substituti
     }
     for (pointer, span) in &spans.duplicate_keys {
         let (parent, key) = pointer.rsplit_once('/').unwrap_or(("", pointer));
-        let key = key.replace("~1", "/").replace("~0", "~");
+        let key = crate::syntax::json::unescape_pointer(key);
         if parent.ends_with("/States") || parent == "/States" {
             sink.push_at(
                 Severity::Error,

@@ -5,7 +5,7 @@
 use crate::api::{self, RunOptions};
 use crate::model::WorkflowType;
 use crate::run::Status;
-use crate::syntax::json::{self, Map, Value};
+use crate::syntax::json::{self, unescape_pointer, Map, Value};
 use crate::syntax::time::parse_rfc3339;
 use std::collections::BTreeMap;
 use std::rc::Rc;
@@ -293,8 +293,8 @@ fn blank(v: &mut Value, pointer: &str) {
         return;
     };
     let (head, tail) = match rest.split_once('/') {
-        Some((h, t)) => (h.replace("~1", "/").replace("~0", "~"), Some(t)),
-        None => (rest.replace("~1", "/").replace("~0", "~"), None),
+        Some((h, t)) => (unescape_pointer(h), Some(t)),
+        None => (unescape_pointer(rest), None),
     };
     let child = match v {
         Value::Object(m) => Rc::make_mut(m).get_mut(head.as_str()),

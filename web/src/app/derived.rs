@@ -85,7 +85,7 @@ pub fn state_of_pointer(location: &str) -> Option<Rc<str>> {
         if p == "States" {
             last = parts
                 .next()
-                .map(|n| Rc::from(n.replace("~1", "/").replace("~0", "~")));
+                .map(|n| Rc::from(engine::syntax::json::unescape_pointer(n)));
         }
     }
     last

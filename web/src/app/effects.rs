@@ -17,20 +17,21 @@ const LINK_DELAY_MS: u32 = 400;
 /// the saved work, else the first example. A link that cannot be opened leaves the local work
 /// open and says why.
 pub fn initial_state() -> AppState {
-    let saved = || storage::load().map(|v| Workspace::from_value(&v));
-    let local = || saved().unwrap_or_else(|| Workspace::from_example(0));
+    // Read and parsed once: it is what the page opens, or what a link keeps aside.
+    let saved = storage::load().map(|v| Workspace::from_value(&v));
+    let local = |saved: Option<Workspace>| saved.unwrap_or_else(|| Workspace::from_example(0));
     let mut s = match services::link::shared_workspace() {
-        None => AppState::new(local()),
+        None => AppState::new(local(saved)),
         // The page's own link after a reload: nothing to say.
-        Some(Ok(ws)) if saved().as_ref() == Some(&ws) => AppState::new(ws),
+        Some(Ok(ws)) if saved.as_ref() == Some(&ws) => AppState::new(ws),
         Some(Ok(ws)) => {
             let mut s = AppState::new(ws);
-            s.kept_aside = saved().map(Rc::new);
+            s.kept_aside = saved.map(Rc::new);
             s.link_notice = Some(LinkNotice::Opened);
             s
         }
         Some(Err(e)) => {
-            let mut s = AppState::new(local());
+            let mut s = AppState::new(local(saved));
             s.link_notice = Some(LinkNotice::Broken(Rc::from(e.to_string().as_str())));
             s
         }

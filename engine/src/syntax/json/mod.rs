@@ -11,7 +11,7 @@ mod spans;
 mod write;
 
 pub use parse::{parse, parse_with_spans, ParseError, MAX_DEPTH};
-pub use spans::{escape_pointer, floor_char_boundary, line_col, Span, SpanMap};
+pub use spans::{escape_pointer, floor_char_boundary, line_col, unescape_pointer, Span, SpanMap};
 use write::{escaped_len, number_len, write_value};
 pub use write::{write_number, write_string};
 
@@ -186,7 +186,7 @@ impl Value {
         }
         let mut current = self;
         for raw in pointer.strip_prefix('/')?.split('/') {
-            let token = raw.replace("~1", "/").replace("~0", "~");
+            let token = unescape_pointer(raw);
             current = match current {
                 Value::Object(m) => m.get(token.as_str())?,
                 Value::Array(a) => a.get(token.parse::<usize>().ok()?)?,

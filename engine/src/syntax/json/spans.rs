@@ -79,9 +79,9 @@ impl SpanMap {
 
     /// For a host's protocol (the page's YAML module): `[[pointer, start, end], …]` tables.
     pub fn to_value(&self) -> Value {
-        let triples = |m: &FxHashMap<String, Span>| {
+        let triples = |entries: &mut dyn Iterator<Item = (&String, &Span)>| {
             Value::from(
-                m.iter()
+                entries
                     .map(|(p, s)| {
                         Value::from(vec![
                             Value::from(p.as_str()),
@@ -92,18 +92,7 @@ impl SpanMap {
                     .collect::<Vec<_>>(),
             )
         };
-        let dups = Value::from(
-            self.duplicate_keys
-                .iter()
-                .map(|(p, s)| {
-                    Value::from(vec![
-                        Value::from(p.as_str()),
-                        Value::from(s.start as i64),
-                        Value::from(s.end as i64),
-                    ])
-                })
-                .collect::<Vec<_>>(),
-        );
+        let dups = triples(&mut self.duplicate_keys.iter().map(|(p, s)| (p, s)));
         let strings = |v: &mut dyn Iterator<Item = &String>| {
             Value::from(v.map(|p| Value::from(p.as_str())).collect::<Vec<_>>())
         };
@@ -114,8 +103,8 @@ impl SpanMap {
                 .collect::<Vec<_>>(),
         );
         crate::obj! {
-            "values" => triples(&self.values),
-            "keys" => triples(&self.keys),
+            "values" => triples(&mut self.values.iter()),
+            "keys" => triples(&mut self.keys.iter()),
             "duplicateKeys" => dups,
             "containers" => strings(&mut self.containers.iter()),
             "stringContent" => content,
@@ -168,6 +157,12 @@ impl SpanMap {
             bare_placeholders: strs("barePlaceholders"),
         }
     }
+}
+
+/// One JSON-pointer token as the key it names (`~1` → `/`, `~0` → `~`): `escape_pointer`'s
+/// inverse.
+pub fn unescape_pointer(token: &str) -> String {
+    token.replace("~1", "/").replace("~0", "~")
 }
 
 /// A key as one JSON-pointer token (`~` → `~0`, `/` → `~1`).
