@@ -67,11 +67,16 @@ impl Diagnostic {
     }
 }
 
+/// See `Sink::full`. The page lists them, the CLI prints them; AWS answers at most 100.
+pub(crate) const MAX_PER_SEVERITY: usize = 100;
+
 /// Collects diagnostics for one source text, locating each pointer through the span map.
 pub(crate) struct Sink<'a> {
     pub text: &'a str,
     pub spans: &'a SpanMap,
     pub items: Vec<Diagnostic>,
+    /// Findings kept, per severity.
+    counts: [usize; 2],
 }
 
 impl<'a> Sink<'a> {
@@ -80,14 +85,15 @@ impl<'a> Sink<'a> {
             text,
             spans,
             items: Vec::new(),
+            counts: [0; 2],
         }
     }
 
     /// The span to underline for a pointer: a scalar's own text, or the key naming an object
     /// or array (underlining a whole state would be noise).
     pub(crate) fn span_of(&self, pointer: &str) -> Span {
-        let value = self.spans.values.get(pointer).copied();
-        let key = self.spans.keys.get(pointer).copied();
+        let value = self.spans.value(pointer);
+        let key = self.spans.key(pointer);
         let is_container = value.is_some() && self.spans.is_container(self.text, pointer);
         match (value, key) {
             (Some(_), Some(k)) if is_container => k,
@@ -108,7 +114,7 @@ impl<'a> Sink<'a> {
     }
 
     fn span_of_root(&self) -> Span {
-        match self.spans.values.get("") {
+        match self.spans.value("") {
             Some(s) => Span {
                 start: s.start,
                 end: (s.start + 1).min(s.end),
@@ -124,8 +130,18 @@ impl<'a> Sink<'a> {
         message: impl Into<String>,
         pointer: &str,
     ) {
+        if self.full(severity) {
+            return;
+        }
         let span = self.span_of(pointer);
         self.push_at(severity, code, message, pointer, span);
+    }
+
+    /// Each severity keeps at most `MAX_PER_SEVERITY` findings (each holds its pointer, and a
+    /// hostile definition can repeat one mistake a million times); errors are never crowded out
+    /// by warnings, so a definition with an error never reads as valid.
+    pub(crate) fn full(&self, severity: Severity) -> bool {
+        self.counts[severity as usize] >= MAX_PER_SEVERITY
     }
 
     pub(crate) fn push_at(
@@ -136,6 +152,10 @@ impl<'a> Sink<'a> {
         pointer: &str,
         span: Span,
     ) {
+        if self.full(severity) {
+            return;
+        }
+        self.counts[severity as usize] += 1;
         let location = if pointer.is_empty() {
             "/".to_string()
         } else {

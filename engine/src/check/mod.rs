@@ -126,10 +126,11 @@ pub fn validate_with(text: &str, workflow_type: WorkflowType, given: &Substituti
             u.span,
         );
     }
-    for (pointer, span) in &spans.duplicate_keys {
-        let (parent, key) = pointer.rsplit_once('/').unwrap_or(("", pointer));
-        let key = crate::syntax::json::unescape_pointer(key);
-        if parent.ends_with("/States") || parent == "/States" {
+    // At most AWS's 100 results per validation: each report builds its pointer.
+    for (parent, key, span) in spans.duplicate_keys().take(100) {
+        let pointer = &format!("{parent}/{}", crate::syntax::json::escape_pointer(key));
+        let span = &span;
+        if parent.ends_with("/States") {
             sink.push_at(
                 Severity::Error,
                 codes::DUPLICATE_STATE_NAME,

@@ -8,13 +8,15 @@
 
 use crate::query::env::{Rng, VarScope};
 use crate::query::failure::{errors, Failure};
+use crate::query::template::MAX_REPORTED;
 #[cfg(feature = "jsonata")]
 use crate::syntax::json::Number;
-use crate::syntax::json::{Map, Value};
+use crate::syntax::json::{self, Map, Value};
 #[cfg(feature = "jsonata")]
 use jsonata_core::evaluator::{Context, Evaluator, EvaluatorError};
 #[cfg(feature = "jsonata")]
 use jsonata_core::value::JValue;
+use std::fmt::Write as _;
 use std::rc::Rc;
 
 /// A parsed `{% ... %}` expression.
@@ -536,19 +538,10 @@ pub enum Template {
     Array(Vec<Template>),
 }
 
-fn has_expr(v: &Value) -> bool {
-    match v {
-        Value::String(s) => s.starts_with("{%") && s.ends_with("%}"),
-        Value::Array(a) => a.iter().any(has_expr),
-        Value::Object(m) => m.values().any(has_expr),
-        _ => false,
-    }
-}
-
 /// Compiles a template; errors carry the JSON pointer (relative) and the syntax error.
 pub(crate) fn compile(v: &Value) -> Result<Template, Vec<(String, SyntaxError)>> {
     let mut errors = Vec::new();
-    let t = compile_at(v, "", &mut errors);
+    let t = compile_at(v, &mut String::new(), &mut errors);
     if errors.is_empty() {
         Ok(t)
     } else {
@@ -556,38 +549,61 @@ pub(crate) fn compile(v: &Value) -> Result<Template, Vec<(String, SyntaxError)>>
     }
 }
 
-fn compile_at(v: &Value, pointer: &str, errors: &mut Vec<(String, SyntaxError)>) -> Template {
-    if !has_expr(v) {
-        return Template::Literal(v.clone());
-    }
+/// One pass, one pointer buffer (copied only into at most `MAX_REPORTED` errors): linear in
+/// the value whatever its keys. A container with no expression below stays one literal.
+fn compile_at(
+    v: &Value,
+    pointer: &mut String,
+    errors: &mut Vec<(String, SyntaxError)>,
+) -> Template {
+    let literal = |t: &Template| matches!(t, Template::Literal(_));
     match v {
-        Value::String(s) => match parse(s) {
+        Value::String(s) if s.starts_with("{%") && s.ends_with("%}") => match parse(s) {
             Ok(e) => Template::Expr(e),
             Err(e) => {
-                errors.push((pointer.to_string(), e));
-                Template::Literal(Value::Null)
+                if errors.len() < MAX_REPORTED {
+                    errors.push((pointer.clone(), e));
+                }
+                // Not a literal: the container holding it must not collapse into one.
+                Template::Array(Vec::new())
             }
         },
-        Value::Array(a) => Template::Array(
-            a.iter()
+        Value::Array(a) => {
+            let items: Vec<Template> = a
+                .iter()
                 .enumerate()
-                .map(|(i, x)| compile_at(x, &format!("{pointer}/{i}"), errors))
-                .collect(),
-        ),
-        Value::Object(m) => Template::Object(
-            m.iter()
-                .map(|(k, x)| {
-                    (
-                        k.clone(),
-                        compile_at(
-                            x,
-                            &format!("{pointer}/{}", k.replace('~', "~0").replace('/', "~1")),
-                            errors,
-                        ),
-                    )
+                .map(|(i, x)| {
+                    let len = pointer.len();
+                    let _ = write!(pointer, "/{i}");
+                    let t = compile_at(x, pointer, errors);
+                    pointer.truncate(len);
+                    t
                 })
-                .collect(),
-        ),
+                .collect();
+            if items.iter().all(literal) {
+                Template::Literal(v.clone())
+            } else {
+                Template::Array(items)
+            }
+        }
+        Value::Object(m) => {
+            let fields: Vec<(Rc<str>, Template)> = m
+                .iter()
+                .map(|(k, x)| {
+                    let len = pointer.len();
+                    pointer.push('/');
+                    json::escape_pointer_token(pointer, k);
+                    let t = compile_at(x, pointer, errors);
+                    pointer.truncate(len);
+                    (k.clone(), t)
+                })
+                .collect();
+            if fields.iter().all(|(_, t)| literal(t)) {
+                Template::Literal(v.clone())
+            } else {
+                Template::Object(fields)
+            }
+        }
         other => Template::Literal(other.clone()),
     }
 }

@@ -5,7 +5,8 @@ use crate::query::env::Env;
 use crate::query::failure::Failure;
 use crate::query::intrinsics::{self, Call};
 use crate::query::path::{JsonPath, PathError};
-use crate::syntax::json::{Map, Value};
+use crate::syntax::json::{self, Map, Value};
+use std::fmt::Write as _;
 use std::rc::Rc;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -36,7 +37,7 @@ pub(crate) struct TemplateError {
 
 pub(crate) fn compile(value: &Value) -> Result<Template, Vec<TemplateError>> {
     let mut errors = Vec::new();
-    let t = compile_at(value, "", &mut errors);
+    let t = compile_at(value, &mut String::new(), &mut errors);
     if errors.is_empty() {
         Ok(t)
     } else {
@@ -44,47 +45,67 @@ pub(crate) fn compile(value: &Value) -> Result<Template, Vec<TemplateError>> {
     }
 }
 
-fn has_dynamic(value: &Value) -> bool {
-    match value {
-        Value::Object(m) => m.iter().any(|(k, v)| k.ends_with(".$") || has_dynamic(v)),
-        Value::Array(a) => a.iter().any(has_dynamic),
-        _ => false,
-    }
-}
-
-fn compile_at(value: &Value, pointer: &str, errors: &mut Vec<TemplateError>) -> Template {
-    if !has_dynamic(value) {
-        return Template::Literal(value.clone());
-    }
+/// One pass over the value, one pointer buffer for the walk (a pointer is copied only into
+/// an error, and at most `MAX_REPORTED` of those): linear in the value whatever its keys.
+fn compile_at(value: &Value, pointer: &mut String, errors: &mut Vec<TemplateError>) -> Template {
     match value {
         Value::Object(m) => {
             let mut fields = Vec::with_capacity(m.len());
+            let mut dynamic = false;
             for (k, v) in m.iter() {
-                let child_ptr = format!("{pointer}/{}", k.replace('~', "~0").replace('/', "~1"));
+                let len = pointer.len();
+                pointer.push('/');
+                json::escape_pointer_token(pointer, k);
                 if let Some(name) = k.strip_suffix(".$") {
+                    dynamic = true;
                     match compile_dynamic(k, v) {
                         Ok(t) => fields.push((Rc::from(name), t)),
-                        Err(detail) => errors.push(TemplateError {
-                            pointer: child_ptr,
+                        Err(detail) if errors.len() < MAX_REPORTED => errors.push(TemplateError {
+                            pointer: pointer.clone(),
                             field: k.to_string(),
                             detail,
                         }),
+                        Err(_) => {}
                     }
                 } else {
-                    fields.push((k.clone(), compile_at(v, &child_ptr, errors)));
+                    let t = compile_at(v, pointer, errors);
+                    dynamic |= !matches!(t, Template::Literal(_));
+                    fields.push((k.clone(), t));
                 }
+                pointer.truncate(len);
             }
-            Template::Object(fields)
+            if dynamic {
+                Template::Object(fields)
+            } else {
+                Template::Literal(value.clone())
+            }
         }
-        Value::Array(a) => Template::Array(
-            a.iter()
+        Value::Array(a) => {
+            let mut dynamic = false;
+            let items = a
+                .iter()
                 .enumerate()
-                .map(|(i, v)| compile_at(v, &format!("{pointer}/{i}"), errors))
-                .collect(),
-        ),
+                .map(|(i, v)| {
+                    let len = pointer.len();
+                    let _ = write!(pointer, "/{i}");
+                    let t = compile_at(v, pointer, errors);
+                    pointer.truncate(len);
+                    dynamic |= !matches!(t, Template::Literal(_));
+                    t
+                })
+                .collect();
+            if dynamic {
+                Template::Array(items)
+            } else {
+                Template::Literal(value.clone())
+            }
+        }
         other => Template::Literal(other.clone()),
     }
 }
+
+/// At most this many errors are kept from one template (AWS reports at most 100 diagnostics).
+pub(crate) const MAX_REPORTED: usize = 100;
 
 /// Compiles the value of a `.$` field: a path (`$.x`, `$$.x`, `$var`) or an intrinsic call.
 pub(crate) fn compile_dynamic(field: &str, value: &Value) -> Result<Template, String> {

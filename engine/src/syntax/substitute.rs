@@ -124,7 +124,7 @@ impl Walker<'_> {
     fn walk(&mut self, v: &Value, pointer: &mut String, ctx: &Context) -> Option<Value> {
         match v {
             Value::String(s) => {
-                let bare = self.spans.bare_placeholders.iter().any(|p| p == pointer);
+                let bare = self.spans.is_bare_placeholder(pointer);
                 self.string(s, pointer, ctx, bare)
             }
             Value::Array(items) => {
@@ -237,12 +237,7 @@ impl Walker<'_> {
 
     /// A CloudFormation intrinsic object, resolved to a string.
     fn intrinsic(&mut self, func: &str, arg: &Value, pointer: &mut String, ctx: &Context) -> Value {
-        let span = self
-            .spans
-            .values
-            .get(pointer.as_str())
-            .copied()
-            .unwrap_or_default();
+        let span = self.spans.value(pointer.as_str()).unwrap_or_default();
         let inner = format!("{pointer}/{}", json::escape_pointer(func));
         match (func, arg) {
             ("Ref", Value::String(name)) => self.resolve(name, pointer, span, ctx, false),

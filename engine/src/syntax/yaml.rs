@@ -197,7 +197,7 @@ pub(crate) fn plain_scalar(text: &str) -> Value {
 #[cfg(feature = "yaml")]
 mod reader {
     use super::*;
-    use crate::syntax::json::{Span, MAX_DEPTH};
+    use crate::syntax::json::{NodeId, Span, Token, MAX_DEPTH};
     use rustc_hash::FxHashMap;
     use saphyr_parser::{Event, Parser, ScalarStyle};
     use std::rc::Rc;
@@ -239,8 +239,11 @@ mod reader {
 
     struct Frame {
         open: Open,
-        /// The pointer of this container.
-        pointer: String,
+        /// This container's node in the span map (inside a tagged `!Join [...]`, the node under
+        /// `Fn::Join`).
+        node: NodeId,
+        /// The wrapping object's node of a tagged container.
+        outer: Option<NodeId>,
         start: usize,
         /// The end of the last child (a block container ends where its last value does).
         end: usize,
@@ -278,22 +281,23 @@ mod reader {
     }
 
     impl Builder<'_> {
-        /// The pointer a new child of the innermost container gets.
-        fn child_pointer(&self) -> String {
-            let Some(top) = self.stack.last() else {
-                return String::new();
+        /// A span-map node for a new child of the innermost container (the root if none).
+        fn child_node(&mut self, start: usize) -> NodeId {
+            let (parent, token, key) = match self.stack.last() {
+                None => (None, Token::Index(0), None),
+                Some(top) => match &top.open {
+                    Open::Seq(items) => (Some(top.node), Token::Index(items.len() as u32), None),
+                    Open::Map { key, .. } => match key {
+                        Some((k, s)) => (Some(top.node), Token::Key(k.clone()), Some(*s)),
+                        None => (Some(top.node), Token::Key(Rc::from("")), None),
+                    },
+                },
             };
-            let mut p = top.pointer.clone();
-            p.push('/');
-            match &top.open {
-                Open::Seq(items) => p.push_str(&items.len().to_string()),
-                Open::Map { key, .. } => {
-                    if let Some((k, _)) = key {
-                        p.push_str(&json::escape_pointer(k));
-                    }
-                }
+            let id = self.spans.add(parent, token, start);
+            if let Some(k) = key {
+                self.spans.set_key(id, k);
             }
-            p
+            id
         }
 
         fn is_key_position(&self) -> bool {
@@ -325,15 +329,17 @@ mod reader {
             &mut self,
             value: Value,
             span: Span,
-            pointer: String,
-            is_container: bool,
+            node: Option<NodeId>,
+            container: Option<bool>,
         ) -> Result<(), ParseError> {
+            if let Some(id) = node {
+                self.spans.set_span(id, span);
+                if let Some(array) = container {
+                    self.spans.set_container(id, array);
+                }
+            }
             let Some(top) = self.stack.last_mut() else {
                 if self.root.is_none() {
-                    self.spans.values.insert(pointer.clone(), span);
-                    if is_container {
-                        self.spans.containers.insert(pointer);
-                    }
                     self.root = Some(value);
                 }
                 return Ok(());
@@ -352,21 +358,12 @@ mod reader {
                         return Ok(());
                     }
                     Some((k, key_span)) => {
-                        let mut key_pointer = top.pointer.clone();
-                        key_pointer.push('/');
-                        key_pointer.push_str(&json::escape_pointer(&k));
                         if map.contains_key(&k) {
-                            self.spans.duplicate_keys.push((key_pointer, key_span));
-                        } else {
-                            self.spans.keys.insert(key_pointer, key_span);
+                            self.spans.add_duplicate(top.node, k.clone(), key_span);
                         }
                         map.insert(k, value);
                     }
                 },
-            }
-            self.spans.values.insert(pointer.clone(), span);
-            if is_container {
-                self.spans.containers.insert(pointer);
             }
             Ok(())
         }
@@ -379,11 +376,7 @@ mod reader {
             tag: Option<(String, String)>,
             span: Span,
         ) -> Result<(), ParseError> {
-            let pointer = if self.is_key_position() {
-                String::new()
-            } else {
-                self.child_pointer()
-            };
+            let node = (!self.is_key_position()).then(|| self.child_node(span.start));
             let plain = style == ScalarStyle::Plain;
             let mut value = match tag.as_ref().map(|(h, s)| (h.as_str(), s.as_str())) {
                 Some(("!!", "str")) | Some(("!", "")) => Value::from(raw),
@@ -418,26 +411,26 @@ mod reader {
                 }
                 _ => None,
             };
-            if let (Some(name), false) = (wrap, self.is_key_position()) {
-                let inner = format!("{pointer}/{}", json::escape_pointer(name));
-                self.spans.values.insert(inner.clone(), span);
+            if let (Some(name), Some(outer)) = (wrap, node) {
+                let inner = self
+                    .spans
+                    .add(Some(outer), Token::Key(Rc::from(name)), span.start);
+                self.spans.set_span(inner, span);
                 if let Some(c) = content {
-                    self.spans.string_content.insert(inner, c);
+                    self.spans.set_content(inner, c);
                 }
                 let mut m = json::Map::default();
                 m.insert(Rc::from(name), value);
                 value = Value::from(m);
-            } else if let Some(c) = content {
-                if !self.is_key_position() {
-                    self.spans.string_content.insert(pointer.clone(), c);
-                }
+            } else if let (Some(c), Some(id)) = (content, node) {
+                self.spans.set_content(id, c);
             }
             self.count(1, span.start)?;
             if anchor != 0 {
                 self.anchors.insert(anchor, (value.clone(), 1));
             }
-            let is_container = wrap.is_some();
-            self.place(value, span, pointer, is_container)
+            let container = wrap.is_some().then_some(false);
+            self.place(value, span, node, container)
         }
 
         fn open(
@@ -456,16 +449,23 @@ mod reader {
                     span.start,
                 ));
             }
-            let pointer = self.child_pointer();
+            let node = self.child_node(span.start);
             let flow = matches!(self.text.as_bytes().get(span.start), Some(b'[' | b'{'));
             let wrap = match tag.as_ref().map(|(h, s)| (h.as_str(), s.as_str())) {
                 Some(("!", suffix)) => long_form(suffix),
                 _ => None,
             };
-            let pointer_inside = match wrap {
-                Some(name) => format!("{pointer}/{}", json::escape_pointer(name)),
-                None => pointer,
+            let (node, outer) = match wrap {
+                Some(name) => {
+                    let inner = self
+                        .spans
+                        .add(Some(node), Token::Key(Rc::from(name)), span.start);
+                    self.spans.set_container(node, false);
+                    (inner, Some(node))
+                }
+                None => (node, None),
             };
+            self.spans.set_container(node, seq);
             self.stack.push(Frame {
                 open: if seq {
                     Open::Seq(Vec::new())
@@ -475,7 +475,8 @@ mod reader {
                         key: None,
                     }
                 },
-                pointer: pointer_inside,
+                node,
+                outer,
                 start: span.start,
                 end: span.end,
                 flow,
@@ -508,12 +509,11 @@ mod reader {
                     Value::from(map)
                 }
             };
-            let mut pointer = frame.pointer;
-            if let Some(name) = frame.wrap {
-                self.spans.values.insert(pointer.clone(), node_span);
-                self.spans.containers.insert(pointer.clone());
-                let cut = pointer.len() - json::escape_pointer(name).len() - 1;
-                pointer.truncate(cut);
+            let seq = matches!(value, Value::Array(_));
+            let mut node = frame.node;
+            if let (Some(name), Some(outer)) = (frame.wrap, frame.outer) {
+                self.spans.set_span(node, node_span);
+                node = outer;
                 let mut m = json::Map::default();
                 m.insert(Rc::from(name), value);
                 value = Value::from(m);
@@ -525,21 +525,22 @@ mod reader {
             if let Some(parent) = self.stack.last_mut() {
                 parent.nodes += frame.nodes;
             }
-            self.place(value, node_span, pointer, true)
+            let array = seq && frame.outer.is_none();
+            self.place(value, node_span, Some(node), Some(array))
         }
 
         fn alias(&mut self, id: usize, span: Span) -> Result<(), ParseError> {
             let Some((value, nodes)) = self.anchors.get(&id).cloned() else {
                 return Err(error("An alias to an unknown anchor", span.start));
             };
-            let pointer = if self.is_key_position() {
-                String::new()
-            } else {
-                self.child_pointer()
-            };
+            let node = (!self.is_key_position()).then(|| self.child_node(span.start));
             self.count(nodes, span.start)?;
-            let is_container = matches!(value, Value::Array(_) | Value::Object(_));
-            self.place(value, span, pointer, is_container)
+            let container = match value {
+                Value::Array(_) => Some(true),
+                Value::Object(_) => Some(false),
+                _ => None,
+            };
+            self.place(value, span, node, container)
         }
     }
 
@@ -553,22 +554,7 @@ mod reader {
                     return Err(e);
                 };
                 let (value, mut spans) = parse_strict(&repaired).map_err(|_| e)?;
-                let back = |o: usize| original_offset(&inserted, o);
-                for s in spans.values.values_mut().chain(spans.keys.values_mut()) {
-                    *s = Span {
-                        start: back(s.start),
-                        end: back(s.end),
-                    };
-                }
-                for (_, s) in spans.duplicate_keys.iter_mut() {
-                    *s = Span {
-                        start: back(s.start),
-                        end: back(s.end),
-                    };
-                }
-                for o in spans.string_content.values_mut() {
-                    *o = back(*o);
-                }
+                spans.map_offsets(|o| original_offset(&inserted, o));
                 Ok((value, spans))
             }
             other => other,
@@ -830,19 +816,25 @@ mod tests {
             r#"{"Comment":"hi","States":{"A":{"Type":"Pass","L":[1,"two"],"End":true}}}"#
         );
         let at = |p: &str| {
-            let s = spans.values[p];
+            let s = spans.value(p).unwrap();
             &text[s.start..s.end]
         };
         assert_eq!(at("/States/A/Type"), "Pass");
         assert_eq!(at("/States/A/L/1"), "\"two\"");
         assert_eq!(at("/States/A/L"), "[1, \"two\"]");
-        let k = spans.keys["/States/A"];
+        let k = spans.key("/States/A").unwrap();
         assert_eq!(&text[k.start..k.end], "A");
-        assert!(spans.containers.contains("/States/A"));
+        assert!(spans.is_container(text, "/States/A"));
+        let ty = spans.value("/States/A/Type").unwrap();
         assert_eq!(
-            spans.string_content["/States/A/Type"],
-            spans.values["/States/A/Type"].start
+            spans.string_range(text, "/States/A/Type", 1, 2),
+            Some(json::Span {
+                start: ty.start + 1,
+                end: ty.start + 3
+            })
         );
+        // The host protocol (the page's YAML module) carries the same map.
+        assert_eq!(SpanMap::from_value(&spans.to_value()), spans);
     }
 
     #[test]
@@ -891,9 +883,9 @@ mod tests {
             v.to_json(),
             r#"{"A":{"B":{"KeyPolicy":{"Version":"x","L":[1,2]}},"C":1}}"#
         );
-        let s = spans.values["/A/C"];
+        let s = spans.value("/A/C").unwrap();
         assert_eq!(&text[s.start..s.end], "1");
-        let s = spans.values["/A/B/KeyPolicy/Version"];
+        let s = spans.value("/A/B/KeyPolicy/Version").unwrap();
         assert_eq!(&text[s.start..s.end], "\"x\"");
     }
 
@@ -901,7 +893,7 @@ mod tests {
     fn non_ascii_spans_are_bytes() {
         let text = "Comment: \"héllo wörld\"\nStartAt: Ä\n";
         let (_, spans) = parse_with_spans(text).unwrap();
-        let s = spans.values["/StartAt"];
+        let s = spans.value("/StartAt").unwrap();
         assert_eq!(&text[s.start..s.end], "Ä");
     }
 

@@ -377,7 +377,7 @@ fn definition_of(
     warnings: &mut Vec<String>,
 ) -> Option<(String, Format, Option<String>)> {
     if let Some(def) = props.get("Definition") {
-        let span = spans.values.get(&format!("{pointer}/Definition")).copied();
+        let span = spans.value(&format!("{pointer}/Definition"));
         let written = match (format, span) {
             (Format::Yaml, Some(span)) => yaml_block(text, span),
             _ => None,
@@ -411,7 +411,7 @@ fn definition_of(
             .ok()
             .filter(|_| !text.contains('\n'))
             .map(|(v, spans)| {
-                if spans.bare_placeholders.is_empty() {
+                if !spans.has_bare_placeholders() {
                     v.to_json_pretty()
                 } else {
                     text.clone()

@@ -76,14 +76,12 @@ pub(super) fn read(
                     }
                 }
             }
-            Some(def @ Value::Object(_)) => match spans
-                .values
-                .get(&pointer)
-                .and_then(|s| yaml_block(text, *s))
-            {
-                Some(t) => (t, Format::Yaml, None),
-                None => (syntax::yaml::to_yaml(def), Format::Yaml, None),
-            },
+            Some(def @ Value::Object(_)) => {
+                match spans.value(&pointer).and_then(|s| yaml_block(text, s)) {
+                    Some(t) => (t, Format::Yaml, None),
+                    None => (syntax::yaml::to_yaml(def), Format::Yaml, None),
+                }
+            }
             _ => {
                 warnings.push(format!("{where_}: no definition"));
                 continue;

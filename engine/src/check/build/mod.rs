@@ -248,14 +248,8 @@ impl Builder<'_> {
         pointer: &str,
         inherited: QueryLanguage,
     ) -> State {
-        let span = self
-            .sink
-            .spans
-            .keys
-            .get(pointer)
-            .copied()
-            .unwrap_or_default();
-        let body = self.sink.spans.values.get(pointer).copied().unwrap_or(span);
+        let span = self.sink.spans.key(pointer).unwrap_or_default();
+        let body = self.sink.spans.value(pointer).unwrap_or(span);
         let empty = json::Map::default();
         let obj = match def.as_object() {
             Some(o) => o,

@@ -119,6 +119,9 @@ impl Builder<'_> {
         offset: usize,
         len: usize,
     ) {
+        if self.sink.full(severity) {
+            return;
+        }
         let span = self
             .sink
             .spans
@@ -142,20 +145,6 @@ impl Builder<'_> {
                 end: end.max(start),
             },
         );
-    }
-
-    /// The string at `ptr` (a pointer below the state at `state_ptr`).
-    pub(crate) fn sink_value_str(
-        &self,
-        state: &Value,
-        ptr: &str,
-        state_ptr: &str,
-    ) -> Option<String> {
-        let rel = ptr.strip_prefix(state_ptr)?;
-        state
-            .pointer(rel)
-            .and_then(Value::as_str)
-            .map(str::to_string)
     }
 
     pub(crate) fn assign(&mut self, v: Option<&Value>, pointer: &str) -> Option<Value> {
@@ -281,9 +270,7 @@ impl Builder<'_> {
                     let span = self
                         .sink
                         .spans
-                        .keys
-                        .get(&format!("{field_ptr}{}", e.pointer))
-                        .copied()
+                        .key(&format!("{field_ptr}{}", e.pointer))
                         .unwrap_or_else(|| self.sink.span_of(&field_ptr));
                     self.sink.push_at(
                         Severity::Error,

@@ -1,6 +1,7 @@
 //! AWS's validation warnings: NO_DOLLAR, NO_PATH, PASS_RESULT_IS_STATIC.
 
 use super::*;
+use std::fmt::Write as _;
 
 /// AWS's three warnings, for JSONPath states: NO_DOLLAR (a payload field holds a path or an
 /// intrinsic call but its name lacks `.$`, so it stays a literal string), NO_PATH (a field
@@ -16,22 +17,28 @@ impl<'a> DefinitionVisitor<'a> for AwsWarnings<'_, '_> {
         fn looks_dynamic(s: &str) -> bool {
             looks_like_path(s) || (s.starts_with("States.") && s.contains('(') && s.ends_with(')'))
         }
-        fn no_dollar(b: &mut Builder, v: &Value, ptr: &str) {
+        // One pointer buffer for the walk: a pointer is copied only into a message.
+        fn no_dollar(b: &mut Builder, v: &Value, ptr: &mut String) {
+            let len = ptr.len();
             match v {
                 Value::Object(m) => {
                     for (k, x) in m.iter() {
-                        let p = format!("{ptr}/{}", esc(k));
+                        ptr.push('/');
+                        json::escape_pointer_token(ptr, k);
                         match x {
                             Value::String(s) if !k.ends_with(".$") && looks_dynamic(s) => {
-                                b.sink.push(Severity::Warning, codes::NO_DOLLAR, format!("The field '{k}' holds a JSONPath or an intrinsic function call, but its name does not end with '.$': it is passed on as the literal string \"{s}\""), &p);
+                                b.sink.push(Severity::Warning, codes::NO_DOLLAR, format!("The field '{k}' holds a JSONPath or an intrinsic function call, but its name does not end with '.$': it is passed on as the literal string \"{s}\""), ptr);
                             }
-                            _ => no_dollar(b, x, &p),
+                            _ => no_dollar(b, x, ptr),
                         }
+                        ptr.truncate(len);
                     }
                 }
                 Value::Array(a) => {
                     for (i, x) in a.iter().enumerate() {
-                        no_dollar(b, x, &format!("{ptr}/{i}"));
+                        let _ = write!(ptr, "/{i}");
+                        no_dollar(b, x, ptr);
+                        ptr.truncate(len);
                     }
                 }
                 _ => {}
@@ -48,7 +55,7 @@ impl<'a> DefinitionVisitor<'a> for AwsWarnings<'_, '_> {
         if language == QueryLanguage::JsonPath {
             for field in ["Parameters", "ResultSelector", "ItemSelector"] {
                 if let Some(v) = s.get(field) {
-                    no_dollar(self.0, v, &format!("{sp}/{field}"));
+                    no_dollar(self.0, v, &mut format!("{sp}/{field}"));
                 }
             }
             for field in ["Timestamp", "Error", "Cause"] {

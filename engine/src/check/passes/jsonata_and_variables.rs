@@ -3,6 +3,7 @@
 //! assigns only in a nested scope), graph by graph.
 
 use super::*;
+use std::fmt::Write as _;
 
 /// AWS's JSONata rules (where `$states.result` and `$states.errorOutput` may be used, no
 /// intrinsic functions inside `{% %}`) and variable references (warnings for a variable no
@@ -107,33 +108,14 @@ impl<'a> DefinitionVisitor<'a> for JsonataAndVariables<'_, '_> {
                 );
             }
         }
-        let has_result = matches!(type_name, "Task" | "Map" | "Parallel");
-        // Every string in the state, with the field it belongs to and whether it sits in a catcher.
-        struct StringAt {
-            pointer: String,
-            field: String,
-            in_catch: bool,
-        }
-        let mut strings: Vec<StringAt> = Vec::new();
-        fn walk(v: &Value, ptr: &str, field: &str, in_catch: bool, out: &mut Vec<StringAt>) {
-            match v {
-                Value::String(_) => out.push(StringAt {
-                    pointer: ptr.to_string(),
-                    field: field.to_string(),
-                    in_catch,
-                }),
-                Value::Array(a) => a
-                    .iter()
-                    .enumerate()
-                    .for_each(|(i, x)| walk(x, &format!("{ptr}/{i}"), field, in_catch, out)),
-                Value::Object(m) => {
-                    for (k, x) in m.iter() {
-                        walk(x, &format!("{ptr}/{}", esc(k)), field, in_catch, out);
-                    }
-                }
-                _ => {}
-            }
-        }
+        let rules = StringRules {
+            has_result: matches!(type_name, "Task" | "Map" | "Parallel"),
+            language,
+            visible: self.scopes.iter().flatten().cloned().collect(),
+        };
+        // Every string in the state, with the field it belongs to and whether it sits in a
+        // catcher; one pointer buffer for the walk (a pointer is copied only into a message).
+        let mut ptr = sp;
         if let Some(m) = s.as_object() {
             for (k, v) in m.iter() {
                 if matches!(
@@ -142,71 +124,106 @@ impl<'a> DefinitionVisitor<'a> for JsonataAndVariables<'_, '_> {
                 ) {
                     continue;
                 }
+                let len = ptr.len();
+                ptr.push('/');
+                json::escape_pointer_token(&mut ptr, k);
                 if &**k == "Catch" {
                     for (i, c) in v.as_array().into_iter().flatten().enumerate() {
                         for (ck, cv) in c.as_object().into_iter().flat_map(|o| o.iter()) {
-                            walk(
-                                cv,
-                                &format!("{sp}/Catch/{i}/{}", esc(ck)),
-                                ck,
-                                true,
-                                &mut strings,
-                            );
+                            let len = ptr.len();
+                            let _ = write!(ptr, "/{i}/");
+                            json::escape_pointer_token(&mut ptr, ck);
+                            self.strings(cv, &mut ptr, ck, true, &rules);
+                            ptr.truncate(len);
                         }
                     }
-                    continue;
+                } else {
+                    self.strings(v, &mut ptr, k, false, &rules);
                 }
-                walk(v, &format!("{sp}/{}", esc(k)), k, false, &mut strings);
+                ptr.truncate(len);
             }
         }
-        let visible: Vec<String> = self.scopes.iter().flatten().cloned().collect();
-        for StringAt {
-            pointer: ptr,
-            field,
-            in_catch,
-        } in strings
-        {
-            let Some(text) = self.b.sink_value_str(s, &ptr, &sp) else {
-                continue;
-            };
-            // `{% %}` is an expression only in a JSONata state.
-            let is_expr = is_jsonata_expr(&text) && language == QueryLanguage::Jsonata;
-            if is_expr {
-                let top = field.as_str();
-                for (needle, allowed, rule) in [
-                    ("$states.result", has_result && !in_catch && matches!(top, "Output" | "Assign"), "$states.result is available only in the Output and Assign fields of Task, Map and Parallel states"),
-                    ("$states.errorOutput", in_catch && matches!(top, "Output" | "Assign"), "$states.errorOutput is available only in the Output and Assign fields of a Catch"),
-                ] {
-                    if let Some(i) = text.find(needle) {
-                        if !allowed {
-                            self.b.at_string_offset(Severity::Error, rule.to_string(), &ptr, i, needle.len());
-                        }
+    }
+}
+
+/// What a state's strings are checked against.
+struct StringRules {
+    has_result: bool,
+    language: QueryLanguage,
+    visible: Vec<String>,
+}
+
+impl JsonataAndVariables<'_, '_> {
+    /// Checks every string under `v` (at `ptr`, in top-level field `field`).
+    fn strings(
+        &mut self,
+        v: &Value,
+        ptr: &mut String,
+        field: &str,
+        in_catch: bool,
+        rules: &StringRules,
+    ) {
+        match v {
+            Value::String(text) => self.string(text, ptr, field, in_catch, rules),
+            Value::Array(a) => {
+                for (i, x) in a.iter().enumerate() {
+                    let len = ptr.len();
+                    let _ = write!(ptr, "/{i}");
+                    self.strings(x, ptr, field, in_catch, rules);
+                    ptr.truncate(len);
+                }
+            }
+            Value::Object(m) => {
+                for (k, x) in m.iter() {
+                    let len = ptr.len();
+                    ptr.push('/');
+                    json::escape_pointer_token(ptr, k);
+                    self.strings(x, ptr, field, in_catch, rules);
+                    ptr.truncate(len);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn string(&mut self, text: &str, ptr: &str, field: &str, in_catch: bool, rules: &StringRules) {
+        // `{% %}` is an expression only in a JSONata state.
+        let is_expr = is_jsonata_expr(text) && rules.language == QueryLanguage::Jsonata;
+        if is_expr {
+            let has_result = rules.has_result;
+            for (needle, allowed, rule) in [
+                ("$states.result", has_result && !in_catch && matches!(field, "Output" | "Assign"), "$states.result is available only in the Output and Assign fields of Task, Map and Parallel states"),
+                ("$states.errorOutput", in_catch && matches!(field, "Output" | "Assign"), "$states.errorOutput is available only in the Output and Assign fields of a Catch"),
+            ] {
+                if let Some(i) = text.find(needle) {
+                    if !allowed {
+                        self.b.at_string_offset(Severity::Error, rule.to_string(), ptr, i, needle.len());
                     }
                 }
-                if let Some(i) = find_intrinsic(&text) {
-                    self.b.at_string_offset(Severity::Error, "Intrinsic functions (States.*) are not available in JSONata; use JSONata functions such as $string, $merge or $uuid".into(), &ptr, i, "States.".len());
-                }
             }
-            // Variable references.
-            let refs: Vec<(usize, String)> = if is_expr {
-                jsonata_variable_refs(&text)
-            } else if ptr.ends_with(".$") || field.ends_with("Path") || field == "Variable" {
-                jsonpath_variable_ref(&text).into_iter().collect()
+            if let Some(i) = find_intrinsic(text) {
+                self.b.at_string_offset(Severity::Error, "Intrinsic functions (States.*) are not available in JSONata; use JSONata functions such as $string, $merge or $uuid".into(), ptr, i, "States.".len());
+            }
+        }
+        // Variable references.
+        let refs: Vec<(usize, String)> = if is_expr {
+            jsonata_variable_refs(text)
+        } else if ptr.ends_with(".$") || field.ends_with("Path") || field == "Variable" {
+            jsonpath_variable_ref(text).into_iter().collect()
+        } else {
+            Vec::new()
+        };
+        for (i, name) in refs {
+            if rules.visible.contains(&name) {
+                continue;
+            }
+            let message = if self.nested.last().is_some_and(|n| n.contains(&name)) {
+                format!("The variable '${name}' is assigned only inside a Parallel branch or Map iteration, whose variables are not visible here")
             } else {
-                Vec::new()
+                format!("No state assigns the variable '${name}' before it is read")
             };
-            for (i, name) in refs {
-                if visible.contains(&name) {
-                    continue;
-                }
-                let message = if self.nested.last().is_some_and(|n| n.contains(&name)) {
-                    format!("The variable '${name}' is assigned only inside a Parallel branch or Map iteration, whose variables are not visible here")
-                } else {
-                    format!("No state assigns the variable '${name}' before it is read")
-                };
-                self.b
-                    .at_string_offset(Severity::Warning, message, &ptr, i, name.len() + 1);
-            }
+            self.b
+                .at_string_offset(Severity::Warning, message, ptr, i, name.len() + 1);
         }
     }
 }

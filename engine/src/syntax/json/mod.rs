@@ -11,13 +11,15 @@ mod spans;
 mod write;
 
 pub use parse::{parse, parse_with_spans, ParseError, MAX_DEPTH};
-pub use spans::{escape_pointer, floor_char_boundary, line_col, unescape_pointer, Span, SpanMap};
+pub(crate) use spans::escape_pointer_token;
+pub use spans::{
+    escape_pointer, floor_char_boundary, line_col, unescape_pointer, NodeId, Span, SpanMap, Token,
+};
 use write::{escaped_len, number_len, write_value};
 pub use write::{write_number, write_string};
 
 use indexmap::IndexMap;
 use rustc_hash::{FxBuildHasher, FxHashMap};
-use std::fmt::Write as _;
 use std::rc::Rc;
 
 /// An object: insertion-ordered, as AWS (Jackson) keeps keys.
@@ -289,10 +291,21 @@ mod tests {
 
     #[test]
     fn records_spans_and_duplicates() {
-        let text = r#"{"States": {"A": {"Next": "B"}, "A": 1}}"#;
+        let text = r#"{"States": {"A": {"Next": "B"}, "A": 1}, "L": [0, {"~/": 2}]}"#;
         let (_, spans) = parse_with_spans(text).unwrap();
-        let s = spans.values["/States/A/Next"];
-        assert_eq!(&text[s.start..s.end], "\"B\"");
-        assert_eq!(spans.duplicate_keys.len(), 1);
+        let at = |p: &str| spans.value(p).map(|s| &text[s.start..s.end]);
+        assert_eq!(at("/L/1/~0~1"), Some("2"));
+        assert_eq!(at("/L/0"), Some("0"));
+        assert_eq!(at("/L/2"), None);
+        assert_eq!(at("/L/x"), None);
+        assert_eq!(at(""), Some(text));
+        let dups: Vec<_> = spans.duplicate_keys().collect();
+        assert_eq!(
+            dups,
+            vec![("/States".to_string(), "A", Span { start: 32, end: 35 })]
+        );
+        // The later value takes over lookups; its key is the repeated one.
+        assert_eq!(spans.value("/States/A"), Some(Span { start: 37, end: 38 }));
+        assert_eq!(spans.key("/States/A/Next"), None);
     }
 }

@@ -1,6 +1,6 @@
 //! The strict JSON parser, with or without spans.
 
-use super::spans::escape_pointer_token;
+use super::spans::{NodeId, Token};
 use super::*;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -28,7 +28,10 @@ struct Parser<'a> {
     bytes: &'a [u8],
     pos: usize,
     spans: Option<&'a mut SpanMap>,
-    pointer: String,
+    /// Where the next value goes in the span map: its parent, token and key.
+    parent: Option<NodeId>,
+    token: Token,
+    key_span: Option<Span>,
 }
 
 impl<'a> Parser<'a> {
@@ -38,7 +41,9 @@ impl<'a> Parser<'a> {
             bytes: text.as_bytes(),
             pos: 0,
             spans,
-            pointer: String::new(),
+            parent: None,
+            token: Token::Index(0),
+            key_span: None,
         }
     }
 
@@ -88,17 +93,26 @@ impl<'a> Parser<'a> {
             return self.error(format!("JSON nested deeper than {MAX_DEPTH} levels"));
         }
         let start = self.pos;
+        let (parent, key_span) = (self.parent, self.key_span.take());
+        let token = std::mem::replace(&mut self.token, Token::Index(0));
+        let node = self.spans.as_deref_mut().map(|spans| {
+            let id = spans.add(parent, token, start);
+            if let Some(k) = key_span {
+                spans.set_key(id, k);
+            }
+            id
+        });
         let value = match self.bytes.get(self.pos) {
             None => return self.error("Unexpected end of input: expected a JSON value"),
-            Some(b'{') => self.parse_object(depth)?,
-            Some(b'[') => self.parse_array(depth)?,
+            Some(b'{') => self.parse_object(depth, node)?,
+            Some(b'[') => self.parse_array(depth, node)?,
             Some(b'"') => Value::String(Rc::from(self.parse_string()?)),
             Some(b't') => self.parse_literal("true", Value::Bool(true))?,
             Some(b'f') => self.parse_literal("false", Value::Bool(false))?,
             Some(b'n') => self.parse_literal("null", Value::Null)?,
             Some(b'-' | b'0'..=b'9') => self.parse_number()?,
             Some(b'$') if self.spans.is_some() && self.bytes.get(self.pos + 1) == Some(&b'{') => {
-                self.parse_bare_placeholder()?
+                self.parse_bare_placeholder(node)?
             }
             Some(_) => {
                 return self.error(format!(
@@ -107,14 +121,8 @@ impl<'a> Parser<'a> {
                 ))
             }
         };
-        if let Some(spans) = self.spans.as_deref_mut() {
-            spans.values.insert(
-                self.pointer.clone(),
-                Span {
-                    start,
-                    end: self.pos,
-                },
-            );
+        if let (Some(spans), Some(id)) = (self.spans.as_deref_mut(), node) {
+            spans.finish(id, self.pos);
         }
         Ok(value)
     }
@@ -122,7 +130,7 @@ impl<'a> Parser<'a> {
     /// `${Name}` where a value belongs (SAM, CDK and Terraform substitute it before AWS reads
     /// the JSON): read as the string `${Name}` and listed, so that substitution can give it its
     /// value's type.
-    fn parse_bare_placeholder(&mut self) -> Result<Value, ParseError> {
+    fn parse_bare_placeholder(&mut self, node: Option<NodeId>) -> Result<Value, ParseError> {
         let start = self.pos;
         let Some(close) = self.text[start..].find(['}', '\n']) else {
             return self.error("Unterminated '${': expected '}'");
@@ -131,8 +139,8 @@ impl<'a> Parser<'a> {
             return self.error("Unterminated '${': expected '}'");
         }
         self.pos = start + close + 1;
-        if let Some(spans) = self.spans.as_deref_mut() {
-            spans.bare_placeholders.push(self.pointer.clone());
+        if let (Some(spans), Some(id)) = (self.spans.as_deref_mut(), node) {
+            spans.set_bare_placeholder(id);
         }
         Ok(Value::from(&self.text[start..self.pos]))
     }
@@ -294,8 +302,11 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn parse_array(&mut self, depth: usize) -> Result<Value, ParseError> {
+    fn parse_array(&mut self, depth: usize, node: Option<NodeId>) -> Result<Value, ParseError> {
         self.pos += 1;
+        if let (Some(spans), Some(id)) = (self.spans.as_deref_mut(), node) {
+            spans.set_container(id, true);
+        }
         let mut items = Vec::new();
         self.skip_ws();
         if self.bytes.get(self.pos) == Some(&b']') {
@@ -304,12 +315,9 @@ impl<'a> Parser<'a> {
         }
         loop {
             self.skip_ws();
-            let saved_len = self.pointer.len();
-            if self.spans.is_some() {
-                let _ = write!(self.pointer, "/{}", items.len());
-            }
+            self.parent = node;
+            self.token = Token::Index(items.len() as u32);
             let item = self.parse_value(depth + 1)?;
-            self.pointer.truncate(saved_len);
             items.push(item);
             self.skip_ws();
             match self.bytes.get(self.pos) {
@@ -328,8 +336,11 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn parse_object(&mut self, depth: usize) -> Result<Value, ParseError> {
+    fn parse_object(&mut self, depth: usize, node: Option<NodeId>) -> Result<Value, ParseError> {
         self.pos += 1;
+        if let (Some(spans), Some(id)) = (self.spans.as_deref_mut(), node) {
+            spans.set_container(id, false);
+        }
         let mut map = Map::default();
         self.skip_ws();
         if self.bytes.get(self.pos) == Some(&b'}') {
@@ -345,7 +356,7 @@ impl<'a> Parser<'a> {
                 ));
             }
             let key_start = self.pos;
-            let key = self.parse_string()?;
+            let key: Rc<str> = Rc::from(self.parse_string()?);
             let key_span = Span {
                 start: key_start,
                 end: self.pos,
@@ -356,22 +367,16 @@ impl<'a> Parser<'a> {
             }
             self.pos += 1;
             self.skip_ws();
-            let saved_len = self.pointer.len();
-            if self.spans.is_some() {
-                self.pointer.push('/');
-                escape_pointer_token(&mut self.pointer, &key);
-            }
-            let duplicate = map.contains_key(key.as_str());
-            if let Some(spans) = self.spans.as_deref_mut() {
-                if duplicate {
-                    spans.duplicate_keys.push((self.pointer.clone(), key_span));
-                } else {
-                    spans.keys.insert(self.pointer.clone(), key_span);
+            if let (Some(spans), Some(id)) = (self.spans.as_deref_mut(), node) {
+                if map.contains_key(&*key) {
+                    spans.add_duplicate(id, key.clone(), key_span);
                 }
+                self.parent = node;
+                self.token = Token::Key(key.clone());
+                self.key_span = Some(key_span);
             }
             let item = self.parse_value(depth + 1)?;
-            self.pointer.truncate(saved_len);
-            map.insert(Rc::from(key), item);
+            map.insert(key, item);
             self.skip_ws();
             match self.bytes.get(self.pos) {
                 Some(b',') => self.pos += 1,
