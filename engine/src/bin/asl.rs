@@ -8,6 +8,59 @@ use engine::playground::conformance;
 use engine::syntax::json::Value;
 use std::process::ExitCode;
 
+/// The CLI's memory budget: an expression can ask for more than any machine has in one call
+/// (`$pad('', 2000000000, 'a')`, a string doubled forty times), which no evaluation step can
+/// refuse before the library allocates. Past the budget the CLI stops with one clear line and
+/// exit code 2 instead of an allocator abort (the page's engine runs in a worker the page
+/// replaces).
+mod memory_budget {
+    use std::alloc::{GlobalAlloc, Layout, System};
+    use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
+
+    pub const BUDGET_BYTES: usize = 768 << 20;
+    static LIVE: AtomicUsize = AtomicUsize::new(0);
+
+    pub struct Budgeted;
+
+    fn reserve(bytes: usize) {
+        let before = LIVE.fetch_add(bytes, Relaxed);
+        if before.saturating_add(bytes) > BUDGET_BYTES {
+            use std::io::Write as _;
+            // No formatting: nothing here may allocate.
+            let _ = std::io::stderr().write_all(
+                b"asl: out of memory: this needed more than the CLI's 768 MiB (an expression or a value that grows without bound?)\n",
+            );
+            std::process::exit(2);
+        }
+    }
+
+    unsafe impl GlobalAlloc for Budgeted {
+        unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+            reserve(layout.size());
+            System.alloc(layout)
+        }
+        unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+            reserve(layout.size());
+            System.alloc_zeroed(layout)
+        }
+        unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+            LIVE.fetch_sub(layout.size(), Relaxed);
+            System.dealloc(ptr, layout)
+        }
+        unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+            if new_size > layout.size() {
+                reserve(new_size - layout.size());
+            } else {
+                LIVE.fetch_sub(layout.size() - new_size, Relaxed);
+            }
+            System.realloc(ptr, layout, new_size)
+        }
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: memory_budget::Budgeted = memory_budget::Budgeted;
+
 const USAGE: &str = "usage:
   asl validate DEF [--type STANDARD|EXPRESS] [--substitutions FILE]
   asl run DEF [--input FILE] [--mocks FILE] [--test-case NAME] [--machine-name NAME]

@@ -23,6 +23,32 @@ use rustc_hash::FxHashMap;
 use std::rc::Rc;
 
 pub(crate) const MAX_STATE_NAME: usize = 80;
+
+/// AWS's hard quota on a state machine definition: 1 MB.
+pub const MAX_DEFINITION_BYTES: usize = 1 << 20;
+
+/// The one finding for a definition over `MAX_DEFINITION_BYTES`, marked where it goes over.
+fn too_large(text: &str, size: usize, format: Format) -> Validation {
+    let at = json::floor_char_boundary(text, MAX_DEFINITION_BYTES.min(text.len()));
+    let span = Span {
+        start: at,
+        end: text.len(),
+    };
+    Validation {
+        machine: None,
+        diagnostics: vec![Diagnostic {
+            severity: Severity::Error,
+            code: codes::SCHEMA_VALIDATION_FAILED,
+            message: format!("The definition is {size} bytes, over AWS's 1 MB quota: Value at 'definition' failed to satisfy constraint: Member must have length less than or equal to {MAX_DEFINITION_BYTES}"),
+            location: None,
+            span,
+            start: line_col(text, span.start),
+            end: line_col(text, span.end),
+        }],
+        format,
+        substitutions: Vec::new(),
+    }
+}
 const MAX_SECONDS: i64 = 99_999_999;
 
 /// The outcome of checking a definition: the model (when the text was a JSON object) and every
@@ -60,6 +86,11 @@ pub fn validate(text: &str, workflow_type: WorkflowType) -> Validation {
 /// Validates a definition (JSON or YAML) after substituting its placeholders with `given` (and
 /// plausible values for the others, each reported as a warning at its place).
 pub fn validate_with(text: &str, workflow_type: WorkflowType, given: &Substitutions) -> Validation {
+    if text.len() > MAX_DEFINITION_BYTES * 4 {
+        // Far over AWS's limit: refused without reading (a 50 MB paste must not cost a parse
+        // per keystroke).
+        return too_large(text, text.len(), syntax::detect(text));
+    }
     let read = match syntax::read_definition(text, given) {
         Ok(x) => x,
         Err(e) => {
@@ -99,6 +130,14 @@ pub fn validate_with(text: &str, workflow_type: WorkflowType, given: &Substituti
         }
     };
     let (value, spans) = (read.value, read.spans);
+    // AWS measures the definition it is sent: JSON as written, YAML once converted to JSON.
+    let size = match read.format {
+        Format::Yaml => value.json_size(),
+        _ => text.len(),
+    };
+    if size > MAX_DEFINITION_BYTES {
+        return too_large(text, size, read.format);
+    }
     let mut sink = Sink::new(text, &spans);
     if value.as_object().is_none() {
         sink.schema("Definition must be a valid JSON object", "");

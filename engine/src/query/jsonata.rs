@@ -161,21 +161,69 @@ pub(crate) fn to_jvalue(v: &Value) -> JValue {
     }
 }
 
+/// The largest JSONata result the playground takes, measured as JSON text. AWS's payloads
+/// are at most 256 KiB, so a larger result fails its state anyway (States.DataLimitExceeded);
+/// this bound is for results that would not fit in memory once converted (a list doubled
+/// sixty times shares its halves inside the library, but not once it is JSON).
+pub(crate) const MAX_RESULT_BYTES: usize = 16 << 20;
+
+/// Limits on one evaluation. `max_sequence_length` is the library's own deterministic bound on
+/// ranges, maps and filters. Natively a wall-clock budget also stops expressions that never end
+/// (the library reads the clock; wasm32 has none, so in the page the worker running the engine
+/// is stopped from outside instead).
 #[cfg(feature = "jsonata")]
-/// Does `v` nest deeper than `limit`? Looked at without recursion.
-fn deeper_than(v: &JValue, limit: usize) -> bool {
+fn evaluator_options() -> jsonata_core::evaluator::EvaluatorOptions {
+    jsonata_core::evaluator::EvaluatorOptions {
+        max_sequence_length: Some(MAX_SEQUENCE),
+        #[cfg(not(target_arch = "wasm32"))]
+        timeout_ms: Some(EVALUATION_BUDGET_MS),
+        ..Default::default()
+    }
+}
+
+/// At most this many items in one sequence (a range, map or filter): far above what a
+/// 256 KiB payload holds.
+pub(crate) const MAX_SEQUENCE: usize = 1_000_000;
+
+/// Natively, one evaluation may take this long (what AWS allows is not documented; its
+/// evaluations of runaway expressions end with States.QueryEvaluationError).
+#[cfg(not(target_arch = "wasm32"))]
+pub(crate) const EVALUATION_BUDGET_MS: u64 = 1_000;
+
+#[cfg(feature = "jsonata")]
+/// Why a result cannot be taken: nested deeper than `MAX_DEPTH`, or larger than
+/// `MAX_RESULT_BYTES` as JSON. Looked at without recursion, and the walk stops at the bound, so
+/// it costs at most `MAX_RESULT_BYTES` steps however much the library shares.
+fn too_big(v: &JValue) -> Option<String> {
+    let limit = crate::syntax::json::MAX_DEPTH;
+    let mut bytes = 0usize;
     let mut stack = vec![(v, 0usize)];
     while let Some((v, depth)) = stack.pop() {
         if depth > limit {
-            return true;
+            return Some(format!(
+                "The result is nested deeper than {limit} levels, more than the playground holds"
+            ));
         }
-        match v {
-            JValue::Array(a) => stack.extend(a.iter().map(|x| (x, depth + 1))),
-            JValue::Object(m) => stack.extend(m.iter().map(|(_, x)| (x, depth + 1))),
-            _ => {}
+        bytes += match v {
+            JValue::Array(a) => {
+                stack.extend(a.iter().map(|x| (x, depth + 1)));
+                2 + a.len()
+            }
+            JValue::Object(m) => {
+                stack.extend(m.iter().map(|(_, x)| (x, depth + 1)));
+                m.iter().map(|(k, _)| k.len() + 4).sum::<usize>() + 2
+            }
+            JValue::String(s) => s.len() + 2,
+            _ => 8,
+        };
+        if bytes > MAX_RESULT_BYTES {
+            return Some(format!(
+                "The result is larger than {} MB as JSON, more than the playground holds",
+                MAX_RESULT_BYTES >> 20
+            ));
         }
     }
-    false
+    None
 }
 
 #[cfg(feature = "jsonata")]
@@ -399,18 +447,17 @@ fn evaluate_ast<'v>(
         ctx.bind(k.to_string(), to_jvalue(v));
     }
     ctx.bind("states".to_string(), to_jvalue(states));
-    let mut ev = Evaluator::with_context(ctx);
+    let mut ev = Evaluator::with_options(ctx, evaluator_options());
     register_aws_functions(&mut ev, now_ms, seed);
     match ev.evaluate(ast, &JValue::Undefined) {
         Ok(v) if v.is_undefined() => Outcome::Undefined,
         // The engine converts, measures and prints values recursively: a result deeper than
         // the parser would accept is refused here (a 30,000-level `$reduce` overflowed the
         // stack).
-        Ok(v) if deeper_than(&v, crate::syntax::json::MAX_DEPTH) => Outcome::Threw(format!(
-            "The result is nested deeper than {} levels, more than the playground holds",
-            crate::syntax::json::MAX_DEPTH
-        )),
-        Ok(v) => from_jvalue(&v).map_or(Outcome::Unsupported, Outcome::Value),
+        Ok(v) => match too_big(&v) {
+            Some(why) => Outcome::Threw(why),
+            None => from_jvalue(&v).map_or(Outcome::Unsupported, Outcome::Value),
+        },
         Err(e) => Outcome::Threw(js_message(&e)),
     }
 }

@@ -119,6 +119,31 @@ impl Execution {
         })
     }
 
+    /// A Map or Parallel has its result: over AWS's 256 KiB it fails at this state with
+    /// States.DataLimitExceeded (the next state was blamed before), else the data flow goes on.
+    pub(crate) fn container_succeeded(
+        &mut self,
+        frame: &mut Frame,
+        state: &State,
+        map: bool,
+        result: Value,
+    ) -> Handled {
+        let (succeeded, failed) = if map {
+            (EventKind::MapStateSucceeded, EventKind::MapStateFailed)
+        } else {
+            (
+                EventKind::ParallelStateSucceeded,
+                EventKind::ParallelStateFailed,
+            )
+        };
+        if result.json_size_with(&mut self.sizes) > MAX_PAYLOAD_BYTES {
+            self.emit(frame, failed);
+            return Err(Failure::new(errors::DATA_LIMIT_EXCEEDED, format!("The state/task '{}' returned a result with a size exceeding the maximum number of bytes service limit.", state.name)));
+        }
+        self.emit(frame, succeeded);
+        self.after_result(frame, state, result)
+    }
+
     /// A Map or Parallel whose children do not run: the mock is its result (or its error).
     pub(crate) fn mocked_container(
         &mut self,
@@ -132,15 +157,7 @@ impl Execution {
                 if let Some(visit) = self.visit_mut(frame) {
                     visit.result = Some(v.clone());
                 }
-                self.emit(
-                    frame,
-                    if map {
-                        EventKind::MapStateSucceeded
-                    } else {
-                        EventKind::ParallelStateSucceeded
-                    },
-                );
-                self.after_result(frame, state, v)
+                self.container_succeeded(frame, state, map, v)
             }
             Outcome::Throw { error, cause } => {
                 self.emit(
@@ -201,15 +218,8 @@ impl Execution {
         if run.next_child >= run.count {
             frame.clock = run.end_time.max(run.start_time);
             let results = Value::from(std::mem::take(&mut run.results));
-            self.emit(
-                frame,
-                if run.is_map {
-                    EventKind::MapStateSucceeded
-                } else {
-                    EventKind::ParallelStateSucceeded
-                },
-            );
-            return self.after_result(frame, state, results);
+            let is_map = run.is_map;
+            return self.container_succeeded(frame, state, is_map, results);
         }
         let index = run.next_child;
         run.next_child += 1;

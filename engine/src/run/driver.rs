@@ -137,7 +137,14 @@ impl Execution {
         match handled {
             Ok(Step::Exit { output, next }) => {
                 let (graph, at) = (frame.graph.clone(), frame.state);
-                self.exit_state(frame, &graph.states[at], output, next)
+                let state = &graph.states[at];
+                // Every state's output is a payload: over 256 KiB it fails here, whatever made
+                // it (a JSONata Output, a ResultPath merging a large result into the input).
+                if output.json_size_with(&mut self.sizes) > MAX_PAYLOAD_BYTES {
+                    let f = Failure::new(errors::DATA_LIMIT_EXCEEDED, format!("The state/task '{}' returned a result with a size exceeding the maximum number of bytes service limit.", state.name));
+                    return self.handle_error(frame, f);
+                }
+                self.exit_state(frame, state, output, next)
             }
             Ok(Step::Stay(phase)) => {
                 frame.phase = phase;

@@ -367,10 +367,7 @@ impl Execution {
             Some(writer) => self.write_results(frame, state, writer, &run, summary_index),
         };
         match result {
-            Ok(result) => {
-                self.emit(frame, EventKind::MapStateSucceeded);
-                self.after_result(frame, state, result)
-            }
+            Ok(result) => self.container_succeeded(frame, state, true, result),
             Err(f) => {
                 self.emit(frame, EventKind::MapStateFailed);
                 Err(f)
