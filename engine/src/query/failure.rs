@@ -66,6 +66,10 @@ pub mod errors {
     pub(crate) const TRANSITION_BUDGET: &str = "Playground.TransitionBudgetExceeded";
     /// A `states:startExecution` child would nest deeper than `run::MAX_NESTING`.
     pub(crate) const NESTING_LIMIT: &str = "Playground.NestingLimitExceeded";
+    /// A payload nested deeper than the JSON parser accepts (`MAX_DEPTH`, 512 levels): states
+    /// that wrap their input in new objects can build one; nothing deeper is kept, so nothing
+    /// printing, measuring or freeing it recurses with the data.
+    pub(crate) const NESTED_TOO_DEEP: &str = "Playground.DataNestedTooDeep";
 
     /// Every name `States.` may start, for validation and completion.
     pub const PREDEFINED: &[&str] = &[

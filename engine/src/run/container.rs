@@ -136,9 +136,9 @@ impl Execution {
                 EventKind::ParallelStateFailed,
             )
         };
-        if result.json_size_with(&mut self.sizes) > MAX_PAYLOAD_BYTES {
+        if let Some(f) = self.payload_failure(&result, &state.name) {
             self.emit(frame, failed);
-            return Err(Failure::new(errors::DATA_LIMIT_EXCEEDED, format!("The state/task '{}' returned a result with a size exceeding the maximum number of bytes service limit.", state.name)));
+            return Err(f);
         }
         self.emit(frame, succeeded);
         self.after_result(frame, state, result)

@@ -140,8 +140,7 @@ impl Execution {
                 let state = &graph.states[at];
                 // Every state's output is a payload: over 256 KiB it fails here, whatever made
                 // it (a JSONata Output, a ResultPath merging a large result into the input).
-                if output.json_size_with(&mut self.sizes) > MAX_PAYLOAD_BYTES {
-                    let f = Failure::new(errors::DATA_LIMIT_EXCEEDED, format!("The state/task '{}' returned a result with a size exceeding the maximum number of bytes service limit.", state.name));
+                if let Some(f) = self.payload_failure(&output, &state.name) {
                     return self.handle_error(frame, f);
                 }
                 self.exit_state(frame, state, output, next)
@@ -157,6 +156,16 @@ impl Execution {
             }
             Ok(Step::Fail(failure)) => self.fail_state(frame, failure),
             Err(failure) => self.handle_error(frame, failure),
+        }
+    }
+
+    /// A payload AWS would not take (over 256 KiB) or the playground cannot hold (nested
+    /// deeper than 512 levels), as the failure of the state or task `name`.
+    pub(crate) fn payload_failure(&mut self, value: &Value, name: &str) -> Option<Failure> {
+        match value.measure_with(&mut self.sizes) {
+            None => Some(Failure::new(errors::NESTED_TOO_DEEP, format!("The state/task '{name}' returned a result nested deeper than {} levels, more than the playground holds (states that wrap their input in new objects build one level more each time)", crate::syntax::json::MAX_DEPTH))),
+            Some(m) if m.size > MAX_PAYLOAD_BYTES => Some(Failure::new(errors::DATA_LIMIT_EXCEEDED, format!("The state/task '{name}' returned a result with a size exceeding the maximum number of bytes service limit."))),
+            Some(_) => None,
         }
     }
 

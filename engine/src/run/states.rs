@@ -13,8 +13,7 @@ impl Execution {
         let Some(produced) = self.pass_result(frame, state, result, &effective)? else {
             return self.leave(frame, state, effective, None, state.next_id());
         };
-        if produced.json_size_with(&mut self.sizes) > MAX_PAYLOAD_BYTES {
-            let f = Failure::new(errors::DATA_LIMIT_EXCEEDED, format!("The state/task '{}' returned a result with a size exceeding the maximum number of bytes service limit.", state.name));
+        if let Some(f) = self.payload_failure(&produced, &state.name) {
             return Err(f);
         }
         if let Some(v) = self.visit_mut(frame) {

@@ -196,8 +196,7 @@ impl Execution {
                 Err(Failure::thrown(error, cause))
             }
             Outcome::Return(value) => {
-                if value.json_size_with(&mut self.sizes) > MAX_PAYLOAD_BYTES {
-                    let f = Failure::new(errors::DATA_LIMIT_EXCEEDED, format!("The state/task '{}' returned a result with a size exceeding the maximum number of bytes service limit.", call.resource));
+                if let Some(f) = self.payload_failure(&value, &call.resource) {
                     self.emit(
                         frame,
                         EventKind::TaskFailed {

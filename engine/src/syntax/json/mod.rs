@@ -217,47 +217,73 @@ impl Value {
     /// `json_size`, reusing sizes of large shared arrays and objects already measured (an
     /// execution hands the same documents from state to state).
     pub(crate) fn json_size_with(&self, cache: &mut SizeCache) -> usize {
+        self.measure_with(cache).map_or(usize::MAX, |m| m.size)
+    }
+
+    /// Size as compact JSON and height, or `None` when the value nests deeper than `MAX_DEPTH`
+    /// (the parser's own bound). The walk stops there, so it never recurses deeper than that,
+    /// however deep a value the engine has built.
+    pub(crate) fn measure_with(&self, cache: &mut SizeCache) -> Option<Measure> {
+        self.measure_at(cache, 0)
+    }
+
+    fn measure_at(&self, cache: &mut SizeCache, depth: usize) -> Option<Measure> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        let leaf = |size| Some(Measure { size, height: 0 });
+        let (key, len) = match self {
+            Value::Null | Value::Bool(true) => return leaf(4),
+            Value::Bool(false) => return leaf(5),
+            Value::Number(n) => return leaf(number_len(*n)),
+            Value::String(s) => return leaf(escaped_len(s)),
+            Value::Array(a) => (Rc::as_ptr(a) as usize, a.len()),
+            Value::Object(m) => (Rc::as_ptr(m) as *const u8 as usize, m.len()),
+        };
+        if let Some((_, m)) = cache.0.get(&key) {
+            return (depth + m.height <= MAX_DEPTH).then_some(*m);
+        }
+        let mut size = 2 + len.saturating_sub(1);
+        let mut height = 0;
+        let mut child = |v: &Value, cache: &mut SizeCache| -> Option<usize> {
+            let m = v.measure_at(cache, depth + 1)?;
+            height = height.max(m.height + 1);
+            Some(m.size)
+        };
         match self {
-            Value::Null | Value::Bool(true) => 4,
-            Value::Bool(false) => 5,
-            Value::Number(n) => number_len(*n),
-            Value::String(s) => escaped_len(s),
             Value::Array(a) => {
-                let key = Rc::as_ptr(a) as usize;
-                if let Some((_, n)) = cache.0.get(&key) {
-                    return *n;
+                for v in a.iter() {
+                    size += child(v, cache)?;
                 }
-                let n = 2
-                    + a.iter().map(|v| v.json_size_with(cache)).sum::<usize>()
-                    + a.len().saturating_sub(1);
-                if a.len() >= SizeCache::MIN_LEN {
-                    cache.0.insert(key, (self.clone(), n));
-                }
-                n
             }
             Value::Object(m) => {
-                let key = Rc::as_ptr(m) as usize;
-                if let Some((_, n)) = cache.0.get(&key) {
-                    return *n;
+                for (k, v) in m.iter() {
+                    size += escaped_len(k) + 1 + child(v, cache)?;
                 }
-                let n = 2
-                    + m.iter()
-                        .map(|(k, v)| escaped_len(k) + 1 + v.json_size_with(cache))
-                        .sum::<usize>()
-                    + m.len().saturating_sub(1);
-                if m.len() >= SizeCache::MIN_LEN {
-                    cache.0.insert(key, (self.clone(), n));
-                }
-                n
             }
+            _ => {}
         }
+        let m = Measure { size, height };
+        if len >= SizeCache::MIN_LEN {
+            cache.0.insert(key, (self.clone(), m));
+        }
+        Some(m)
     }
+}
+
+/// What `Value::measure_with` finds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Measure {
+    /// Bytes of the compact JSON text.
+    pub size: usize,
+    /// Levels of nesting below the value (0 for a scalar or an empty container).
+    pub height: usize,
 }
 
 /// Sizes of measured containers by identity. Each entry holds its value, so the address it
 /// is keyed by cannot be freed and reused while the cache lives.
 #[derive(Default, Debug)]
-pub(crate) struct SizeCache(FxHashMap<usize, (Value, usize)>);
+pub(crate) struct SizeCache(FxHashMap<usize, (Value, Measure)>);
 
 impl SizeCache {
     /// Smaller containers are cheaper to measure again than to remember.
