@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { serve } from './serve.mjs';
 import { projectChecks } from './projects.mjs';
+import { storageChecks } from './storage.mjs';
 
 const { values: opt } = parseArgs({ options: { screenshots: { type: 'string' }, budgets: { type: 'boolean', default: false }, only: { type: 'string' } } });
 const server = await serve('dist');
@@ -239,6 +240,9 @@ await check('a 10,000-item Map runs to the end in the page, and Cancel stops a r
   // A timing: asserted only when measuring budgets (CI machines are shared and noisy).
   if (opt.budgets) expect(longest <= 100, `a task blocked the page for ${longest.toFixed(0)} ms`);
   await p.close();
+  // That tab saved its workspace: this one says so and waits; keep this tab's version.
+  await page.getByTestId('other-tab').waitFor({ timeout: 5000 });
+  await page.getByTestId('keep-mine').click();
   // Cancel: an endless Choice loop, as Express (no 25,000-event history quota), runs until
   // the 1,000,000-transition budget unless cancelled.
   await typeDefinition(readFileSync('tests/data/exec/endless-loop.asl.json', 'utf8'));
@@ -431,6 +435,7 @@ await check('an exercise: its checks fail on the start, pass once the work is do
 });
 
 await projectChecks({ check, expect, page, browser, base, shot, typeDefinition, waitStatus, nodeStatus });
+await storageChecks({ check, expect, browser, base, shot });
 
 if (opt.budgets) {
   await check('budgets: size, validate+layout per edit, layout of 1,000 states', async () => {

@@ -165,6 +165,7 @@ pub(crate) fn to_jvalue(v: &Value) -> JValue {
 /// are at most 256 KiB, so a larger result fails its state anyway (States.DataLimitExceeded);
 /// this bound is for results that would not fit in memory once converted (a list doubled
 /// sixty times shares its halves inside the library, but not once it is JSON).
+#[cfg(feature = "jsonata")]
 pub(crate) const MAX_RESULT_BYTES: usize = 16 << 20;
 
 /// Limits on one evaluation. `max_sequence_length` is the library's own deterministic bound on
@@ -183,6 +184,7 @@ fn evaluator_options() -> jsonata_core::evaluator::EvaluatorOptions {
 
 /// At most this many items in one sequence (a range, map or filter): far above what a
 /// 256 KiB payload holds.
+#[cfg(feature = "jsonata")]
 pub(crate) const MAX_SEQUENCE: usize = 1_000_000;
 
 /// Natively, one evaluation may take this long (what AWS allows is not documented; its

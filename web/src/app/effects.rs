@@ -3,7 +3,9 @@
 //! and files dropped on the page. The reducer stays pure; these do what it says.
 
 use crate::services::{self, storage};
-use crate::state::{Action, AppState, Dispatch, LinkNotice, ModuleStatus, TestCall, Workspace};
+use crate::state::{
+    Action, AppState, Dispatch, LinkNotice, ModuleStatus, Saving, TestCall, Workspace,
+};
 use gloo_timers::callback::Timeout;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -13,25 +15,46 @@ const DEBOUNCE_MS: u32 = 150;
 /// The address bar follows the workspace this long after the last change.
 const LINK_DELAY_MS: u32 = 400;
 
-/// The state the page opens with: a share link's workspace (the local work kept aside), else
-/// the saved work, else the first example. A link that cannot be opened leaves the local work
-/// open and says why.
+/// The state the page opens with: a share link's workspace (the user's own work kept aside),
+/// else the saved work, else the first example. A link that cannot be opened leaves the local
+/// work open and says why. The page's own address after a reload is not a link being opened:
+/// the saved work is newer (typed after the address was last written).
 pub fn initial_state() -> AppState {
     // Read and parsed once: it is what the page opens, or what a link keeps aside.
     let saved = storage::load().map(|v| Workspace::from_value(&v));
-    let local = |saved: Option<Workspace>| saved.unwrap_or_else(|| Workspace::from_example(0));
+    let saved_is_opened = saved.is_some() && storage::saved_is_opened();
+    let backup = || storage::load_backup().map(|v| Rc::new(Workspace::from_value(&v)));
+    // The user's own work: the saved workspace, unless it is itself a link as opened.
+    let own = |saved: Option<Workspace>| {
+        if saved_is_opened {
+            backup()
+        } else {
+            saved.map(Rc::new)
+        }
+    };
+    let local = |saved: Option<Workspace>| {
+        let mut s = AppState::new(saved.clone().unwrap_or_else(|| Workspace::from_example(0)));
+        if saved_is_opened {
+            // Still the link as opened: "Restore my work" stays possible.
+            s.opened = saved.map(Rc::new);
+            s.kept_aside = backup();
+        }
+        s
+    };
+    let fragment = services::link::fragment();
     let mut s = match services::link::shared_workspace() {
-        None => AppState::new(local(saved)),
-        // The page's own link after a reload: nothing to say.
-        Some(Ok(ws)) if saved.as_ref() == Some(&ws) => AppState::new(ws),
+        None => local(saved),
+        Some(_) if storage::is_own_link(&fragment) => local(saved),
+        Some(Ok(ws)) if saved.as_ref() == Some(&ws) => local(saved),
         Some(Ok(ws)) => {
-            let mut s = AppState::new(ws);
-            s.kept_aside = saved.map(Rc::new);
+            let mut s = AppState::new(ws.clone());
+            s.kept_aside = own(saved);
+            s.opened = Some(Rc::new(ws));
             s.link_notice = Some(LinkNotice::Opened);
             s
         }
         Some(Err(e)) => {
-            let mut s = AppState::new(local(saved));
+            let mut s = local(saved);
             s.link_notice = Some(LinkNotice::Broken(Rc::from(e.to_string().as_str())));
             s
         }
@@ -40,18 +63,99 @@ pub fn initial_state() -> AppState {
     s
 }
 
-/// Autosave: the workspace after every change, and the work kept aside when there is some.
+/// Autosave: the workspace after every change (what the editor holds, broken JSON included),
+/// and the work kept aside when there is some; what happened is reported (a failure is shown
+/// at once, with the workspace file offered). While another tab's newer save waits for the
+/// user's choice, this tab does not save over it.
 #[hook]
-pub fn use_autosave(ws: &Workspace, kept_aside: &Option<Rc<Workspace>>) {
-    use_effect_with(ws.clone(), |ws| {
-        storage::save(&ws.to_value());
-        || ()
-    });
-    use_effect_with(kept_aside.clone(), |aside| {
+pub fn use_autosave(
+    ws: &Workspace,
+    own: bool,
+    kept_aside: &Option<Rc<Workspace>>,
+    paused: bool,
+    d: Dispatch,
+) {
+    {
+        let d = d.clone();
+        use_effect_with((ws.clone(), own, paused), move |(ws, own, paused)| {
+            if !*paused {
+                let result = storage::save(&ws.to_value(), !*own);
+                d.dispatch(Action::Saved(match result {
+                    Ok(()) => Saving::Saved,
+                    Err(problem) => Saving::Failed(problem),
+                }));
+            }
+            || ()
+        });
+    }
+    use_effect_with(kept_aside.clone(), move |aside| {
         if let Some(ws) = aside {
-            storage::save_backup(&ws.to_value());
+            if let Err(problem) = storage::save_backup(&ws.to_value()) {
+                d.dispatch(Action::Saved(Saving::Failed(problem)));
+            }
         }
         || ()
+    });
+}
+
+/// Another tab saving the same workspace (`storage` events), and a link pasted into this
+/// tab's address bar or reached by Back and Forward (`hashchange`): both become actions.
+#[hook]
+pub fn use_outside_changes(d: Dispatch) {
+    use_effect_with((), move |_| {
+        let window = web_sys::window();
+        let on_storage = {
+            let d = d.clone();
+            wasm_bindgen::closure::Closure::<dyn FnMut(web_sys::StorageEvent)>::new(
+                move |e: web_sys::StorageEvent| {
+                    if !storage::is_workspace_change(&e) {
+                        return;
+                    }
+                    let theirs = e.new_value().and_then(|t| engine::api::parse_json(&t).ok());
+                    if let Some(v) = theirs {
+                        d.dispatch(Action::OtherTabSaved(Box::new(Workspace::from_value(&v))));
+                    }
+                },
+            )
+        };
+        let on_hash = wasm_bindgen::closure::Closure::<dyn FnMut(web_sys::Event)>::new(
+            move |_: web_sys::Event| {
+                // (The page's own replaceState fires no hashchange; an unchanged workspace is
+                // not opened again.)
+                match services::link::shared_workspace() {
+                    Some(Ok(ws)) => d.dispatch(Action::OpenLink(Box::new(ws))),
+                    Some(Err(e)) => {
+                        d.dispatch(Action::LinkBroken(Rc::from(e.to_string().as_str())))
+                    }
+                    None => {}
+                }
+            },
+        );
+        let listen = |name: &str, f: &js_sys::Function| {
+            if let Some(w) = &window {
+                let _ = w.add_event_listener_with_callback(name, f);
+            }
+        };
+        listen(
+            "storage",
+            wasm_bindgen::JsCast::unchecked_ref(on_storage.as_ref()),
+        );
+        listen(
+            "hashchange",
+            wasm_bindgen::JsCast::unchecked_ref(on_hash.as_ref()),
+        );
+        move || {
+            if let Some(w) = window {
+                let _ = w.remove_event_listener_with_callback(
+                    "storage",
+                    wasm_bindgen::JsCast::unchecked_ref(on_storage.as_ref()),
+                );
+                let _ = w.remove_event_listener_with_callback(
+                    "hashchange",
+                    wasm_bindgen::JsCast::unchecked_ref(on_hash.as_ref()),
+                );
+            }
+        }
     });
 }
 

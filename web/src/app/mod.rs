@@ -12,7 +12,7 @@ use crate::components::{
 use crate::graph::layout::{self, Layout};
 use crate::run_view::RunView;
 use crate::services;
-use crate::state::{Action, Dispatch, ModuleStatus};
+use crate::state::{Action, Dispatch, ModuleStatus, Saving};
 use derived::{ByPtr, RunMarks};
 use engine::api::{self, Diagnostic};
 use std::rc::Rc;
@@ -23,7 +23,14 @@ pub fn app() -> Html {
     let state = use_reducer(effects::initial_state);
     let d = state.dispatcher();
     effects::use_link_sync(&state.ws);
-    effects::use_autosave(&state.ws, &state.kept_aside);
+    effects::use_autosave(
+        &state.ws,
+        state.work_is_own(),
+        &state.kept_aside,
+        matches!(state.saving, Saving::OtherTab(_)),
+        d.clone(),
+    );
+    effects::use_outside_changes(d.clone());
     effects::use_shortcuts(d.clone());
     effects::use_test_calls(state.test_call.clone(), d.clone());
     let files = effects::use_file_drop();
@@ -147,7 +154,7 @@ pub fn app() -> Html {
             if files.dragging {
                 <div class="drop-overlay" aria-hidden="true">{ "Drop files or a project folder to open them" }</div>
             }
-            <TopBar ws={state.ws.clone()} notice={state.link_notice.clone()} dropped={files.dropped.clone()} track={track.clone()} dark={state.dark} />
+            <TopBar ws={state.ws.clone()} notice={state.link_notice.clone()} saving={state.saving.clone()} dropped={files.dropped.clone()} track={track.clone()} dark={state.dark} />
             <main class="panes">
                 <DefinitionPane ws={state.ws.clone()} run={session.run.clone()} editor_rev={state.editor_rev} dark={state.dark}
                     settled={settled.clone()} validation={ByPtr(validation.clone())} diagnostics={diagnostics.clone()} uses={(*uses).clone()}

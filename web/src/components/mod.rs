@@ -15,6 +15,7 @@ pub mod open_project;
 pub mod run_extras;
 pub mod run_pane;
 pub mod run_panel;
+pub mod save_notice;
 pub mod share_bar;
 pub mod substitutions;
 pub mod test_state;

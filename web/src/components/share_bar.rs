@@ -102,6 +102,7 @@ pub fn share_bar(p: &Props) -> Html {
             LinkNotice::Project(1) => ("info", "You opened a project: its state machine is open. Your own work was kept aside.".to_string(), "Restore my work"),
             LinkNotice::Project(n) => ("info", format!("You opened a project: its {n} state machines are the tabs. Your own work was kept aside."), "Restore my work"),
             LinkNotice::File => ("info", "You opened a workspace file. Your own work was kept aside.".to_string(), "Restore my work"),
+            LinkNotice::OtherTab => ("info", "You opened the version another tab saved. This tab's work was kept aside.".to_string(), "Restore my work"),
             LinkNotice::Broken(why) => ("error", format!("This link could not be opened: {why}. Your last local work is open instead; the link is left as it is."), "Open my last local work"),
         };
         html! {

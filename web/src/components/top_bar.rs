@@ -1,9 +1,9 @@
 //! The page's header: examples, Open (files, folders, drops), Share, the exercise track, the
 //! keyboard hint, the theme and the engine's version.
 
-use crate::components::{open_project::OpenProject, share_bar::ShareBar};
+use crate::components::{open_project::OpenProject, save_notice::SaveNotice, share_bar::ShareBar};
 use crate::examples::EXAMPLES;
-use crate::state::{on_click, use_dispatch, Action, LinkNotice, Workspace};
+use crate::state::{on_click, use_dispatch, Action, LinkNotice, Saving, Workspace};
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -11,6 +11,7 @@ use yew::prelude::*;
 pub struct Props {
     pub ws: Workspace,
     pub notice: Option<LinkNotice>,
+    pub saving: Saving,
     /// Files dropped on the page, for Open.
     pub dropped: Option<Rc<Vec<(String, String)>>>,
     /// The built-in exercises: id, title, done.
@@ -58,6 +59,7 @@ pub fn top_bar(p: &Props) -> Html {
             </select>
             <OpenProject ws={p.ws.clone()} dropped={p.dropped.clone()} />
             <ShareBar ws={p.ws.clone()} notice={p.notice.clone()} />
+            <SaveNotice saving={p.saving.clone()} ws={p.ws.clone()} />
             <select data-testid="exercises" aria-label="Open a workshop exercise" onchange={on_exercise}>
                 <option value="" selected=true>{ "Exercises…" }</option>
                 { for p.track.iter().map(|(id, title, done)| html! { <option value={id.clone()}>{ format!("{}{title}", if *done { "✓ " } else { "" }) }</option> }) }

@@ -31,12 +31,28 @@ pub fn shared_workspace() -> Option<Result<Workspace, ShareError>> {
     }
 }
 
-/// Puts the workspace in the address bar without adding a history entry.
+/// Puts the workspace in the address bar without adding a history entry, and notes it as the
+/// page's own address. A workspace larger than a link may unpack to gets no link at all: the
+/// page would refuse its own address after a reload.
 pub fn write(ws: &Workspace) {
     let Some(w) = web_sys::window() else { return };
     let Ok(history) = w.history() else { return };
-    let url = url_with(&share::encode(ws));
+    let url = if ws.to_value().to_json().len() <= share::MAX_DECODED_BYTES {
+        let fragment = share::encode(ws);
+        crate::services::storage::remember_own_link(&fragment);
+        url_with(&fragment)
+    } else {
+        url_without_fragment()
+    };
     let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
+}
+
+/// The page's address with no fragment.
+fn url_without_fragment() -> String {
+    let href = web_sys::window()
+        .and_then(|w| w.location().href().ok())
+        .unwrap_or_default();
+    href.split('#').next().unwrap_or("").to_string()
 }
 
 /// Copies text to the clipboard (best effort: the page also shows the link).

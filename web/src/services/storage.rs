@@ -1,42 +1,119 @@
-//! The user's work in localStorage, so a reload restores it. A failing storage (private
-//! mode, quota) never loses what is on screen: saving just stops.
+//! The user's work in localStorage, so a reload restores it. What is in the editor is what is
+//! saved, broken JSON included. When it cannot be saved (too large, quota full, storage off)
+//! the caller is told why, so the page can say so and offer the workspace file.
 
 use engine::syntax::json::{self, Value};
 
 const KEY: &str = "asl-playground.workspace.v1";
 /// The work that was open when a share link replaced it.
 const BACKUP_KEY: &str = "asl-playground.before-link.v1";
-/// Larger workspaces are not autosaved (they would crowd the origin's quota).
-const MAX_CHARS: usize = 2_000_000;
+/// "opened" while the saved workspace is a link, file or exercise as opened, unedited: it is
+/// not the user's own work, and opening the next link keeps the backup as it is.
+const ORIGIN_KEY: &str = "asl-playground.workspace-origin.v1";
+/// A hash of the last fragment this tab wrote into its address (in sessionStorage: per tab,
+/// kept across reloads): after a reload, that address is the page's own (possibly older than
+/// the saved work), not a link someone opened.
+const OWN_LINK_KEY: &str = "asl-playground.own-link.v1";
+/// Larger workspaces are not autosaved (they would crowd the origin's quota of about 5 MB).
+pub const MAX_CHARS: usize = 2_000_000;
+
+/// Why the workspace could not be saved.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SaveProblem {
+    /// Over `MAX_CHARS` characters (this many).
+    TooLarge(usize),
+    /// The browser refused the write (its storage is full).
+    Full,
+    /// This browser gives the page no storage (private mode, disabled).
+    Unavailable,
+}
+
+impl std::fmt::Display for SaveProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SaveProblem::TooLarge(n) => write!(f, "This workspace is too large to keep in the browser ({:.1} MB; at most {:.0} MB are kept).", *n as f64 / 1e6, MAX_CHARS as f64 / 1e6),
+            SaveProblem::Full => write!(f, "Your work can't be saved in this browser: its storage is full."),
+            SaveProblem::Unavailable => write!(f, "Your work can't be saved in this browser: it gives the page no storage (private mode?)."),
+        }
+    }
+}
 
 fn storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok().flatten()
 }
 
-pub fn load() -> Option<Value> {
-    let text = storage()?.get_item(KEY).ok().flatten()?;
+fn read(key: &str) -> Option<Value> {
+    let text = storage()?.get_item(key).ok().flatten()?;
     json::parse(&text).ok()
 }
 
-pub fn save(workspace: &Value) {
-    let text = workspace.to_json();
+fn write(key: &str, text: &str) -> Result<(), SaveProblem> {
     if text.len() > MAX_CHARS {
-        return;
+        return Err(SaveProblem::TooLarge(text.len()));
     }
-    if let Some(s) = storage() {
-        let _ = s.set_item(KEY, &text);
-    }
+    let s = storage().ok_or(SaveProblem::Unavailable)?;
+    s.set_item(key, text).map_err(|_| SaveProblem::Full)
+}
+
+pub fn load() -> Option<Value> {
+    read(KEY)
+}
+
+/// The work kept aside when a link replaced it.
+pub fn load_backup() -> Option<Value> {
+    read(BACKUP_KEY)
+}
+
+/// Is the saved workspace a link, file or exercise as it was opened (not the user's own)?
+pub fn saved_is_opened() -> bool {
+    storage()
+        .and_then(|s| s.get_item(ORIGIN_KEY).ok().flatten())
+        .is_some_and(|o| o == "opened")
+}
+
+/// Saves the workspace; `opened`: it is a link, file or exercise as opened, unedited.
+pub fn save(workspace: &Value, opened: bool) -> Result<(), SaveProblem> {
+    write(KEY, &workspace.to_json())?;
+    write(ORIGIN_KEY, if opened { "opened" } else { "own" })
 }
 
 /// Keeps the work a link, an exercise or a project replaced (the state's `kept_aside`).
-pub fn save_backup(workspace: &Value) {
-    let text = workspace.to_json();
-    if text.len() > MAX_CHARS {
-        return;
+pub fn save_backup(workspace: &Value) -> Result<(), SaveProblem> {
+    write(BACKUP_KEY, &workspace.to_json())
+}
+
+/// Is `change` (a `storage` event) another tab saving the workspace?
+pub fn is_workspace_change(change: &web_sys::StorageEvent) -> bool {
+    change.key().as_deref() == Some(KEY)
+}
+
+/// FNV-1a: stable across builds (the hash outlives the page that wrote it).
+fn link_hash(fragment: &str) -> String {
+    let h = fragment
+        .trim_start_matches('#')
+        .bytes()
+        .fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+            (h ^ b as u64).wrapping_mul(0x0100_0000_01b3)
+        });
+    format!("{h:016x}")
+}
+
+fn tab_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.session_storage().ok().flatten()
+}
+
+/// Notes that this tab wrote `fragment` into its own address.
+pub fn remember_own_link(fragment: &str) {
+    if let Some(s) = tab_storage() {
+        let _ = s.set_item(OWN_LINK_KEY, &link_hash(fragment));
     }
-    if let Some(s) = storage() {
-        let _ = s.set_item(BACKUP_KEY, &text);
-    }
+}
+
+/// Did this tab write `fragment` into its address (a reload, not a link being opened)?
+pub fn is_own_link(fragment: &str) -> bool {
+    tab_storage()
+        .and_then(|s| s.get_item(OWN_LINK_KEY).ok().flatten())
+        .is_some_and(|h| h == link_hash(fragment))
 }
 
 const PROGRESS_KEY: &str = "asl-playground.exercises.v1";

@@ -30,6 +30,20 @@ pub enum LinkNotice {
     File,
     /// The link could not be opened: why. The local work is open; the link stays untouched.
     Broken(Rc<str>),
+    /// Another tab's version of the workspace replaced this tab's (kept aside, restorable).
+    OtherTab,
+}
+
+/// Whether the workspace is kept in the browser, and what to do when it is not.
+#[derive(Clone, PartialEq, Debug, Default)]
+pub enum Saving {
+    #[default]
+    Saved,
+    /// The last save failed: why (the page says so and offers the workspace file).
+    Failed(crate::services::storage::SaveProblem),
+    /// Another tab saved this workspace after this one did: its version waits here, and
+    /// this tab does not save until the user chooses (neither overwrites the other silently).
+    OtherTab(Rc<Workspace>),
 }
 
 /// An on-demand module (JSONata; the extras module with YAML, import and export), loaded
@@ -49,6 +63,12 @@ pub struct AppState {
     /// The work a link, an exercise or a project replaced, for "Restore my work" (an effect
     /// keeps it in storage).
     pub kept_aside: Option<Rc<Workspace>>,
+    /// The link, file, exercise or project as it was opened: while the work equals it, it is
+    /// not the user's own, and opening the next one keeps `kept_aside` as it is ("Restore my
+    /// work" brings back the user's work however many links were opened since).
+    pub opened: Option<Rc<Workspace>>,
+    /// Whether the autosave keeps up (an effect saves, and reports here).
+    pub saving: Saving,
     /// Bumped when the definition must be pushed into the editor (an example was loaded).
     pub editor_rev: u64,
     pub selected: Option<Rc<str>>,
@@ -110,6 +130,19 @@ pub enum Action {
     /// Open a workspace file: it replaces the work, which is kept aside.
     OpenWorkspaceFile(Box<Workspace>),
     DismissLinkNotice,
+    /// A link pasted into the address bar of the open page, or Back/Forward to one: it opens,
+    /// the work kept aside as for any link.
+    OpenLink(Box<Workspace>),
+    /// A link that cannot be opened was pasted into the address bar: why.
+    LinkBroken(Rc<str>),
+    /// What the autosave did.
+    Saved(Saving),
+    /// Another tab saved the workspace (its version).
+    OtherTabSaved(Box<Workspace>),
+    /// Open the other tab's version (this tab's work kept aside).
+    UseOtherTab,
+    /// Keep this tab's version: saving resumes, over the other tab's.
+    KeepMine,
     /// Bring back the work a link, an exercise or a project replaced (or, with none kept,
     /// just close the notice: the local work is open).
     RestoreKeptAside,
@@ -157,6 +190,8 @@ impl AppState {
         AppState {
             ws,
             kept_aside: None,
+            opened: None,
+            saving: Saving::Saved,
             editor_rev: 0,
             selected: None,
             located: None,
@@ -188,9 +223,20 @@ impl AppState {
         self.selected = None;
     }
 
-    /// `ws` replaces the work, which is kept aside.
+    /// Is the work the user's own (not a link, file or exercise as it was opened)?
+    pub fn work_is_own(&self) -> bool {
+        self.opened.as_deref() != Some(&self.ws)
+    }
+
+    /// `ws` replaces the work, which is kept aside if it is the user's own (an unedited link
+    /// is not: what was kept aside before it stays).
     fn replace_work(&mut self, ws: Workspace, notice: LinkNotice) {
-        self.kept_aside = Some(Rc::new(std::mem::replace(&mut self.ws, ws)));
+        let opened = Rc::new(ws.clone());
+        let previous = std::mem::replace(&mut self.ws, ws);
+        if self.opened.as_deref() != Some(&previous) {
+            self.kept_aside = Some(Rc::new(previous));
+        }
+        self.opened = Some(opened);
         self.link_notice = Some(notice);
         self.after_machine_change();
     }
@@ -264,10 +310,23 @@ impl AppState {
                 }
             }
             Action::OpenWorkspaceFile(ws) => self.replace_work(*ws, LinkNotice::File),
+            Action::OpenLink(ws) => {
+                if *ws != self.ws {
+                    self.replace_work(*ws, LinkNotice::Opened);
+                }
+            }
+            Action::UseOtherTab => {
+                if let Saving::OtherTab(theirs) = std::mem::take(&mut self.saving) {
+                    self.replace_work(Rc::unwrap_or_clone(theirs), LinkNotice::OtherTab);
+                    // Their version is their own work too, not a link.
+                    self.opened = None;
+                }
+            }
             Action::RestoreKeptAside => {
                 self.link_notice = None;
                 if let Some(ws) = self.kept_aside.take() {
                     self.ws = Rc::unwrap_or_clone(ws);
+                    self.opened = None;
                     self.after_machine_change();
                 }
             }
@@ -333,6 +392,14 @@ impl AppState {
             Action::Jsonata(status) => self.jsonata = status,
             Action::Extras(status) => self.extras = status,
             Action::DismissLinkNotice => self.link_notice = None,
+            Action::Saved(saving) => self.saving = saving,
+            Action::OtherTabSaved(theirs) => {
+                if *theirs != self.ws {
+                    self.saving = Saving::OtherTab(Rc::new(*theirs));
+                }
+            }
+            Action::KeepMine => self.saving = Saving::Saved,
+            Action::LinkBroken(why) => self.link_notice = Some(LinkNotice::Broken(why)),
             Action::OpenTest(name) => {
                 self.test = name;
                 self.test_answer = None;
@@ -371,6 +438,10 @@ impl Reducible for AppState {
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         // A tick after the run stopped changes nothing: the same state, no new render.
         if matches!(action, Action::Tick(_)) && !self.session.running {
+            return self;
+        }
+        // The autosave reports after every change; the same report re-renders nothing.
+        if matches!(&action, Action::Saved(saving) if *saving == self.saving) {
             return self;
         }
         let mut s = (*self).clone();
@@ -535,5 +606,73 @@ mod tests {
             s.ws, mine,
             "red-team M11: the file replaced the work without a backup"
         );
+    }
+
+    #[test]
+    fn restore_gives_the_own_work_back_however_many_links_were_opened() {
+        let s = Rc::new(AppState::new(Workspace::from_example(0)));
+        let s = reduce(s, Action::SetInput("{\"mine\": 1}".into()));
+        let mine = s.ws.clone();
+        let (l1, l2) = (Workspace::from_example(1), Workspace::from_example(2));
+        let s = reduce(s, Action::OpenLink(Box::new(l1.clone())));
+        assert!(!s.work_is_own(), "a link as opened is not the user's work");
+        let s = reduce(s, Action::OpenLink(Box::new(l2.clone())));
+        let s = reduce(s, Action::OpenWorkspaceFile(Box::new(l1)));
+        let s = reduce(s, Action::RestoreKeptAside);
+        assert_eq!(
+            s.ws, mine,
+            "red-team H10: the second link took the only slot"
+        );
+        assert!(s.work_is_own());
+        // A link the user edited is their work: the next link keeps it aside.
+        let s = reduce(s, Action::OpenLink(Box::new(l2.clone())));
+        let s = reduce(s, Action::SetInput("{\"edited\": 1}".into()));
+        let edited = s.ws.clone();
+        let s = reduce(s, Action::OpenLink(Box::new(Workspace::from_example(3))));
+        let s = reduce(s, Action::RestoreKeptAside);
+        assert_eq!(s.ws, edited);
+        // The same link again (Back to the page's own entry) changes nothing.
+        let s = reduce(s, Action::OpenLink(Box::new(edited.clone())));
+        assert_eq!(s.link_notice, None);
+    }
+
+    #[test]
+    fn another_tabs_save_waits_for_the_users_choice() {
+        let s = Rc::new(AppState::new(Workspace::from_example(0)));
+        let mine = s.ws.clone();
+        let theirs = Workspace::from_example(1);
+        let same = reduce(s.clone(), Action::OtherTabSaved(Box::new(mine.clone())));
+        assert_eq!(
+            same.saving,
+            Saving::Saved,
+            "the same version is no conflict"
+        );
+        let s = reduce(s, Action::OtherTabSaved(Box::new(theirs.clone())));
+        assert!(matches!(s.saving, Saving::OtherTab(_)));
+        let kept = reduce(s.clone(), Action::KeepMine);
+        assert_eq!(
+            (kept.saving.clone(), kept.ws.clone()),
+            (Saving::Saved, mine.clone())
+        );
+        let used = reduce(s, Action::UseOtherTab);
+        assert_eq!(used.ws, theirs);
+        assert!(
+            used.work_is_own(),
+            "the other tab's version is the user's work too"
+        );
+        let back = reduce(used, Action::RestoreKeptAside);
+        assert_eq!(back.ws, mine);
+    }
+
+    #[test]
+    fn the_same_save_report_renders_nothing() {
+        let s = Rc::new(AppState::new(Workspace::from_example(0)));
+        let again = reduce(s.clone(), Action::Saved(Saving::Saved));
+        assert!(Rc::ptr_eq(&s, &again));
+        let failed = reduce(
+            s,
+            Action::Saved(Saving::Failed(crate::services::storage::SaveProblem::Full)),
+        );
+        assert!(matches!(failed.saving, Saving::Failed(_)));
     }
 }

@@ -90,6 +90,7 @@ impl SpanMap {
         }
     }
 
+    #[cfg(feature = "yaml")]
     pub(crate) fn set_span(&mut self, id: NodeId, span: Span) {
         if let Some(n) = self.nodes.get_mut(id as usize) {
             n.value = span;
@@ -126,6 +127,7 @@ impl SpanMap {
     }
 
     /// Moves every offset through `f` (YAML's repaired text back to the original).
+    #[cfg(feature = "yaml")]
     pub(crate) fn map_offsets(&mut self, f: impl Fn(usize) -> usize) {
         let span = |s: Span| Span {
             start: f(s.start),
