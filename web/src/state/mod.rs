@@ -393,10 +393,8 @@ impl AppState {
             Action::Extras(status) => self.extras = status,
             Action::DismissLinkNotice => self.link_notice = None,
             Action::Saved(saving) => self.saving = saving,
-            Action::OtherTabSaved(theirs) => {
-                if *theirs != self.ws {
-                    self.saving = Saving::OtherTab(Rc::new(*theirs));
-                }
+            Action::OtherTabSaved(theirs) if *theirs != self.ws => {
+                self.saving = Saving::OtherTab(Rc::new(*theirs));
             }
             Action::KeepMine => self.saving = Saving::Saved,
             Action::LinkBroken(why) => self.link_notice = Some(LinkNotice::Broken(why)),
