@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { serve } from './serve.mjs';
 import { projectChecks } from './projects.mjs';
 import { storageChecks } from './storage.mjs';
+import { redteamChecks } from './redteam.mjs';
 
 const { values: opt } = parseArgs({ options: { screenshots: { type: 'string' }, budgets: { type: 'boolean', default: false }, only: { type: 'string' } } });
 const server = await serve('dist');
@@ -436,6 +437,7 @@ await check('an exercise: its checks fail on the start, pass once the work is do
 
 await projectChecks({ check, expect, page, browser, base, shot, typeDefinition, waitStatus, nodeStatus });
 await storageChecks({ check, expect, browser, base, shot });
+await redteamChecks({ check, expect, browser, base, results, budgets: opt.budgets });
 
 if (opt.budgets) {
   await check('budgets: size, validate+layout per edit, layout of 1,000 states', async () => {

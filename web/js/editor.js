@@ -169,7 +169,9 @@ window.AslEditor = {
     const v = views[id];
     if (!v) return;
     const len = v.state.doc.length;
-    const range = from >= 0 ? { from: Math.min(from, len), to: Math.min(to, len) } : null;
+    // Offsets from a text longer than the one now shown can clip to nothing: CodeMirror
+    // refuses an empty mark ("Mark decorations may not be empty"), so none is set.
+    const range = from >= 0 && Math.min(from, len) < Math.min(to, len) ? { from: Math.min(from, len), to: Math.min(to, len) } : null;
     const effects = [setMark.of(range)];
     if (range && scroll) effects.push(EditorView.scrollIntoView(range.from, { y: 'center' }));
     v.dispatch({ effects });

@@ -168,16 +168,15 @@ pub(crate) fn to_jvalue(v: &Value) -> JValue {
 #[cfg(feature = "jsonata")]
 pub(crate) const MAX_RESULT_BYTES: usize = 16 << 20;
 
-/// Limits on one evaluation. `max_sequence_length` is the library's own deterministic bound on
-/// ranges, maps and filters. Natively a wall-clock budget also stops expressions that never end
-/// (the library reads the clock; wasm32 has none, so in the page the worker running the engine
-/// is stopped from outside instead).
+/// Limits on one evaluation, all deterministic: `max_sequence_length` bounds ranges, maps and
+/// filters; `timeout_ms` is a step budget (the vendored library's one patch counts evaluation
+/// steps, 1,000 per "millisecond", instead of reading a clock: vendor/jsonata-core/src/fuel.rs),
+/// so an expression that never ends stops at the same point in the CLI, the tests and the page.
 #[cfg(feature = "jsonata")]
 fn evaluator_options() -> jsonata_core::evaluator::EvaluatorOptions {
     jsonata_core::evaluator::EvaluatorOptions {
         max_sequence_length: Some(MAX_SEQUENCE),
-        #[cfg(not(target_arch = "wasm32"))]
-        timeout_ms: Some(EVALUATION_BUDGET_MS),
+        timeout_ms: Some(EVALUATION_STEPS / 1_000),
         ..Default::default()
     }
 }
@@ -187,10 +186,12 @@ fn evaluator_options() -> jsonata_core::evaluator::EvaluatorOptions {
 #[cfg(feature = "jsonata")]
 pub(crate) const MAX_SEQUENCE: usize = 1_000_000;
 
-/// Natively, one evaluation may take this long (what AWS allows is not documented; its
-/// evaluations of runaway expressions end with States.QueryEvaluationError).
-#[cfg(not(target_arch = "wasm32"))]
-pub(crate) const EVALUATION_BUDGET_MS: u64 = 1_000;
+/// Evaluation steps one expression may take (nodes evaluated, callback calls, tail-call
+/// passes). What AWS allows is not documented; its runaway expressions end with
+/// States.QueryEvaluationError. Far above what a 256 KiB payload needs: `$map` over 10,000
+/// items with a ten-node body is about 100,000 steps.
+#[cfg(feature = "jsonata")]
+pub(crate) const EVALUATION_STEPS: u64 = 5_000_000;
 
 #[cfg(feature = "jsonata")]
 /// Why a result cannot be taken: nested deeper than `MAX_DEPTH`, or larger than
@@ -379,6 +380,10 @@ fn js_message(e: &EvaluatorError) -> String {
         });
     if text.starts_with("T1006") {
         return "T1006: Attempted to invoke a non-function".into();
+    }
+    if text.starts_with("D1012") {
+        // The library's text speaks of milliseconds; its budget here counts steps.
+        return format!("D1012: Evaluation stopped after {EVALUATION_STEPS} steps (the playground's budget per expression). Check for infinite loop");
     }
     text
 }

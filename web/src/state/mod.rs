@@ -69,6 +69,8 @@ pub struct AppState {
     pub opened: Option<Rc<Workspace>>,
     /// Whether the autosave keeps up (an effect saves, and reports here).
     pub saving: Saving,
+    /// Run was asked for while a module the machines need was loading: it starts once there.
+    pub run_when_ready: bool,
     /// Bumped when the definition must be pushed into the editor (an example was loaded).
     pub editor_rev: u64,
     pub selected: Option<Rc<str>>,
@@ -192,6 +194,7 @@ impl AppState {
             kept_aside: None,
             opened: None,
             saving: Saving::Saved,
+            run_when_ready: false,
             editor_rev: 0,
             selected: None,
             located: None,
@@ -221,6 +224,15 @@ impl AppState {
             ..RunSession::default()
         };
         self.selected = None;
+    }
+
+    /// Are the on-demand modules the machines need there (or known to be missing, so that the
+    /// run says so)?
+    fn modules_ready(&self) -> bool {
+        let settled = |m: &ModuleStatus| matches!(m, ModuleStatus::Ready | ModuleStatus::Failed(_));
+        let defs = || self.ws.machines().iter().map(|m| &*m.definition);
+        (settled(&self.jsonata) || !defs().any(crate::services::jsonata::used_in))
+            && (settled(&self.extras) || !defs().any(crate::services::extras::needed_for))
     }
 
     /// Is the work the user's own (not a link, file or exercise as it was opened)?
@@ -443,11 +455,21 @@ impl Reducible for AppState {
             return self;
         }
         let mut s = (*self).clone();
+        // Run (or Step) before an on-demand module the machines need is there: the run starts
+        // once it is (it would fail with "the JSONata library is not loaded").
+        if matches!(action, Action::Run | Action::Step) && !s.modules_ready() {
+            s.run_when_ready = true;
+            return Rc::new(s);
+        }
         let rest = s.edit(action);
         let rest = rest.and_then(|a| s.load(a));
         let rest = rest.and_then(|a| s.drive(a));
         if let Some(a) = rest {
             s.view(a);
+        }
+        if s.run_when_ready && s.modules_ready() {
+            s.run_when_ready = false;
+            s.session = RunSession::run(&s.ws);
         }
         Rc::new(s)
     }
@@ -672,5 +694,23 @@ mod tests {
             Action::Saved(Saving::Failed(crate::services::storage::SaveProblem::Full)),
         );
         assert!(matches!(failed.saving, Saving::Failed(_)));
+    }
+
+    #[test]
+    fn a_run_asked_for_before_the_jsonata_module_is_there_starts_once_it_is() {
+        let s = Rc::new(AppState::new(Workspace::from_example(0)));
+        let def = r#"{"QueryLanguage": "JSONata", "StartAt": "A", "States": {"A": {"Type": "Pass", "Output": "{% 1 + 1 %}", "End": true}}}"#;
+        let s = reduce(s, Action::SetDefinition(def.into()));
+        let s = reduce(s, Action::Jsonata(ModuleStatus::Loading));
+        let s = reduce(s, Action::Run);
+        assert!(
+            s.run_when_ready && s.session.run.is_none(),
+            "ran without the library"
+        );
+        let s = reduce(s, Action::Jsonata(ModuleStatus::Ready));
+        assert!(
+            !s.run_when_ready && s.session.run.is_some(),
+            "the run did not start"
+        );
     }
 }
