@@ -3,8 +3,9 @@
 //! space, both enforced here (the process runs under `ulimit -v`), and says what it must print.
 //!
 //! A fixture: `{"row", "input", "files": {name: {"ext", "parts"}}, "args", "exit", "stdout",
-//! "stderr"}`. Large inputs are described, not stored: a part is a string or `[unit, times]`.
-//! `{"numbers": [from, to], "width", "separator"}` writes distinct numbers. `{name}` in an
+//! "stderr", "stderrLacks"}`. Large inputs are described, not stored: a part is a string or `[unit, times]`.
+//! `{"numbers": [from, to], "width", "separator"}` writes distinct numbers, `{"bytes": [..]}` raw
+//! bytes. `{name}` in an
 //! argument is that file's path, `{data}` the fixtures folder `tests/data`.
 
 use engine::api;
@@ -35,14 +36,25 @@ fn strings(v: &Value, name: &str) -> Vec<String> {
         .unwrap_or_default()
 }
 
-fn build_file(spec: &Value) -> String {
+fn build_file(spec: &Value) -> Vec<u8> {
     let mut out = String::new();
+    let mut bytes = Vec::new();
     for part in field(spec, "parts")
         .and_then(Value::as_array)
         .expect("parts")
     {
         match part {
             Value::String(s) => out.push_str(s),
+            // `{"bytes": [255, 254]}`: raw bytes (text that is not UTF-8).
+            Value::Object(_) if part.get("bytes").is_some() => {
+                bytes.extend(std::mem::take(&mut out).into_bytes());
+                let raw = part.get("bytes").and_then(Value::as_array).expect("bytes");
+                bytes.extend(
+                    raw.iter()
+                        .filter_map(|b| b.as_number()?.as_i64())
+                        .map(|b| b as u8),
+                );
+            }
             Value::Array(a) => {
                 let unit = a[0].as_str().expect("unit");
                 let times = a[1].as_number().and_then(|n| n.as_i64()).expect("times");
@@ -71,7 +83,8 @@ fn build_file(spec: &Value) -> String {
             ),
         }
     }
-    out
+    bytes.extend(out.into_bytes());
+    bytes
 }
 
 struct Outcome {
@@ -154,6 +167,11 @@ fn every_red_team_input_is_answered_within_2_s_and_1_gib() {
                 if !text.contains(&want) {
                     wrong.push(format!("{stream} lacks {want:?}"));
                 }
+            }
+        }
+        for unwanted in strings(&case, "stderrLacks") {
+            if got.stderr.contains(&unwanted) {
+                wrong.push(format!("stderr has {unwanted:?}"));
             }
         }
         if got.stderr.contains("panicked") || got.stderr.contains("overflowed its stack") {

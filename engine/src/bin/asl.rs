@@ -131,7 +131,14 @@ impl Args {
 }
 
 fn read(path: &str) -> Result<String, String> {
-    std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {path}: {e}"))?;
+    String::from_utf8(bytes).map_err(|e| {
+        // Where the text stops being UTF-8, as an editor would show it.
+        let at = e.utf8_error().valid_up_to();
+        let valid = std::str::from_utf8(&e.as_bytes()[..at]).unwrap_or_default();
+        let (line, col) = engine::syntax::json::line_col(valid, at);
+        format!("cannot read {path}: invalid UTF-8 at byte {at} (line {line}, column {col})")
+    })
 }
 
 fn read_json(path: &str) -> Result<Value, String> {
@@ -347,6 +354,10 @@ fn cmd_cost(raw: &[String]) -> Result<ExitCode, String> {
         basis,
     };
     let answer = api::price_usage(workflow_type, number("executions", 1.0)?, usage, pricing);
+    // JSON has no infinity: a figure that overflowed would print as null.
+    if answer.to_json().contains("null") {
+        return Err("the figures overflow: these numbers are too large to price".into());
+    }
     out(&answer.to_json_pretty());
     Ok(ExitCode::SUCCESS)
 }
@@ -625,8 +636,13 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(code) => code,
-        Err(message) => {
+        // Without a command the usage is the answer; after any other mistake, one line.
+        Err(message) if raw.is_empty() || message.starts_with("unknown command") => {
             eprintln!("asl: {message}\n{USAGE}");
+            ExitCode::from(2)
+        }
+        Err(message) => {
+            eprintln!("asl: {message}");
             ExitCode::from(2)
         }
     }

@@ -229,18 +229,18 @@ impl Mocks {
             Some(c) if cases.contains_key(c) => c.to_string(),
             Some(c) => return Err(format!("MockConfigFile: state machine \"{machine_name}\" has no test case \"{c}\" (it has: {})", case_names.join(", "))),
             None if case_names.len() == 1 => case_names[0].to_string(),
+            None if case_names.is_empty() => return Err(format!("MockConfigFile: state machine \"{machine_name}\" has no test cases (\"TestCases\" is empty)")),
             None => return Err(format!("MockConfigFile: choose a test case of \"{machine_name}\" ({})", case_names.join(", "))),
         };
         let mut states = FxHashMap::default();
         if let Some(mapping) = cases.get(case.as_str()).and_then(Value::as_object) {
             for (state, response_name) in mapping.iter() {
                 let name = response_name.as_str().ok_or_else(|| format!("test case \"{case}\": the mock for \"{state}\" must name a mocked response"))?;
-                let r = responses
-                    .get(name)
-                    .and_then(Value::as_object)
-                    .ok_or_else(|| {
-                        format!("MockedResponses has no \"{name}\" (used by \"{state}\")")
-                    })?;
+                let r = match responses.get(name) {
+                    Some(Value::Object(r)) => r,
+                    Some(other) => return Err(format!("MockedResponses.\"{name}\" (used by \"{state}\") must be an object of invocation numbers, such as {{\"0\": {{\"Return\": …}}}}, not {}", other.type_name())),
+                    None => return Err(format!("MockedResponses has no \"{name}\" (used by \"{state}\")")),
+                };
                 states.insert(
                     state.clone(),
                     ranges(r, &format!("MockedResponses.\"{name}\""))?,

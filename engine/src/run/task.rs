@@ -125,7 +125,7 @@ impl Execution {
             }
             None => {
                 let cause = format!(
-                    "No mock answers invocation #{invocation} (0-based) of Task state '{}'. Add a mocked response for it (MockConfigFile: a test case mapping '{}' to a MockedResponse with key \"{invocation}\").",
+                    "No mock answers invocation #{invocation} (0-based; each retry is one more) of Task state '{}'. Add a mocked response for it (MockConfigFile: a test case mapping '{}' to a MockedResponse with key \"{invocation}\").",
                     state.name, state.name
                 );
                 self.complete_task(
