@@ -74,7 +74,14 @@ pub fn decode(fragment: &str) -> Result<Workspace, ShareError> {
     let Some((version, payload)) = rest.split_once('.') else {
         return Err(ShareError::NotALink);
     };
-    let version: u32 = version.parse().map_err(|_| ShareError::NotALink)?;
+    let version: u32 = match version.parse() {
+        Ok(v) => v,
+        // All digits but too large for a version: a link from no version of this page.
+        Err(_) if !version.is_empty() && version.bytes().all(|b| b.is_ascii_digit()) => {
+            return Err(ShareError::Corrupt(format!("unknown format v{version}")))
+        }
+        Err(_) => return Err(ShareError::NotALink),
+    };
     if version > VERSION {
         return Err(ShareError::NewerVersion(version));
     }
@@ -99,9 +106,16 @@ pub fn decode(fragment: &str) -> Result<Workspace, ShareError> {
     let Value::Object(m) = v else {
         return Err(ShareError::Corrupt("not a workspace".into()));
     };
-    if m.get("machines")
+    // A machine is an object with a name and a definition; anything else is not ours (the page
+    // opened the first example under "You opened a shared workspace" for `[1, "x", null]`).
+    let is_machine = |v: &Value| {
+        v.get("name").and_then(Value::as_str).is_some()
+            && v.get("definition").and_then(Value::as_str).is_some()
+    };
+    if !m
+        .get("machines")
         .and_then(Value::as_array)
-        .is_none_or(|a| a.is_empty())
+        .is_some_and(|a| !a.is_empty() && a.iter().all(is_machine))
     {
         return Err(ShareError::Corrupt("it holds no state machine".into()));
     }
@@ -214,5 +228,23 @@ mod tests {
             decode(&format!("v1.{}", URL_SAFE_NO_PAD.encode(packed))),
             Err(ShareError::Corrupt(_))
         ));
+    }
+
+    #[test]
+    fn odd_links_are_refused_with_a_reason() {
+        // Red-team L11.
+        assert!(matches!(
+            decode("#v99999999999999999999.abc"),
+            Err(ShareError::Corrupt(_))
+        ));
+        let odd = |json: &str| {
+            let packed = miniz_oxide::deflate::compress_to_vec(json.as_bytes(), 9);
+            decode(&format!("v{VERSION}.{}", URL_SAFE_NO_PAD.encode(packed)))
+        };
+        assert!(matches!(
+            odd(r#"{"machines":[1,"x",null,{"name":5}]}"#),
+            Err(ShareError::Corrupt(_))
+        ));
+        assert!(odd(r#"{"machines":[{"name":"Main","definition":"{}"}]}"#).is_ok());
     }
 }
