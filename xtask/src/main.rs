@@ -192,6 +192,8 @@ fn test() -> Result<(), String> {
     run(cargo().args(["check", "--manifest-path", "fuzz/Cargo.toml", "--bins"]))?;
     // Engine, fixtures, conformance floor, CLI.
     run(cargo().args(["test", "--workspace"]))?;
+    // The red-team inputs' 2 s bound is for the optimised CLI.
+    run(cargo().args(["test", "--release", "-p", "engine", "--test", "redteam"]))?;
     conformance_summary()?;
     // The page, in headless Chromium.
     build_site()?;

@@ -507,7 +507,10 @@ impl Execution {
         match value {
             Value::Object(m) => {
                 // AWS: at most 256 KiB of variables assigned by one state.
-                let size = Value::Object(m.clone()).json_size();
+                let Some(measure) = Value::Object(m.clone()).measure() else {
+                    return Err(Failure::new(errors::NESTED_TOO_DEEP, format!("The variables assigned by this state are nested deeper than {} levels, more than the playground holds", crate::syntax::json::MAX_DEPTH)));
+                };
+                let size = measure.size;
                 if size > MAX_PAYLOAD_BYTES {
                     return Err(Failure::new(errors::DATA_LIMIT_EXCEEDED, format!("The variables assigned by this state take {size} bytes, over the 256 KiB limit.")));
                 }

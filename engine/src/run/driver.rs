@@ -429,6 +429,10 @@ impl Execution {
                 Ok(v) => v,
                 Err(f) => return self.fail_state(frame, f),
             };
+            // A caught error's output is a payload like any other (a 300 KB Cause).
+            if let Some(f) = self.payload_failure(&output, &state.name) {
+                return self.fail_state(frame, f);
+            }
             return self.exit_state(frame, state, output, c.next);
         }
         self.fail_state(frame, failure);

@@ -63,6 +63,7 @@ pub(crate) fn substitute(
     let mut walker = Walker {
         text,
         spans,
+        any_bare: spans.has_bare_placeholders(),
         given,
         uses: Vec::new(),
     };
@@ -101,6 +102,8 @@ impl Context {
 struct Walker<'a> {
     text: &'a str,
     spans: &'a SpanMap,
+    /// Does the text have bare `${Name}` placeholders at all?
+    any_bare: bool,
     given: &'a Substitutions,
     uses: Vec<Use>,
 }
@@ -124,7 +127,8 @@ impl Walker<'_> {
     fn walk(&mut self, v: &Value, pointer: &mut String, ctx: &Context) -> Option<Value> {
         match v {
             Value::String(s) => {
-                let bare = self.spans.is_bare_placeholder(pointer);
+                // (A lookup costs the pointer's length: only when there are any.)
+                let bare = self.any_bare && self.spans.is_bare_placeholder(pointer);
                 self.string(s, pointer, ctx, bare)
             }
             Value::Array(items) => {

@@ -251,6 +251,9 @@ mod reader {
         anchor: usize,
         /// The long-form key this container sits under (a tagged `!Join [...]`).
         wrap: Option<&'static str>,
+        /// JSON levels down to this container's values (a tagged one is two: the wrapping
+        /// object and the container).
+        depth: usize,
         nodes: usize,
     }
 
@@ -298,6 +301,11 @@ mod reader {
                 self.spans.set_key(id, k);
             }
             id
+        }
+
+        /// JSON levels of the innermost open container's values (0 at the top).
+        fn depth(&self) -> usize {
+            self.stack.last().map_or(0, |f| f.depth)
         }
 
         fn is_key_position(&self) -> bool {
@@ -387,6 +395,12 @@ mod reader {
             let mut wrap = None;
             if let Some(("!", suffix)) = tag.as_ref().map(|(h, s)| (h.as_str(), s.as_str())) {
                 wrap = long_form(suffix);
+                if wrap.is_some() && self.depth() + 1 > MAX_DEPTH {
+                    return Err(error(
+                        format!("YAML nested deeper than {MAX_DEPTH} levels"),
+                        span.start,
+                    ));
+                }
                 if wrap == Some("Fn::GetAtt") {
                     // `!GetAtt Resource.Attribute` is `["Resource", "Attribute"]`.
                     let text = raw.to_string();
@@ -443,7 +457,12 @@ mod reader {
             if self.is_key_position() {
                 return Err(error("A mapping key must be a scalar", span.start));
             }
-            if self.stack.len() >= MAX_DEPTH {
+            let wrap = match tag.as_ref().map(|(h, s)| (h.as_str(), s.as_str())) {
+                Some(("!", suffix)) => long_form(suffix),
+                _ => None,
+            };
+            let depth = self.depth() + 1 + wrap.is_some() as usize;
+            if depth > MAX_DEPTH {
                 return Err(error(
                     format!("YAML nested deeper than {MAX_DEPTH} levels"),
                     span.start,
@@ -451,10 +470,6 @@ mod reader {
             }
             let node = self.child_node(span.start);
             let flow = matches!(self.text.as_bytes().get(span.start), Some(b'[' | b'{'));
-            let wrap = match tag.as_ref().map(|(h, s)| (h.as_str(), s.as_str())) {
-                Some(("!", suffix)) => long_form(suffix),
-                _ => None,
-            };
             let (node, outer) = match wrap {
                 Some(name) => {
                     let inner = self
@@ -482,6 +497,7 @@ mod reader {
                 flow,
                 anchor,
                 wrap,
+                depth,
                 nodes: 1,
             });
             Ok(())

@@ -78,7 +78,9 @@ pub fn use_autosave(
     {
         let d = d.clone();
         use_effect_with((ws.clone(), own, paused), move |(ws, own, paused)| {
-            if !*paused {
+            if *paused {
+                storage::pause();
+            } else {
                 let result = storage::save(&ws.to_value(), !*own);
                 d.dispatch(Action::Saved(match result {
                     Ok(()) => Saving::Saved,
@@ -90,7 +92,8 @@ pub fn use_autosave(
     }
     use_effect_with(kept_aside.clone(), move |aside| {
         if let Some(ws) = aside {
-            if let Err(problem) = storage::save_backup(&ws.to_value()) {
+            // (While another tab's save waits, its notice stays: saving must stay paused.)
+            if let (Err(problem), false) = (storage::save_backup(&ws.to_value()), paused) {
                 d.dispatch(Action::Saved(Saving::Failed(problem)));
             }
         }

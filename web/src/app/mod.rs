@@ -41,7 +41,12 @@ pub fn app() -> Html {
     // JSONata: the module is fetched the first time a definition uses it. YAML: the extras
     // module, the first time a definition is YAML (any tab's, since the open one may start
     // the others). Validation runs again once either is there.
-    let uses_jsonata = services::jsonata::used_in(&settled);
+    // (Any machine's: the open one may start the others, and a run waits for the module.)
+    let uses_jsonata = services::jsonata::used_in(&settled)
+        || state
+            .ws
+            .others()
+            .any(|m| services::jsonata::used_in(&m.definition));
     let uses_yaml = services::extras::needed_for(&settled)
         || state
             .ws

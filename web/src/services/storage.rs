@@ -71,10 +71,34 @@ pub fn saved_is_opened() -> bool {
         .is_some_and(|o| o == "opened")
 }
 
-/// Saves the workspace; `opened`: it is a link, file or exercise as opened, unedited.
+/// Saves the workspace; `opened`: it is a link, file or exercise as opened, unedited. When it
+/// cannot be saved, the address (which keeps following the work) is no longer the page's own:
+/// after a reload it opens as a link, the older saved work kept aside.
 pub fn save(workspace: &Value, opened: bool) -> Result<(), SaveProblem> {
-    write(KEY, &workspace.to_json())?;
-    write(ORIGIN_KEY, if opened { "opened" } else { "own" })
+    let saved = write(KEY, &workspace.to_json())
+        .and_then(|()| write(ORIGIN_KEY, if opened { "opened" } else { "own" }));
+    if saved.is_err() {
+        forget_own_link();
+    }
+    SAVING_WORKS.with(|w| w.set(saved.is_ok()));
+    saved
+}
+
+thread_local! {
+    /// Did the last save work? Only then is the address written the page's own.
+    static SAVING_WORKS: std::cell::Cell<bool> = const { std::cell::Cell::new(true) };
+}
+
+/// The autosave is paused (another tab saved): the address is not the page's own either.
+pub fn pause() {
+    SAVING_WORKS.with(|w| w.set(false));
+    forget_own_link();
+}
+
+fn forget_own_link() {
+    if let Some(s) = tab_storage() {
+        let _ = s.remove_item(OWN_LINK_KEY);
+    }
 }
 
 /// Keeps the work a link, an exercise or a project replaced (the state's `kept_aside`).
@@ -102,8 +126,12 @@ fn tab_storage() -> Option<web_sys::Storage> {
     web_sys::window()?.session_storage().ok().flatten()
 }
 
-/// Notes that this tab wrote `fragment` into its own address.
+/// Notes that this tab wrote `fragment` into its own address (while saving works: else the
+/// address holds work the storage does not).
 pub fn remember_own_link(fragment: &str) {
+    if !SAVING_WORKS.with(std::cell::Cell::get) {
+        return;
+    }
     if let Some(s) = tab_storage() {
         let _ = s.set_item(OWN_LINK_KEY, &link_hash(fragment));
     }

@@ -34,6 +34,13 @@ pub enum LinkNotice {
     OtherTab,
 }
 
+/// A run asked for before the modules it needs were there.
+#[derive(Clone, Copy, PartialEq, Debug)]
+pub enum Deferred {
+    Run,
+    Step,
+}
+
 /// Whether the workspace is kept in the browser, and what to do when it is not.
 #[derive(Clone, PartialEq, Debug, Default)]
 pub enum Saving {
@@ -69,8 +76,9 @@ pub struct AppState {
     pub opened: Option<Rc<Workspace>>,
     /// Whether the autosave keeps up (an effect saves, and reports here).
     pub saving: Saving,
-    /// Run was asked for while a module the machines need was loading: it starts once there.
-    pub run_when_ready: bool,
+    /// Run or Step was asked for while a module the machines need was loading: it happens
+    /// once the module is there (forgotten if other work opens first).
+    pub run_when_ready: Option<Deferred>,
     /// Bumped when the definition must be pushed into the editor (an example was loaded).
     pub editor_rev: u64,
     pub selected: Option<Rc<str>>,
@@ -194,7 +202,7 @@ impl AppState {
             kept_aside: None,
             opened: None,
             saving: Saving::Saved,
-            run_when_ready: false,
+            run_when_ready: None,
             editor_rev: 0,
             selected: None,
             located: None,
@@ -216,6 +224,7 @@ impl AppState {
     /// machine that was open) is put away.
     fn after_machine_change(&mut self) {
         self.editor_rev += 1;
+        self.run_when_ready = None;
         self.test = None;
         self.test_answer = None;
         self.test_call = None;
@@ -235,17 +244,22 @@ impl AppState {
             && (settled(&self.extras) || !defs().any(crate::services::extras::needed_for))
     }
 
+    fn work_is_own_given(&self, ws: &Workspace) -> bool {
+        !self.opened.as_deref().is_some_and(|o| o.same_work(ws))
+    }
+
     /// Is the work the user's own (not a link, file or exercise as it was opened)?
     pub fn work_is_own(&self) -> bool {
-        self.opened.as_deref() != Some(&self.ws)
+        self.work_is_own_given(&self.ws)
     }
 
     /// `ws` replaces the work, which is kept aside if it is the user's own (an unedited link
     /// is not: what was kept aside before it stays).
     fn replace_work(&mut self, ws: Workspace, notice: LinkNotice) {
         let opened = Rc::new(ws.clone());
+        let own = self.work_is_own();
         let previous = std::mem::replace(&mut self.ws, ws);
-        if self.opened.as_deref() != Some(&previous) {
+        if own {
             self.kept_aside = Some(Rc::new(previous));
         }
         self.opened = Some(opened);
@@ -337,7 +351,11 @@ impl AppState {
             Action::RestoreKeptAside => {
                 self.link_notice = None;
                 if let Some(ws) = self.kept_aside.take() {
-                    self.ws = Rc::unwrap_or_clone(ws);
+                    let previous = std::mem::replace(&mut self.ws, Rc::unwrap_or_clone(ws));
+                    // Work the user did on what was opened is theirs too: kept aside in turn.
+                    if self.work_is_own_given(&previous) {
+                        self.kept_aside = Some(Rc::new(previous));
+                    }
                     self.opened = None;
                     self.after_machine_change();
                 }
@@ -458,7 +476,11 @@ impl Reducible for AppState {
         // Run (or Step) before an on-demand module the machines need is there: the run starts
         // once it is (it would fail with "the JSONata library is not loaded").
         if matches!(action, Action::Run | Action::Step) && !s.modules_ready() {
-            s.run_when_ready = true;
+            s.run_when_ready = Some(if matches!(action, Action::Step) {
+                Deferred::Step
+            } else {
+                Deferred::Run
+            });
             return Rc::new(s);
         }
         let rest = s.edit(action);
@@ -467,9 +489,12 @@ impl Reducible for AppState {
         if let Some(a) = rest {
             s.view(a);
         }
-        if s.run_when_ready && s.modules_ready() {
-            s.run_when_ready = false;
-            s.session = RunSession::run(&s.ws);
+        if let (Some(deferred), true) = (s.run_when_ready, s.modules_ready()) {
+            s.run_when_ready = None;
+            s.session = match deferred {
+                Deferred::Run => RunSession::run(&s.ws),
+                Deferred::Step => std::mem::take(&mut s.session).step(&s.ws),
+            };
         }
         Rc::new(s)
     }
@@ -704,13 +729,35 @@ mod tests {
         let s = reduce(s, Action::Jsonata(ModuleStatus::Loading));
         let s = reduce(s, Action::Run);
         assert!(
-            s.run_when_ready && s.session.run.is_none(),
+            s.run_when_ready == Some(Deferred::Run) && s.session.run.is_none(),
             "ran without the library"
         );
         let s = reduce(s, Action::Jsonata(ModuleStatus::Ready));
         assert!(
-            !s.run_when_ready && s.session.run.is_some(),
+            s.run_when_ready.is_none() && s.session.run.is_some(),
             "the run did not start"
         );
+    }
+
+    #[test]
+    fn looking_at_another_tab_of_an_opened_project_is_no_edit() {
+        let s = Rc::new(AppState::new(Workspace::from_example(0)));
+        let s = reduce(s, Action::SetInput("{\"mine\": 1}".into()));
+        let mine = s.ws.clone();
+        let mut project = Workspace::from_example(1);
+        project.add();
+        project.open_tab(0);
+        let s = reduce(s, Action::OpenProject(Box::new(project)));
+        let s = reduce(s, Action::OpenMachine(1));
+        assert!(
+            !s.work_is_own(),
+            "a tab switch made the project the user's work"
+        );
+        let s = reduce(
+            s,
+            Action::OpenWorkspaceFile(Box::new(Workspace::from_example(2))),
+        );
+        let s = reduce(s, Action::RestoreKeptAside);
+        assert_eq!(s.ws, mine);
     }
 }

@@ -254,6 +254,13 @@ impl Workspace {
         (!m.is_empty()).then(|| Value::from(m))
     }
 
+    /// The same work, whichever machine's tab is open (looking at another tab is no edit).
+    pub fn same_work(&self, other: &Workspace) -> bool {
+        let mut a = self.clone();
+        a.open = other.open;
+        a == *other
+    }
+
     pub fn to_value(&self) -> Value {
         let machines: Vec<Value> = self
             .machines

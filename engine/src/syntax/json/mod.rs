@@ -223,6 +223,10 @@ impl Value {
     /// Size as compact JSON and height, or `None` when the value nests deeper than `MAX_DEPTH`
     /// (the parser's own bound). The walk stops there, so it never recurses deeper than that,
     /// however deep a value the engine has built.
+    pub(crate) fn measure(&self) -> Option<Measure> {
+        self.measure_with(&mut SizeCache::default())
+    }
+
     pub(crate) fn measure_with(&self, cache: &mut SizeCache) -> Option<Measure> {
         self.measure_at(cache, 0)
     }

@@ -313,19 +313,26 @@ impl SpanMap {
                 .and_then(|n| usize::try_from(n).ok())
         };
         let mut map = SpanMap::default();
+        // Row index -> node (a skipped row shifts no later reference).
+        let mut ids: Vec<Option<NodeId>> = Vec::new();
         for row in rows("nodes") {
-            let Some(a) = row.as_array() else { continue };
+            let Some(a) = row.as_array() else {
+                ids.push(None);
+                continue;
+            };
             let id = map.nodes.len();
-            let parent = num(a.first()).filter(|&p| p < id).map(|p| p as NodeId);
+            let parent = num(a.first()).and_then(|p| ids.get(p).copied().flatten());
             let token = match a.get(1) {
                 Some(Value::String(k)) => Token::Key(k.clone()),
                 other => Token::Index(num(other).unwrap_or(0) as u32),
             };
             if parent.is_none() && id > 0 {
+                ids.push(None);
                 continue;
             }
             let start = num(a.get(2)).unwrap_or(0);
             let node = map.add(parent, token, start);
+            ids.push(Some(node));
             map.finish(node, num(a.get(3)).unwrap_or(start));
             if let (Some(s), Some(e)) = (num(a.get(4)), num(a.get(5))) {
                 map.set_key(node, Span { start: s, end: e });
@@ -346,12 +353,12 @@ impl SpanMap {
             let (Some(object), Some(Value::String(key))) = (num(a.first()), a.get(1)) else {
                 continue;
             };
-            if object < map.nodes.len() {
+            if let Some(object) = ids.get(object).copied().flatten() {
                 let span = Span {
                     start: num(a.get(2)).unwrap_or(0),
                     end: num(a.get(3)).unwrap_or(0),
                 };
-                map.add_duplicate(object as NodeId, key.clone(), span);
+                map.add_duplicate(object, key.clone(), span);
             }
         }
         map
