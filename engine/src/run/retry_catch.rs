@@ -12,7 +12,10 @@ pub(crate) fn io_failure(path: &JsonPath, e: &crate::query::path::PathError) -> 
 }
 
 /// Does `ErrorEquals` match this error? `States.ALL` matches everything but `States.Runtime`;
-/// `States.TaskFailed` everything but `States.Timeout` (and `States.Runtime`).
+/// `States.TaskFailed` everything but `States.Timeout` (and `States.Runtime`). AWS's docs call
+/// `States.DataLimitExceeded` terminal, not caught by `States.ALL`; the recordings (LocalStack's
+/// AWS snapshot, ../shared/reference/pricing-and-quotas.md) show a `["States.ALL"]` Catch
+/// catching it, and the recordings win.
 pub fn error_matches(names: &[Rc<str>], error: &str) -> bool {
     if error == errors::RUNTIME || error == errors::TRANSITION_BUDGET {
         // AWS-recorded: even an explicit `["States.Runtime"]` catcher does not catch it.
