@@ -42,6 +42,12 @@ const EMPTY_DEFAULTS: &[&str] = &["mocks", "testCase", "machineName", "s3"];
 
 /// The fragment (without `#`) for a workspace.
 pub fn encode(ws: &Workspace) -> String {
+    encode_within(ws, usize::MAX).unwrap_or_default()
+}
+
+/// `encode`, or `None` when the workspace unpacks to more than `max` bytes (a link `decode`
+/// would refuse at `MAX_DECODED_BYTES`): one serialisation serves both.
+pub fn encode_within(ws: &Workspace, max: usize) -> Option<String> {
     let mut v = ws.to_value();
     if let Value::Object(m) = &mut v {
         let m = Rc::make_mut(m);
@@ -61,8 +67,12 @@ pub fn encode(ws: &Workspace) -> String {
             m.shift_remove("open");
         }
     }
-    let packed = miniz_oxide::deflate::compress_to_vec(v.to_json().as_bytes(), 9);
-    format!("v{VERSION}.{}", URL_SAFE_NO_PAD.encode(packed))
+    let text = v.to_json();
+    if text.len() > max {
+        return None;
+    }
+    let packed = miniz_oxide::deflate::compress_to_vec(text.as_bytes(), 9);
+    Some(format!("v{VERSION}.{}", URL_SAFE_NO_PAD.encode(packed)))
 }
 
 /// Reads a fragment (with or without `#`).

@@ -34,12 +34,24 @@ fn too_large(text: &str, size: usize, format: Format) -> Validation {
         start: at,
         end: text.len(),
     };
+    let message = format!("The definition is {size} bytes, over AWS's 1 MB quota: Value at 'definition' failed to satisfy constraint: Member must have length less than or equal to {MAX_DEFINITION_BYTES}");
+    unreadable(text, span, codes::SCHEMA_VALIDATION_FAILED, message, format)
+}
+
+/// A definition that yields no model: its one error, marked at `span`.
+fn unreadable(
+    text: &str,
+    span: Span,
+    code: &'static str,
+    message: String,
+    format: Format,
+) -> Validation {
     Validation {
         machine: None,
         diagnostics: vec![Diagnostic {
             severity: Severity::Error,
-            code: codes::SCHEMA_VALIDATION_FAILED,
-            message: format!("The definition is {size} bytes, over AWS's 1 MB quota: Value at 'definition' failed to satisfy constraint: Member must have length less than or equal to {MAX_DEFINITION_BYTES}"),
+            code,
+            message,
             location: None,
             span,
             start: line_col(text, span.start),
@@ -112,21 +124,7 @@ pub fn validate_with(text: &str, workflow_type: WorkflowType, given: &Substituti
                 .chars()
                 .next()
                 .map_or(offset, |c| offset + c.len_utf8());
-            let span = Span { start: offset, end };
-            return Validation {
-                machine: None,
-                diagnostics: vec![Diagnostic {
-                    severity: Severity::Error,
-                    code,
-                    message,
-                    location: None,
-                    span,
-                    start: line_col(text, span.start),
-                    end: line_col(text, span.end),
-                }],
-                format,
-                substitutions: Vec::new(),
-            };
+            return unreadable(text, Span { start: offset, end }, code, message, format);
         }
     };
     let (value, spans) = (read.value, read.spans);

@@ -6,8 +6,10 @@ use crate::services::{self, storage};
 use crate::state::{
     Action, AppState, Dispatch, LinkNotice, ModuleStatus, Saving, TestCall, Workspace,
 };
+use gloo_events::{EventListener, EventListenerOptions};
 use gloo_timers::callback::Timeout;
 use std::rc::Rc;
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 /// Edits settle this long before the definition is validated and laid out again.
@@ -106,25 +108,25 @@ pub fn use_autosave(
 #[hook]
 pub fn use_outside_changes(d: Dispatch) {
     use_effect_with((), move |_| {
-        let window = web_sys::window();
-        let on_storage = {
-            let d = d.clone();
-            wasm_bindgen::closure::Closure::<dyn FnMut(web_sys::StorageEvent)>::new(
-                move |e: web_sys::StorageEvent| {
-                    if !storage::is_workspace_change(&e) {
+        let listeners = web_sys::window().map(|window| {
+            let on_storage = {
+                let d = d.clone();
+                EventListener::new(&window, "storage", move |e| {
+                    let Some(e) = e.dyn_ref::<web_sys::StorageEvent>() else {
+                        return;
+                    };
+                    if !storage::is_workspace_change(e) {
                         return;
                     }
                     let theirs = e.new_value().and_then(|t| engine::api::parse_json(&t).ok());
                     if let Some(v) = theirs {
                         d.dispatch(Action::OtherTabSaved(Box::new(Workspace::from_value(&v))));
                     }
-                },
-            )
-        };
-        let on_hash = wasm_bindgen::closure::Closure::<dyn FnMut(web_sys::Event)>::new(
-            move |_: web_sys::Event| {
-                // (The page's own replaceState fires no hashchange; an unchanged workspace is
-                // not opened again.)
+                })
+            };
+            // (The page's own replaceState fires no hashchange; an unchanged workspace is not
+            // opened again.)
+            let on_hash = EventListener::new(&window, "hashchange", move |_| {
                 match services::link::shared_workspace() {
                     Some(Ok(ws)) => d.dispatch(Action::OpenLink(Box::new(ws))),
                     Some(Err(e)) => {
@@ -132,33 +134,11 @@ pub fn use_outside_changes(d: Dispatch) {
                     }
                     None => {}
                 }
-            },
-        );
-        let listen = |name: &str, f: &js_sys::Function| {
-            if let Some(w) = &window {
-                let _ = w.add_event_listener_with_callback(name, f);
-            }
-        };
-        listen(
-            "storage",
-            wasm_bindgen::JsCast::unchecked_ref(on_storage.as_ref()),
-        );
-        listen(
-            "hashchange",
-            wasm_bindgen::JsCast::unchecked_ref(on_hash.as_ref()),
-        );
-        move || {
-            if let Some(w) = window {
-                let _ = w.remove_event_listener_with_callback(
-                    "storage",
-                    wasm_bindgen::JsCast::unchecked_ref(on_storage.as_ref()),
-                );
-                let _ = w.remove_event_listener_with_callback(
-                    "hashchange",
-                    wasm_bindgen::JsCast::unchecked_ref(on_hash.as_ref()),
-                );
-            }
-        }
+            });
+            (on_storage, on_hash)
+        });
+        // Dropping the listeners removes them.
+        move || drop(listeners)
     });
 }
 
@@ -261,11 +241,16 @@ pub fn use_test_calls(call: Option<Rc<TestCall>>, d: Dispatch) {
 #[hook]
 pub fn use_shortcuts(d: Dispatch) {
     use_effect_with((), move |_| {
-        let listener = wasm_bindgen::closure::Closure::<dyn FnMut(web_sys::KeyboardEvent)>::new(
-            move |e: web_sys::KeyboardEvent| {
+        let listener = web_sys::window().map(|window| {
+            // Not passive (gloo's default): the shortcuts prevent the browser's own action.
+            let options = EventListenerOptions::enable_prevent_default();
+            EventListener::new_with_options(&window, "keydown", options, move |e| {
+                let Some(e) = e.dyn_ref::<web_sys::KeyboardEvent>() else {
+                    return;
+                };
                 let in_editor = e
                     .target()
-                    .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
+                    .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
                     .is_some_and(|el| el.closest(".cm-editor").ok().flatten().is_some());
                 if in_editor {
                     return;
@@ -277,23 +262,9 @@ pub fn use_shortcuts(d: Dispatch) {
                     e.prevent_default();
                     d.dispatch(Action::Step);
                 }
-            },
-        );
-        let window = web_sys::window();
-        if let Some(w) = &window {
-            let _ = w.add_event_listener_with_callback(
-                "keydown",
-                wasm_bindgen::JsCast::unchecked_ref(listener.as_ref()),
-            );
-        }
-        move || {
-            if let Some(w) = window {
-                let _ = w.remove_event_listener_with_callback(
-                    "keydown",
-                    wasm_bindgen::JsCast::unchecked_ref(listener.as_ref()),
-                );
-            }
-        }
+            })
+        });
+        move || drop(listener)
     });
 }
 

@@ -17,13 +17,7 @@ pub fn save_notice(p: &Props) -> Html {
     let d = use_dispatch();
     let download = {
         let ws = p.ws.clone();
-        Callback::from(move |_: MouseEvent| {
-            services::download(
-                "workspace.asl-playground.json",
-                "application/json",
-                &ws.to_value().to_json_pretty(),
-            )
-        })
+        Callback::from(move |_: MouseEvent| services::download_workspace(&ws))
     };
     match &p.saving {
         Saving::Saved => html! {},

@@ -30,13 +30,7 @@ pub fn share_bar(p: &Props) -> Html {
     };
     let download = {
         let ws = p.ws.clone();
-        Callback::from(move |_: MouseEvent| {
-            services::download(
-                "workspace.asl-playground.json",
-                "application/json",
-                &ws.to_value().to_json_pretty(),
-            )
-        })
+        Callback::from(move |_: MouseEvent| services::download_workspace(&ws))
     };
     let upload = {
         let (d, upload_error) = (d.clone(), upload_error.clone());

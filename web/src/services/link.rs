@@ -37,12 +37,12 @@ pub fn shared_workspace() -> Option<Result<Workspace, ShareError>> {
 pub fn write(ws: &Workspace) {
     let Some(w) = web_sys::window() else { return };
     let Ok(history) = w.history() else { return };
-    let url = if ws.to_value().to_json().len() <= share::MAX_DECODED_BYTES {
-        let fragment = share::encode(ws);
-        crate::services::storage::remember_own_link(&fragment);
-        url_with(&fragment)
-    } else {
-        url_without_fragment()
+    let url = match share::encode_within(ws, share::MAX_DECODED_BYTES) {
+        Some(fragment) => {
+            crate::services::storage::remember_own_link(&fragment);
+            url_with(&fragment)
+        }
+        None => url_without_fragment(),
     };
     let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
 }

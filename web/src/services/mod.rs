@@ -65,6 +65,15 @@ pub fn download(name: &str, mime: &str, text: &str) {
     let _ = web_sys::Url::revoke_object_url(&url);
 }
 
+/// Offers the workspace as the file "Open a workspace or exercise file…" reads back.
+pub fn download_workspace(ws: &crate::state::Workspace) {
+    download(
+        "workspace.asl-playground.json",
+        "application/json",
+        &ws.to_value().to_json_pretty(),
+    )
+}
+
 /// Does the system prefer a dark colour scheme?
 pub fn prefers_dark() -> bool {
     web_sys::window()
