@@ -1,6 +1,7 @@
 // Run by Trunk before each build (Trunk.toml [[hooks]]); outputs go to web/js/dist/ (not
 // committed):
-// 1. the editor bridge (editor.js, jsonata.js and CodeMirror) bundled by esbuild;
+// 1. the editor bridge (editor.js, jsonata.js, worker.js and CodeMirror) and the page's Web
+//    Worker (engine-worker.js) bundled by esbuild;
 // 2. the JSONata module (crate web/jsonata), loaded by the page only when a definition uses
 //    JSONata, and 3. the extras module (crate web/extras: YAML, import, export), loaded only
 //    when needed: cargo → wasm-bindgen → wasm-opt, redone only when the cargo output changed.
@@ -17,6 +18,17 @@ await build({
   format: 'iife',
   target: 'es2020',
   outfile: here('./dist/editor.js'),
+  logLevel: 'warning',
+});
+
+// The page's Web Worker (engine-worker.js), a module worker of its own.
+await build({
+  entryPoints: [here('./engine-worker.js')],
+  bundle: true,
+  minify: true,
+  format: 'esm',
+  target: 'es2020',
+  outfile: here('./dist/engine-worker.js'),
   logLevel: 'warning',
 });
 

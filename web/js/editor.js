@@ -11,6 +11,7 @@ import { Decoration, keymap } from '@codemirror/view';
 import { syntaxTree } from '@codemirror/language';
 import { jsonataHighlight } from './jsonata.js';
 import './extras.js';
+import './worker.js';
 
 const views = [];
 

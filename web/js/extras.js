@@ -2,31 +2,7 @@
 // import and export. Loaded only when a definition is YAML or a project is opened or exported.
 // Rust calls load() and call() (web/src/bindings.rs), and the file helpers below, which read
 // what a file picker, a folder picker or a drop hands the page.
-/** An on-demand wasm module in dist/<dir>/ (<name>.js and <name>_bg.wasm, from build.mjs):
- * load() fetches it once (a failed fetch may be tried again), call() asks it. */
-export function onDemandModule(dir, name, what) {
-  let loading = null;
-  let module = null;
-  return {
-    load() {
-      if (!loading) {
-        const base = new URL(`./${dir}/`, document.baseURI);
-        // A computed specifier: esbuild leaves this import to the browser.
-        const specifier = new URL(`${name}.js`, base).href;
-        loading = import(specifier).then(async (m) => {
-          await m.default({ module_or_path: new URL(`${name}_bg.wasm`, base) });
-          module = m;
-        });
-        loading.catch(() => { loading = null; });
-      }
-      return loading;
-    },
-    call(request) {
-      if (!module) throw new Error(`the ${what} module is not loaded`);
-      return module.call(request);
-    },
-  };
-}
+import { onDemandModule } from './modules.js';
 
 const extras = onDemandModule('extras', 'asl_extras', 'extras');
 

@@ -1,15 +1,26 @@
 // The JSONata module (web/jsonata, built by build.mjs into dist/jsonata/) is loaded only when
 // a definition uses JSONata, so the first load stays small. Rust calls load() and call()
 // (web/src/bindings.rs) and hands call() to its engine.
-import { onDemandModule } from './extras.js';
+import { onDemandModule } from './modules.js';
 
 const jsonata = onDemandModule('jsonata', 'asl_jsonata', 'JSONata');
+
+// The answers the page's Web Worker gave while running a run ahead of the page (worker.js):
+// the page's engine replays that run and finds every evaluation here, so it evaluates
+// nothing itself. An answer depends only on its request (the clock and the seed are in it).
+const answers = new Map();
+
+/** Keeps a worker's answers ([request, answer, request, answer, ...]) for the next run. */
+export function remember(tape) {
+  answers.clear();
+  for (let i = 0; i + 1 < tape.length; i += 2) answers.set(tape[i], tape[i + 1]);
+}
 
 window.AslJsonata = {
   /** Loads the module once; resolves when call() works, rejects with the reason. */
   load: () => jsonata.load(),
   /** One engine::jsonata::host_call request (JSON text) in, its answer out. */
-  call: (request) => jsonata.call(request),
+  call: (request) => answers.get(request) ?? jsonata.call(request),
 };
 
 // Highlighting inside "{% ... %}" strings: the JSONata tokens get their own classes.

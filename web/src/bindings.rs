@@ -1,6 +1,7 @@
 //! The only place that talks to JavaScript: the CodeMirror bridge (web/js/editor.js, exposed
-//! as `window.AslEditor`), the JSONata module loader (web/js/jsonata.js, `window.AslJsonata`)
-//! and the extras module loader with the file helpers (web/js/extras.js, `window.AslExtras`).
+//! as `window.AslEditor`), the JSONata module loader (web/js/jsonata.js, `window.AslJsonata`),
+//! the extras module loader with the file helpers (web/js/extras.js, `window.AslExtras`), and
+//! the page's Web Worker (web/js/worker.js, `window.AslWorker`).
 
 use wasm_bindgen::prelude::*;
 
@@ -78,4 +79,19 @@ pub fn describe(e: &JsValue) -> String {
         .map(|e| String::from(e.message()))
         .or_else(|| e.as_string())
         .unwrap_or_else(|| "unknown error".into())
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// Asks the page's Web Worker one extras-module request (web/js/worker.js): a promise of
+    /// the answer text; `record` keeps the JSONata answers it gave for the page's engine.
+    #[wasm_bindgen(catch, js_namespace = AslWorker, js_name = ask)]
+    pub fn worker_ask(
+        request: &str,
+        needs_jsonata: bool,
+        record: bool,
+    ) -> Result<js_sys::Promise, JsValue>;
+    /// Terminates the worker; what it was doing is dropped (the next ask starts a fresh one).
+    #[wasm_bindgen(catch, js_namespace = AslWorker, js_name = stop)]
+    pub fn worker_stop() -> Result<(), JsValue>;
 }

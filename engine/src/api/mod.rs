@@ -272,3 +272,34 @@ pub fn answer_callback(ex: &mut Execution, token: &str, answer: &Value) -> Resul
         ex.send_task_heartbeat(token)
     }
 }
+
+/// A run as a host describes it in plain data, the same for the page's own execution and for
+/// the one its Web Worker runs ahead of it (so both make the same execution): `{"definition",
+/// "input", "mocks", "s3"}` as text (empty mocks and S3 data: none), `"workflowType"`,
+/// `"machineName"`, `"testCase"`, `"machines"` (as [`RunOptions::machines`]), `"atLeastOnce"`,
+/// `"substitutions"`. The error names the text that is not JSON.
+pub fn start_request(request: &Value) -> Result<Execution, String> {
+    let text = |k: &str| request.get(k).and_then(Value::as_str).unwrap_or("");
+    let optional = |k: &str, what: &str| match text(k).trim() {
+        "" => Ok(None),
+        t => parse_json(t).map(Some).map_err(|e| format!("{what}: {e}")),
+    };
+    let named = |k: &str| Some(text(k).to_string()).filter(|s| !s.is_empty());
+    let input = parse_json(text("input")).map_err(|e| format!("Input: {e}"))?;
+    let options = RunOptions {
+        workflow_type: WorkflowType::parse(text("workflowType")).unwrap_or_default(),
+        mocks: optional("mocks", "Mocks")?,
+        machine_name: named("machineName"),
+        test_case: named("testCase"),
+        record_inspection: true,
+        machines: request.get("machines").filter(|m| !m.is_null()).cloned(),
+        s3: optional("s3", "S3 data")?,
+        at_least_once: request.get("atLeastOnce").and_then(Value::as_bool) == Some(true),
+        substitutions: match request.get("substitutions") {
+            Some(Value::Object(m)) => m.as_ref().clone(),
+            _ => Substitutions::default(),
+        },
+        ..Default::default()
+    };
+    start(text("definition"), input, &options).map_err(|e| e.to_string())
+}

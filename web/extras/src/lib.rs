@@ -1,10 +1,12 @@
 //! The extras module: what most visits never use, loaded on demand as a second wasm module so
 //! the first load stays small. YAML definitions (the page hands `call` to its engine through
 //! `engine::syntax::yaml::host`), opening and exporting projects, AWS's TestState, and exercise
-//! Markdown. Requests and answers are JSON text: `engine::aws::module_call` answers the engine's
-//! ops, `markdown` is answered here.
+//! Markdown; and, in the page's Web Worker, the page's runs ahead of it (`run_ahead`). Requests and
+//! answers are JSON text: `engine::aws::module_call` answers the engine's ops, `markdown` and
+//! `run` are answered here.
 
 mod markdown;
+mod run_ahead;
 
 use engine::syntax::json::Value;
 use wasm_bindgen::prelude::*;
@@ -40,6 +42,9 @@ pub fn call(request: &str) -> String {
                 .map(|t| markdown::tree(t.as_str().unwrap_or("")))
                 .collect();
             return engine::obj! { "trees" => trees }.to_json();
+        }
+        if r.get("op").and_then(Value::as_str) == Some("run") {
+            return run_ahead::answer(&r).to_json();
         }
     }
     engine::aws::module_call(request)

@@ -4,7 +4,7 @@
 
 use crate::services::{self, storage};
 use crate::state::{
-    Action, AppState, Dispatch, LinkNotice, ModuleStatus, Saving, TestCall, Workspace,
+    Action, Ahead, AppState, Dispatch, LinkNotice, ModuleStatus, Saving, TestCall, Workspace,
 };
 use gloo_events::{EventListener, EventListenerOptions};
 use gloo_timers::callback::Timeout;
@@ -230,6 +230,39 @@ pub fn use_test_calls(call: Option<Rc<TestCall>>, d: Dispatch) {
             let id = call.id;
             services::extras::test_state(&call.request, &call.substitutions, move |reply| {
                 d.dispatch(Action::TestReplied(id, Rc::new(reply)))
+            });
+        }
+        || ()
+    });
+}
+
+/// The run's next part, made first by the page's Web Worker (`RunSession::ahead`); the
+/// page does it once the worker is done. A job that is no longer wanted (cancelled, or
+/// replaced by a newer one) terminates the worker: an evaluation cannot be interrupted any
+/// other way.
+#[hook]
+pub fn use_run_ahead(ahead: Option<Rc<Ahead>>, d: Dispatch) {
+    let in_flight = use_mut_ref(|| None::<u64>);
+    use_effect_with(ahead.as_ref().map(|a| a.id), move |_| {
+        if let Some(stale) = in_flight.borrow_mut().take() {
+            if ahead.as_ref().map(|a| a.id) != Some(stale) {
+                services::worker::stop();
+            }
+        }
+        if let Some(ahead) = ahead {
+            let id = ahead.id;
+            *in_flight.borrow_mut() = Some(id);
+            let in_flight = in_flight.clone();
+            services::worker::ask(&ahead.request, true, move |r| {
+                if *in_flight.borrow() == Some(id) {
+                    *in_flight.borrow_mut() = None;
+                }
+                let done = match r {
+                    Ok(_) => Ok(()),
+                    Err(services::worker::WorkerError::Stopped) => return,
+                    Err(e) => Err(Rc::from(e.describe("running the execution").as_str())),
+                };
+                d.dispatch(Action::AheadDone(id, done));
             });
         }
         || ()

@@ -33,6 +33,7 @@ pub fn app() -> Html {
     effects::use_outside_changes(d.clone());
     effects::use_shortcuts(d.clone());
     effects::use_test_calls(state.test_call.clone(), d.clone());
+    effects::use_run_ahead(state.session.ahead.clone(), d.clone());
     let files = effects::use_file_drop();
     let machine = state.ws.machine();
 

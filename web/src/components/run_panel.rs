@@ -24,7 +24,8 @@ pub fn run_panel(p: &Props) -> Html {
     let payload = use_state(|| "{\n  \"approved\": true\n}".to_string());
     let (session, ws) = (&p.session, &p.ws);
     let workflow_type = ws.machine().workflow_type;
-    let running = session.running;
+    // The worker making the run first counts as running: Cancel stops it.
+    let running = session.running || session.ahead.is_some();
     let status = session
         .run
         .as_ref()
@@ -120,6 +121,7 @@ pub fn run_panel(p: &Props) -> Html {
                 <span class={classes!("status", status_name.to_lowercase())} data-testid="execution-status">{ status_name }</span>
             </div>
             if let Some(n) = &p.notice { <p class="hint" data-testid="run-notice">{ n.clone() }</p> }
+            if session.ahead.is_some() { <p class="hint" data-testid="run-ahead" role="status">{ "Evaluating in the engine's worker: the page stays usable, and Cancel stops it." }</p> }
             if let Some(e) = &session.error { <p class="error" role="alert">{ e }</p> }
             { callback_ui }
             { outcome }

@@ -1,6 +1,7 @@
-//! The extras module (web/extras: YAML, the project import and export), loaded on demand
-//! as a second wasm module, as JSONata is: pages with JSON definitions never download it.
-//! Once loaded, the engine reads YAML through it (`engine::syntax::yaml::host`).
+//! The extras module (web/extras: YAML, the project import and export, TestState, Markdown),
+//! loaded on demand as a second wasm module, as JSONata is: pages with JSON definitions never
+//! download it. The page loads it to read YAML (`engine::syntax::yaml::host`, synchronous);
+//! everything else is asked of the copy in the page's Web Worker (`ask`).
 
 use crate::bindings;
 use engine::api::{Format, Substitutions};
@@ -37,23 +38,26 @@ pub fn load(done: super::Loaded) {
     );
 }
 
-/// Loads the module if needed, then asks it one request.
+/// Asks the module one request, in the page's Web Worker: TestState, exercise Markdown, a
+/// project's import or export may take long or fail badly, and the page must not.
 pub fn ask(request: Value, done: impl FnOnce(Result<Value, String>) + 'static) {
-    load(Box::new(move |r| match r {
-        Err(e) => done(Err(format!("the extras module could not be loaded ({e})"))),
-        Ok(()) => {
-            let answer = bindings::module_call(&request.to_json())
-                .map_err(|e| bindings::describe(&e))
-                .and_then(|t| engine::syntax::json::parse(&t).map_err(|e| e.message));
-            done(match answer {
-                Ok(a) => match a.get("error").and_then(Value::as_str) {
-                    Some(e) => Err(e.to_string()),
-                    None => Ok(a),
-                },
-                Err(e) => Err(e),
-            })
-        }
-    }));
+    let what = match request.get("op").and_then(Value::as_str) {
+        Some("teststate") => "testing the state",
+        Some("markdown") => "reading the exercise's instructions",
+        Some("import") => "opening the project",
+        Some("export") => "exporting the project",
+        Some("convert") => "converting the definition",
+        _ => "answering the page",
+    };
+    super::worker::ask(&request, false, move |r| {
+        done(match r {
+            Ok(a) => match a.get("error").and_then(Value::as_str) {
+                Some(e) => Err(e.to_string()),
+                None => Ok(a),
+            },
+            Err(e) => Err(e.describe(what)),
+        })
+    });
 }
 
 /// What "Test this state" gets back.

@@ -1,10 +1,12 @@
 //! Browser effects: localStorage, downloads, the colour scheme, loading the on-demand modules
-//! (JSONata; the extras module with YAML, projects, TestState and exercise Markdown).
+//! (JSONata; the extras module with YAML, projects, TestState and exercise Markdown), and the
+//! Web Worker that runs what may take long.
 
 pub mod extras;
 pub mod jsonata;
 pub mod link;
 pub mod storage;
+pub mod worker;
 
 /// Told once an on-demand module is there (or why it could not be loaded).
 pub type Loaded = Box<dyn FnOnce(Result<(), String>)>;

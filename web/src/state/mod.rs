@@ -6,7 +6,7 @@
 mod run_session;
 mod workspace;
 
-pub use run_session::{CallbackAnswer, ChildRef, Clock, RunHandle, RunSession};
+pub use run_session::{Ahead, CallbackAnswer, ChildRef, Clock, Job, RunHandle, RunSession};
 pub use workspace::{MachineDoc, Workspace};
 
 use engine::api;
@@ -102,6 +102,8 @@ pub struct AppState {
     pub test_call: Option<Rc<TestCall>>,
     /// TestState calls asked so far (numbers them).
     pub test_calls: u64,
+    /// Jobs given to the worker so far (the next one's id).
+    pub aheads: u64,
 }
 
 /// A TestState call: the typed request and the placeholders' values, numbered so that asking
@@ -188,6 +190,9 @@ pub enum Action {
     Cancel,
     Reset,
     Callback(CallbackAnswer),
+    /// The worker made the run's next part (`RunSession::ahead` with this id), or why it
+    /// could not (it crashed: what it was evaluating).
+    AheadDone(u64, Result<(), Rc<str>>),
     SetExecutions(u64),
     SetFreeTier(bool),
     ToggleTheme,
@@ -216,6 +221,7 @@ impl AppState {
             test_answer: None,
             test_call: None,
             test_calls: 0,
+            aheads: 0,
             link_notice: None,
         }
     }
@@ -374,18 +380,34 @@ impl AppState {
     /// Running, stepping and answering the run; what of it is shown.
     fn drive(&mut self, action: Action) -> Option<Action> {
         let session = std::mem::take(&mut self.session);
+        let job = match &action {
+            Action::Run => Some(Job::Run),
+            Action::Continue => Some(Job::Continue),
+            Action::Step => Some(Job::Step),
+            Action::Callback(answer) => Some(Job::Callback(answer.clone())),
+            _ => None,
+        };
+        if let Some(job) = job {
+            self.session = session;
+            self.begin(job);
+            return None;
+        }
         self.session = match action {
-            Action::Run => RunSession::run(&self.ws),
-            Action::Continue => session.continue_run(&self.ws),
-            Action::Step => session.step(&self.ws),
             Action::Tick(clock) if session.running => session.tick(clock),
             Action::Tick(_) => session,
-            Action::Cancel => session.cancel(),
+            Action::Cancel => match session.ahead.clone() {
+                Some(ahead) => session.cancel_ahead(&ahead.ws, &ahead.job),
+                None => session.cancel(),
+            },
+            Action::AheadDone(id, done) => match session.ahead.clone() {
+                Some(ahead) if ahead.id == id => match done {
+                    Ok(()) => session.apply(&ahead.ws, ahead.job.clone()),
+                    Err(why) => session.ahead_failed(&ahead.job, why.to_string()),
+                },
+                // A job that was cancelled or replaced.
+                _ => session,
+            },
             Action::Reset => RunSession::default(),
-            Action::Callback(answer) => {
-                let unanswered = session.clone();
-                session.answer(answer).unwrap_or(unanswered)
-            }
             Action::SelectVisit(visit) => RunSession { visit, ..session },
             Action::PickState(name) => {
                 self.selected = name;
@@ -414,6 +436,34 @@ impl AppState {
             }
         };
         None
+    }
+
+    /// Does `job`: at once, or first in the worker when the run evaluates JSONata (an
+    /// evaluation that loops or exhausts memory must not take the page with it).
+    fn begin(&mut self, job: Job) {
+        let session = std::mem::take(&mut self.session);
+        let request = self
+            .ws
+            .uses_jsonata()
+            .then(|| session.ahead_request(&self.ws, &job))
+            .flatten();
+        self.session = match request {
+            Some(request) => {
+                self.aheads += 1;
+                RunSession {
+                    ahead: Some(Rc::new(Ahead {
+                        id: self.aheads,
+                        job,
+                        ws: self.ws.clone(),
+                        request,
+                    })),
+                    error: None,
+                    running: false,
+                    ..session
+                }
+            }
+            None => session.apply(&self.ws, job),
+        };
     }
 
     /// Settings, panels and module statuses.
@@ -491,10 +541,10 @@ impl Reducible for AppState {
         }
         if let (Some(deferred), true) = (s.run_when_ready, s.modules_ready()) {
             s.run_when_ready = None;
-            s.session = match deferred {
-                Deferred::Run => RunSession::run(&s.ws),
-                Deferred::Step => std::mem::take(&mut s.session).step(&s.ws),
-            };
+            s.begin(match deferred {
+                Deferred::Run => Job::Run,
+                Deferred::Step => Job::Step,
+            });
         }
         Rc::new(s)
     }
@@ -733,10 +783,99 @@ mod tests {
             "ran without the library"
         );
         let s = reduce(s, Action::Jsonata(ModuleStatus::Ready));
+        let id = s.session.ahead.as_ref().map(|a| a.id);
         assert!(
-            s.run_when_ready.is_none() && s.session.run.is_some(),
-            "the run did not start"
+            s.run_when_ready.is_none() && id.is_some() && s.session.run.is_none(),
+            "the run did not go to the worker first"
         );
+        let s = reduce(s, Action::AheadDone(id.unwrap_or_default(), Ok(())));
+        assert!(
+            s.session.ahead.is_none() && s.session.run.is_some() && s.session.running,
+            "the run did not start once the worker was done"
+        );
+    }
+
+    fn jsonata_workspace() -> Rc<AppState> {
+        let s = Rc::new(AppState::new(Workspace::from_example(0)));
+        let def = r#"{"QueryLanguage": "JSONata", "StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "B"}, "B": {"Type": "Pass", "End": true}}}"#;
+        let s = reduce(s, Action::SetDefinition(def.into()));
+        reduce(s, Action::Jsonata(ModuleStatus::Ready))
+    }
+
+    fn worker_log(s: &AppState) -> (Vec<String>, i64) {
+        let r = &s.session.ahead.as_ref().expect("a worker job").request;
+        let log = r
+            .get("log")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
+        let from = r
+            .get("from")
+            .and_then(Value::as_number)
+            .and_then(|n| n.as_i64());
+        (log.iter().map(Value::to_json).collect(), from.unwrap_or(-1))
+    }
+
+    #[test]
+    fn the_worker_is_told_every_command_the_page_applied_since_the_run_started() {
+        let s = reduce(jsonata_workspace(), Action::Step);
+        assert_eq!(worker_log(&s), (vec!["\"step\"".to_string()], 0));
+        let id = s.session.ahead.as_ref().map_or(0, |a| a.id);
+        let s = reduce(s, Action::AheadDone(id, Ok(())));
+        assert_eq!(
+            s.session
+                .run
+                .as_ref()
+                .map(|r| r.exec.borrow().history().len()),
+            Some(1)
+        );
+        let s = reduce(s, Action::Step);
+        assert_eq!(
+            worker_log(&s),
+            (vec!["\"step\"".to_string(), "\"step\"".to_string()], 1),
+            "a worker that lost the run replays the first step; one that has it applies one"
+        );
+        let id = s.session.ahead.as_ref().map_or(0, |a| a.id);
+        let s = reduce(s, Action::AheadDone(id, Ok(())));
+        assert_eq!(s.session.log.len(), 2);
+        // Run starts afresh: nothing the page did before is replayed.
+        let s = reduce(s, Action::Run);
+        assert_eq!(worker_log(&s), (vec!["\"end\"".to_string()], 0));
+    }
+
+    #[test]
+    fn cancel_while_the_worker_runs_aborts_and_its_late_answer_changes_nothing() {
+        let s = reduce(jsonata_workspace(), Action::Run);
+        let id = s.session.ahead.as_ref().map_or(0, |a| a.id);
+        let s = reduce(s, Action::Cancel);
+        let status = |s: &AppState| {
+            s.session
+                .run
+                .as_ref()
+                .map(|r| r.exec.borrow().status().name())
+        };
+        assert!(s.session.ahead.is_none() && !s.session.running);
+        assert_eq!(status(&s), Some("ABORTED"));
+        let late = reduce(s.clone(), Action::AheadDone(id, Ok(())));
+        assert_eq!(
+            status(&late),
+            Some("ABORTED"),
+            "a cancelled job came back to life"
+        );
+    }
+
+    #[test]
+    fn a_worker_that_crashed_says_so_and_the_work_stays() {
+        let s = reduce(jsonata_workspace(), Action::Run);
+        let before = s.ws.clone();
+        let id = s.session.ahead.as_ref().map_or(0, |a| a.id);
+        let s = reduce(s, Action::AheadDone(id, Err("The engine stopped".into())));
+        assert_eq!(s.session.error.as_deref(), Some("The engine stopped"));
+        assert!(s.session.run.is_none() && s.session.ahead.is_none());
+        assert_eq!(s.ws, before);
+        // The next Run goes to a (fresh) worker again.
+        let s = reduce(s, Action::Run);
+        assert!(s.session.ahead.is_some() && s.session.error.is_none());
     }
 
     #[test]

@@ -254,6 +254,32 @@ impl Workspace {
         (!m.is_empty()).then(|| Value::from(m))
     }
 
+    /// A run of the open machine as `engine::api::start_request` reads it: the page's own
+    /// execution and its worker's are made from the same request.
+    pub fn run_request(&self) -> Value {
+        let machine = self.machine();
+        engine::obj! {
+            "definition" => machine.definition.clone(),
+            "workflowType" => machine.workflow_type.as_str(),
+            "input" => self.input.clone(),
+            "mocks" => self.mocks.clone(),
+            "s3" => self.s3.clone(),
+            "machineName" => self.machine_name.clone(),
+            "testCase" => self.test_case.clone(),
+            "machines" => self.registry().unwrap_or_default(),
+            "atLeastOnce" => self.at_least_once,
+            "substitutions" => Value::from(machine.substitutions.as_ref().clone()),
+        }
+    }
+
+    /// Does a run of this workspace evaluate JSONata (the open machine or one it may start)?
+    /// A test on the text: a false positive only runs the worker first.
+    pub fn uses_jsonata(&self) -> bool {
+        self.machines
+            .iter()
+            .any(|m| crate::services::jsonata::used_in(&m.definition))
+    }
+
     /// The same work, whichever machine's tab is open (looking at another tab is no edit).
     pub fn same_work(&self, other: &Workspace) -> bool {
         let mut a = self.clone();
