@@ -88,16 +88,68 @@ export async function redteamChecks({ check, expect, browser, base, results, bud
     await typeInto(p, text);
     await p.waitForFunction(() => document.body.textContent.includes('Valid state machine'), null, { timeout: 20000 });
     await p.evaluate(() => { window.__longTasks = []; });
-    await runTo(p, 'FAILED', 30000);
+    // While the worker evaluates, the page answers.
+    await p.getByTestId('run').click();
+    const evaluating = await p.getByTestId('run-ahead').waitFor({ timeout: 2000 }).then(() => true, () => false);
+    const duringMs = await answersClick(p);
+    expect(evaluating, 'the evaluation did not go to the worker');
+    expect(duringMs <= 200, `a click during the evaluation took ${duringMs} ms`);
+    await p.waitForFunction(() => document.querySelector('[data-testid=execution-status]')?.textContent === 'FAILED', null, { timeout: 30000 });
     const shown = await p.getByTestId('execution-output').textContent();
     expect(shown.includes(expectText), `no "${expectText}" shown: ${shown.slice(0, 200)}`);
-    await row(id, p, errors);
+    await row(id, p, errors, { clickDuringMs: duringMs });
     expect(same(await editor(p), text), 'the definition changed');
     await context.close();
   });
   await jsonataRow('H1', 'a JSONata function that calls itself forever', '($f := function($n){ $f($n+1) }; $f(0))', 'D1012');
   await jsonataRow('H1b', 'a JSONata recursion of 2^40 calls', '($f := function($n){ $n <= 0 ? 1 : $f($n-1) + $f($n-1) }; $f(40))', 'D1012');
   await jsonataRow('H3', 'a JSONata result 30,000 levels deep', "$reduce([1..30000], function($acc,$v){ {'a': $acc} }, {})", 'nested deeper than 512');
+
+  await check('red team H1c: Cancel stops an endless evaluation loop at once, and the next run works', async () => {
+    const { context, p, errors } = await fresh();
+    await p.waitForSelector('[data-testid=graph-node]', { timeout: 15000 });
+    // Each attempt evaluates to the step budget (about a second), fails and is caught into
+    // itself: the worker would go on for hours.
+    const text = definition({ L: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Arguments: { FunctionName: 'f', Payload: '{% ($f := function($n){ $f($n+1) }; $f(0)) %}' }, Catch: [{ ErrorEquals: ['States.ALL'], Next: 'L' }], End: true } }, { QueryLanguage: 'JSONata' });
+    await typeInto(p, text);
+    await p.waitForFunction(() => document.body.textContent.includes('Valid state machine'), null, { timeout: 20000 });
+    await p.getByTestId('run').click();
+    await p.getByTestId('run-ahead').waitFor({ timeout: 5000 });
+    await p.waitForTimeout(1500);
+    const duringMs = await answersClick(p);
+    expect(duringMs <= 200, `a click during the evaluation took ${duringMs} ms`);
+    const t0 = Date.now();
+    await p.getByRole('button', { name: 'Cancel' }).click();
+    await p.waitForFunction(() => document.querySelector('[data-testid=execution-status]')?.textContent === 'ABORTED', null, { timeout: 5000 });
+    const cancelMs = Date.now() - t0;
+    expect(cancelMs <= 1000, `Cancel took ${cancelMs} ms`);
+    await typeInto(p, definition({ A: { Type: 'Pass', Output: '{% $sum([1,2,3]) %}', End: true } }, { QueryLanguage: 'JSONata' }));
+    await p.waitForTimeout(400);
+    await runTo(p, 'SUCCEEDED');
+    await row('H1c', p, errors, { clickDuringMs: duringMs, cancelMs });
+    await context.close();
+  });
+
+  await check('red team H2b: an evaluation that runs out of memory is reported, and the next run works', async () => {
+    const { context, p, errors } = await fresh();
+    await p.waitForSelector('[data-testid=graph-node]', { timeout: 15000 });
+    const text = definition({ A: { Type: 'Pass', Output: "{% $pad('', 2000000000) %}", End: true } }, { QueryLanguage: 'JSONata' });
+    await typeInto(p, text);
+    await p.waitForFunction(() => document.body.textContent.includes('Valid state machine'), null, { timeout: 20000 });
+    const t0 = Date.now();
+    await p.getByTestId('run').click();
+    const duringMs = await answersClick(p);
+    await p.waitForFunction(() => document.querySelector('.run-panel [role=alert]')?.textContent.includes('The engine stopped'), null, { timeout: 30000 });
+    const reportedMs = Date.now() - t0;
+    const shown = await p.locator('.run-panel [role=alert]').textContent();
+    expect(shown.includes("$pad('', 2000000000)") && shown.includes('your work is unchanged'), `the report: ${shown}`);
+    expect(same(await editor(p), text), 'the definition changed');
+    await typeInto(p, definition({ A: { Type: 'Pass', Output: '{% $sum([1,2,3]) %}', End: true } }, { QueryLanguage: 'JSONata' }));
+    await p.waitForTimeout(400);
+    await runTo(p, 'SUCCEEDED');
+    await row('H2b', p, errors, { clickDuringMs: duringMs, reportedMs });
+    await context.close();
+  });
 
   await check('red team H4: after a failing JSONata run, JSONata still works in the page', async () => {
     const { context, p, errors } = await fresh();
