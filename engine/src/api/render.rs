@@ -151,7 +151,12 @@ pub fn billing(ex: &Execution, pricing: crate::aws::cost::Pricing) -> Value {
         "memoryMb" => Value::from((memory * 1000.0).round() / 1000.0),
         "billedMemoryMb" => Value::from(cost::billed_memory_mb(memory)),
         "asStandard" => per(WorkflowType::Standard),
-        "asExpress" => per(WorkflowType::Express),
+        // Express stops at 5 minutes: a longer run has no Express price (it priced the M5
+        // retry run of the red-team report at $2,375,198,709).
+        "asExpress" => match cost::express_duration_blocker(ex) {
+            Some(why) => crate::obj! { "unavailable" => why },
+            None => per(WorkflowType::Express),
+        },
         "mapRuns" => Value::from(map_runs),
         "nestedExecutions" => Value::from(nested),
     }

@@ -235,6 +235,30 @@ pub fn map_children(
     }
 }
 
+/// Why this execution could not have run as Express although its states could: Express stops
+/// an execution at 5 minutes (`States.Timeout`), so a longer one has no Express price.
+pub fn express_duration_blocker(ex: &crate::run::Execution) -> Option<String> {
+    let limit = crate::run::EXPRESS_MAX_DURATION_MS;
+    (ex.duration_ms() > limit).then(|| {
+        format!(
+            "it ran {}, and Express stops an execution at 5 minutes",
+            duration_words(ex.duration_ms())
+        )
+    })
+}
+
+/// A duration over 5 minutes in the largest unit that fits ("3.2 hours").
+fn duration_words(ms: i64) -> String {
+    let minutes = ms as f64 / 60_000.0;
+    let (value, unit) = match minutes {
+        m if m >= 525_600.0 => (m / 525_600.0, "years"),
+        m if m >= 1_440.0 => (m / 1_440.0, "days"),
+        m if m >= 60.0 => (m / 60.0, "hours"),
+        m => (m, "minutes"),
+    };
+    format!("{value:.1} {unit}")
+}
+
 /// The bill of one finished execution, priced as `as_type` (its children by their own types).
 pub fn breakdown(ex: &crate::run::Execution, as_type: crate::model::WorkflowType) -> Breakdown {
     use crate::model::WorkflowType;

@@ -214,7 +214,17 @@ fn cmd_run(raw: &[String]) -> Result<ExitCode, String> {
         None => Value::object(),
     };
     let start_time_ms = match args.get("start-time") {
-        Some(t) => Some(engine::syntax::time::parse_rfc3339(t).ok_or_else(|| format!("--start-time must be an RFC 3339 timestamp such as 2024-02-07T13:49:36Z, not '{t}'"))?),
+        Some(t) => {
+            let ms = engine::syntax::time::parse_rfc3339(t).ok_or_else(|| format!("--start-time must be an RFC 3339 timestamp such as 2024-02-07T13:49:36Z, not '{t}'"))?;
+            // A Standard run may last a year, and RFC 3339 years have four digits: a later
+            // start would print timestamps such as "10003-03-03T09:46:38.000Z".
+            let latest =
+                engine::syntax::time::parse_rfc3339("9998-12-31T23:59:59.999Z").unwrap_or(i64::MAX);
+            if ms > latest {
+                return Err(format!("--start-time must be 9998-12-31T23:59:59.999Z or earlier (a run may last a year, and timestamps end in the year 9999), not '{t}'"));
+            }
+            Some(ms)
+        }
         None => None,
     };
     let number = |name: &str| -> Result<Option<u64>, String> {

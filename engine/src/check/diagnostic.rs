@@ -204,4 +204,6 @@ pub mod codes {
     pub const YAML_UNAVAILABLE: &str = "YAML_UNAVAILABLE";
     /// A placeholder nobody gave a value: a plausible one is used.
     pub const SUBSTITUTION_NOT_SET: &str = "SUBSTITUTION_NOT_SET";
+    /// A number the definition writes that a 64-bit float cannot hold (it would change).
+    pub(crate) const INEXACT_NUMBER: &str = "INEXACT_NUMBER";
 }

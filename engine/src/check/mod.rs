@@ -186,6 +186,18 @@ pub fn validate_with(text: &str, workflow_type: WorkflowType, given: &Substituti
             );
         }
     }
+    for (pointer, span, kept) in spans.inexact_numbers().take(100) {
+        let written = text.get(span.start..span.end).unwrap_or("");
+        let mut kept_text = String::new();
+        crate::syntax::json::write_number(&mut kept_text, crate::syntax::json::Number::Float(kept));
+        sink.push_at(
+            Severity::Warning,
+            codes::INEXACT_NUMBER,
+            format!("{written} cannot be kept exactly: a JSON number is a 64-bit float here, so it becomes {kept_text}"),
+            &pointer,
+            span,
+        );
+    }
     let mut b = Builder {
         sink,
         workflow_type,

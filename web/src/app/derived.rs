@@ -180,7 +180,8 @@ pub fn cost_inputs(run: &RunHandle) -> Option<CostInputs> {
     if !exec.status().is_finished() {
         return None;
     }
-    let express_blocked = engine::aws::advisor::graph_blocker(&exec.machine().graph);
+    let express_blocked = engine::aws::advisor::graph_blocker(&exec.machine().graph)
+        .or_else(|| cost::express_duration_blocker(&exec));
     let mut children = Vec::new();
     if !exec.nested().is_empty() {
         children.push(format!("{} child execution(s)", exec.nested().len()));

@@ -206,7 +206,18 @@ impl<'a> Parser<'a> {
             }
         }
         match text.parse::<f64>() {
-            Ok(f) if f.is_finite() => Ok(Value::Number(Number::Float(f))),
+            Ok(f) if f.is_finite() => {
+                if let Some(spans) = self.spans.as_deref_mut() {
+                    if changes(text, f, is_float) {
+                        let span = Span {
+                            start,
+                            end: self.pos,
+                        };
+                        spans.add_inexact(span, f);
+                    }
+                }
+                Ok(Value::Number(Number::Float(f)))
+            }
             _ => Err(ParseError {
                 message: format!("Number out of range: {text}"),
                 offset: start,
@@ -393,4 +404,18 @@ impl<'a> Parser<'a> {
             }
         }
     }
+}
+
+/// Does a 64-bit float change what the number `text` writes? An integer too large for i64
+/// that does not print back as written (`123456789012345678901234567890`, 2^63), or
+/// a number with a non-zero digit that underflows to zero (`1e-400`). Decimal fractions
+/// (`0.1`) are not flagged: every JSON reader rounds them alike.
+fn changes(text: &str, f: f64, is_float: bool) -> bool {
+    let mantissa = text.split(['e', 'E']).next().unwrap_or(text);
+    if f == 0.0 {
+        return mantissa.bytes().any(|b| matches!(b, b'1'..=b'9'));
+    }
+    let mut written = String::new();
+    super::write_number(&mut written, Number::Float(f));
+    !is_float && written != text
 }

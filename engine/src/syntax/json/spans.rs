@@ -23,6 +23,8 @@ pub struct SpanMap {
     children: FxHashMap<(u32, Token), u32>,
     /// Keys that appear more than once in one object (JSON allows it; ASL does not).
     duplicates: Vec<DuplicateKey>,
+    /// Numbers the text writes that a 64-bit float changes (their span and the value kept).
+    inexact: Vec<(Span, f64)>,
 }
 
 /// The id of one value in a `SpanMap` (the root is the first one added).
@@ -120,6 +122,20 @@ impl SpanMap {
         if let Some(n) = self.nodes.get_mut(id as usize) {
             n.bare_placeholder = true;
         }
+    }
+
+    pub(crate) fn add_inexact(&mut self, span: Span, kept: f64) {
+        self.inexact.push((span, kept));
+    }
+
+    /// Each number the text writes that is kept as another value: its pointer, its span and
+    /// the value kept (a walk over the nodes each: there are few, and at most 100 reported).
+    pub fn inexact_numbers(&self) -> impl Iterator<Item = (String, Span, f64)> + '_ {
+        self.inexact.iter().map(|&(span, kept)| {
+            let node = self.nodes.iter().position(|n| n.value == span);
+            let pointer = node.map_or_else(String::new, |id| self.pointer_of(id as NodeId));
+            (pointer, span, kept)
+        })
     }
 
     pub(crate) fn add_duplicate(&mut self, object: NodeId, key: Rc<str>, span: Span) {

@@ -42,6 +42,19 @@ pub fn write_number(out: &mut String, n: Number) {
         Number::Float(f) if f.fract() == 0.0 && f.abs() < 1e16 => {
             let _ = write!(out, "{f:.1}");
         }
+        // Exponent form where plain digits would run to hundreds of characters
+        // (1.7976931348623157e308 printed 309 digits, 5e-324 325 characters), written as
+        // Jackson, AWS's serialiser, writes it: `1.7976931348623157E308`, `1.0E-10`.
+        Number::Float(f) if f != 0.0 && (f.abs() >= 1e21 || f.abs() < 1e-7) => {
+            let scientific = format!("{f:e}");
+            let (mantissa, exponent) = scientific.split_once('e').unwrap_or((&scientific, "0"));
+            out.push_str(mantissa);
+            if !mantissa.contains('.') {
+                out.push_str(".0");
+            }
+            out.push('E');
+            out.push_str(exponent);
+        }
         Number::Float(f) => {
             let _ = write!(out, "{f}");
         }
