@@ -130,6 +130,40 @@ export async function redteamChecks({ check, expect, browser, base, results, bud
     await context.close();
   });
 
+  await check('a JSONata run through the worker steps, continues, waits for a task token and takes its answer', async () => {
+    const { context, p, errors } = await fresh();
+    await p.waitForSelector('[data-testid=graph-node]', { timeout: 15000 });
+    const status = () => p.getByTestId('execution-status').textContent();
+    const waitStatus = (s) => p.waitForFunction((x) => document.querySelector('[data-testid=execution-status]')?.textContent === x, s, { timeout: 15000 });
+    await typeInto(p, definition({
+      A: { Type: 'Pass', Output: '{% $sum([1,2,3]) %}', Next: 'W' },
+      W: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken', Arguments: { FunctionName: 'f', Payload: { token: '{% $states.context.Task.Token %}', n: '{% $states.input %}' } }, Next: 'D' },
+      D: { Type: 'Pass', Output: '{% $states.input.approved ? "yes" : "no" %}', End: true },
+    }, { QueryLanguage: 'JSONata' }));
+    await p.waitForFunction(() => document.body.textContent.includes('Valid state machine'), null, { timeout: 20000 });
+    const events = () => p.evaluate(() => document.querySelectorAll('[data-testid=history-row]').length);
+    const seen = [];
+    for (let i = 0; i < 3; i++) {
+      await p.getByTestId('step').click();
+      await p.waitForFunction((n) => document.querySelectorAll('[data-testid=history-row]').length > n, seen.length ? seen[seen.length - 1] : 0, { timeout: 10000 });
+      seen.push(await events());
+    }
+    expect(seen.join() === '1,2,3', `events after each step: ${seen.join()}`);
+    expect((await status()) === 'RUNNING', `stepping shows ${await status()}`);
+    await p.getByTestId('continue').click();
+    await waitStatus('WAITING');
+    await p.getByTestId('send-success').click();
+    await waitStatus('SUCCEEDED');
+    const output = await p.getByTestId('execution-output').textContent();
+    expect(output.trim() === '"yes"', `output ${output}`);
+    // The inspector shows what the worker evaluated: A's output is 6.
+    await p.locator('[data-testid=graph-node][data-state=A]').click();
+    const inspector = await p.getByTestId('inspector').textContent();
+    expect(inspector.includes('Output') && inspector.includes('6'), `inspector: ${inspector.slice(0, 200)}`);
+    expect(errors.length === 0, errors.join('; '));
+    await context.close();
+  });
+
   await check('red team H2b: an evaluation that runs out of memory is reported, and the next run works', async () => {
     const { context, p, errors } = await fresh();
     await p.waitForSelector('[data-testid=graph-node]', { timeout: 15000 });
